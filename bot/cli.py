@@ -1,0 +1,141 @@
+"""The `tryghed` command line. Exit codes: 0 ok, 1 user error (one line), 2 usage error."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from bot.chart import trend_svg
+from bot.demo.report import render_demo
+from bot.demo.story import run_demo
+from bot.settings import Settings, SettingsError, load_settings
+from content.loader import BUILT_IN_DIR, ContentPackError, check_pack, default_pack, load_pack
+from content.schema import ContentPack
+from storage.engine import create_engine
+from storage.migrate import upgrade
+
+USER_ERROR = 1
+
+
+class UserError(Exception):
+    """A problem the person running the command can fix; printed as one line."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one `tryghed` command."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.run(args))
+    except (UserError, SettingsError) as error:
+        print(f"tryghed: {error}", file=sys.stderr)
+        return USER_ERROR
+    except ContentPackError as error:
+        print(f"tryghed: {error}", file=sys.stderr)
+        return USER_ERROR
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tryghed", description="Tryghed: psychological safety, visible week after week."
+    )
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    demo = commands.add_parser("demo", help="run a simulated team through many rounds")
+    demo.add_argument("--weeks", type=_bounded(1, 260), default=12, help="rounds to run (12)")
+    demo.add_argument("--team-size", type=_bounded(3, 1000), default=9, help="members (9)")
+    demo.add_argument("--seed", type=int, default=7, help="random seed (7)")
+    demo.add_argument("--lang", choices=("da", "en"), default="da", help="language (da)")
+    demo.add_argument(
+        "--database", type=Path, default=Path("tryghed-demo.db"), help="SQLite file, made anew"
+    )
+    demo.add_argument("--chart", type=Path, default=Path("tryghed-demo.svg"), help="SVG chart")
+    demo.set_defaults(run=_demo)
+
+    db = commands.add_parser("db", help="database maintenance")
+    db_commands = db.add_subparsers(required=True, metavar="ACTION")
+    db_commands.add_parser("upgrade", help="apply migrations").set_defaults(run=_db_upgrade)
+
+    content = commands.add_parser("content", help="content packs")
+    content_commands = content.add_subparsers(required=True, metavar="ACTION")
+    check = content_commands.add_parser("check", help="validate a content pack")
+    check.add_argument("directory", nargs="?", type=Path, default=BUILT_IN_DIR)
+    check.set_defaults(run=_content_check)
+    return parser
+
+
+def _demo(args: argparse.Namespace) -> int:
+    content = _content(load_settings())
+    run = asyncio.run(
+        run_demo(
+            weeks=args.weeks,
+            team_size=args.team_size,
+            seed=args.seed,
+            language=args.lang,
+            database=args.database.resolve(),
+            content=content,
+        )
+    )
+    chart = args.chart.resolve()
+    chart.parent.mkdir(parents=True, exist_ok=True)
+    chart.write_text(
+        trend_svg(run.trend, content, language=args.lang, zone=run.team.settings.zone),
+        encoding="utf-8",
+    )
+    print(render_demo(run, content, chart=chart))
+    return 0
+
+
+def _db_upgrade(_args: argparse.Namespace) -> int:
+    settings = load_settings()
+
+    async def migrate() -> None:
+        engine = create_engine(settings.database_url)
+        try:
+            await upgrade(engine)
+        finally:
+            await engine.dispose()
+
+    try:
+        asyncio.run(migrate())
+    except OSError as error:
+        raise UserError(f"cannot reach the database (TRYGHED_DATABASE_URL): {error}") from None
+    print("tryghed: the database schema is up to date")
+    return 0
+
+
+def _content_check(args: argparse.Namespace) -> int:
+    problems = check_pack(args.directory)
+    if problems:
+        print(f"{args.directory}: {len(problems)} problem(s)")
+        for problem in problems:
+            print(f"  - {problem}")
+        return USER_ERROR
+    pack = load_pack(args.directory)
+    print(
+        f"{args.directory}: ok ({len(pack.statements)} statements, {len(pack.hacks)} hacks, "
+        f"{len(pack.messages)} messages)"
+    )
+    return 0
+
+
+def _content(settings: Settings) -> ContentPack:
+    return load_pack(settings.content_dir) if settings.content_dir else default_pack()
+
+
+def _bounded(low: int, high: int) -> Callable[[str], int]:
+    """An argparse type for a whole number in [low, high]."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"must be between {low} and {high}")
+        return value
+
+    return parse

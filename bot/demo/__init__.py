@@ -1,0 +1,1 @@
+"""`tryghed demo`: a simulated team through many rounds, end to end on the embedded default."""

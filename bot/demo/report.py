@@ -1,0 +1,151 @@
+"""The demo's story as console text: a line per round, the trend table, the hack of the week."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from bot.dates import short_date
+from bot.demo.story import DemoRun, Week
+from bot.sparkline import sparkline
+from content.schema import ContentPack, Hack, Language, PillarKey
+from surveys.anonymity import RoundSummary
+from surveys.hack_choice import HackSuggestion
+from surveys.scoring import Direction
+
+ARROWS = {Direction.UP: "▲", Direction.DOWN: "▼", Direction.FLAT: " "}
+
+
+def render_demo(run: DemoRun, content: ContentPack, *, chart: Path | None) -> str:
+    """The whole story, in the team's language."""
+    language = run.team.settings.language
+    t = _texts(content, language)
+    settings = run.team.settings
+    lines = [
+        t("demo-title", size=run.team_size, weeks=len(run.weeks)),
+        t(
+            "demo-setup",
+            weekday=t(f"weekday-{settings.weekday}"),
+            time=settings.local_time.strftime("%H:%M"),
+            zone=settings.timezone,
+            hours=settings.round_hours,
+            k=settings.min_respondents,
+        ),
+        "",
+    ]
+    for week in run.weeks:
+        lines.extend(_week_lines(week, content, language))
+    lines.extend(["", *_trend_lines(run, content, language), ""])
+    last = run.weeks[-1].outcome.suggestion if run.weeks else None
+    if last is not None:
+        lines.extend(_hack_lines(last, content, language))
+        lines.append("")
+    lines.append(t("demo-database", path=run.database))
+    if chart is not None:
+        lines.append(t("demo-chart", path=chart))
+    return "\n".join(lines)
+
+
+def _week_lines(week: Week, content: ContentPack, language: Language) -> list[str]:
+    t = _texts(content, language)
+    outcome = week.outcome
+    result = outcome.result
+    zone = outcome.team.settings.zone
+    head = (
+        f"  {t('demo-week', week=week.number):<8} "
+        f"{short_date(content, outcome.round.opened_at, zone=zone, language=language):>8}  "
+        f"{t(f'round-kind-{outcome.round.kind}'):<10} "
+        f"{t('answered-of', respondents=result.respondents, size=result.channel_size or '?'):<17}"
+    )
+    indent = " " * 13
+    if not isinstance(result, RoundSummary):
+        return [f"{head} {t('withheld', k=result.min_respondents)}"]
+    scores = "  ".join(
+        f"{content.pillar(key).name.in_(language)} {pillar.score.score:3.0f}"
+        + (
+            f" {ARROWS[pillar.change.direction]}{pillar.change.delta:+.0f}"
+            if pillar.change is not None and pillar.change.notable
+            else ""
+        )
+        for key, pillar in result.pillars.items()
+    )
+    lines = [f"{head} {scores}"]
+    suggestion = outcome.suggestion
+    lines.append(
+        indent
+        + t(
+            "demo-hack-line",
+            hack=suggestion.hack.title.in_(language),
+            reason=_reason(suggestion, content, language),
+        )
+    )
+    if week.hack_done is not None:
+        lines.append(
+            indent + t("demo-hack-done", hack=content.hack(week.hack_done).title.in_(language))
+        )
+    return lines
+
+
+def _trend_lines(run: DemoRun, content: ContentPack, language: Language) -> list[str]:
+    t = _texts(content, language)
+    trend = run.trend
+    width = max(len(content.pillar(k).name.in_(language)) for k in PillarKey)
+    width = max(width, len(t("participation")))
+    lines = [t("demo-trend-title", rounds=len(trend.points), k=run.team.settings.min_respondents)]
+    for key in PillarKey:
+        series = trend.series(key)
+        known = [v for v in series if v is not None]
+        span = f"{known[0]:3.0f} → {known[-1]:3.0f}" if known else ""
+        lines.append(
+            f"  {content.pillar(key).name.in_(language):<{width}}  {sparkline(series)}  {span}"
+        )
+    rates = [p.participation for p in trend.points]
+    known_rates = [r for r in rates if r is not None]
+    span = f"{known_rates[0]:3.0f}% → {known_rates[-1]:3.0f}%" if known_rates else ""
+    lines.append(f"  {t('participation'):<{width}}  {sparkline(rates)}  {span}")
+    weeks_by_round = {w.outcome.round.id: w.number for w in run.weeks}
+    for done in trend.hacks_done:
+        week = next(
+            (
+                weeks_by_round[p.result.round_id]
+                for p in reversed(trend.points)
+                if p.opened_at <= done.at
+            ),
+            None,
+        )
+        lines.append(
+            "  "
+            + t("demo-hack-run", week=week, hack=content.hack(done.hack_id).title.in_(language))
+        )
+    if trend.participation_falling:
+        lines.append("  " + t("hint-participation-falling"))
+    return lines
+
+
+def _hack_lines(suggestion: HackSuggestion, content: ContentPack, language: Language) -> list[str]:
+    t = _texts(content, language)
+    hack: Hack = suggestion.hack
+    lines = [
+        t("hack-of-the-week-title", hack=hack.title.in_(language)),
+        "  " + _reason(suggestion, content, language),
+        "  " + hack.purpose.in_(language),
+        "  " + t("hack-meta", audience=t(f"audience-{hack.audience}"), minutes=hack.minutes),
+    ]
+    lines.extend(f"    {n}. {step.in_(language)}" for n, step in enumerate(hack.steps, start=1))
+    lines.append("  " + t("hack-reflection"))
+    lines.extend(f"    – {question.in_(language)}" for question in hack.reflection)
+    return lines
+
+
+def _reason(suggestion: HackSuggestion, content: ContentPack, language: Language) -> str:
+    pillar = content.pillar(suggestion.pillar).name.in_(language)
+    return content.text(f"hack-reason-{suggestion.reason}", language, pillar=pillar)
+
+
+def _texts(content: ContentPack, language: Language) -> Callable[..., str]:
+    """Message lookup bound to one pack and language."""
+
+    def text(key: str, /, **values: object) -> str:
+        return content.text(key, language, **values)
+
+    return text

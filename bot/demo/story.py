@@ -1,0 +1,148 @@
+"""The demo's story: a simulated team through N weekly rounds on a fresh SQLite file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from bot.demo.chat import RecordingChat
+from bot.demo.clock import SimulatedClock
+from bot.demo.simulation import SimulatedTeam
+from content.schema import ContentPack, Language
+from storage.engine import create_engine, database_url
+from storage.migrate import upgrade
+from storage.secret_key import key_file_for, secret_key_for
+from storage.unit_of_work import SqlStorage
+from surveys.announcements import RoundOutcome
+from surveys.anonymity import RoundSummary
+from surveys.rounds import RoundKind
+from surveys.service import PulseService
+from surveys.team import ChannelRef, Team, TeamSettings
+from surveys.trend import Trend
+
+ZONE = ZoneInfo("Europe/Copenhagen")
+FIRST_MONDAY = datetime(2026, 1, 5, 9, 0, tzinfo=ZONE)
+BAROMETER_EVERY_WEEKS = 13  # a full barometer each quarter, pulses in between
+EARLY_SHARE = 0.7  # who answers before the mid-round reminder
+
+
+@dataclass(frozen=True)
+class Week:
+    """What happened in one simulated week."""
+
+    number: int
+    outcome: RoundOutcome
+    reminded: int
+    hack_done: str | None
+
+
+@dataclass(frozen=True)
+class DemoRun:
+    """The whole story, ready to be told."""
+
+    team: Team
+    team_size: int
+    weeks: list[Week]
+    trend: Trend
+    database: Path
+
+
+async def run_demo(
+    *,
+    weeks: int,
+    team_size: int,
+    seed: int,
+    language: Language,
+    database: Path,
+    content: ContentPack,
+) -> DemoRun:
+    """Run the story through the real PulseService and storage; the database starts empty."""
+    database.parent.mkdir(parents=True, exist_ok=True)
+    for leftover in (database, *_sqlite_companions(database)):
+        leftover.unlink(missing_ok=True)
+    url = database_url(f"sqlite+aiosqlite:///{database}")
+    engine = create_engine(url)
+    try:
+        await upgrade(engine)
+        simulation = SimulatedTeam(size=team_size, weeks=weeks, seed=seed)
+        clock = SimulatedClock(FIRST_MONDAY)
+        chat = RecordingChat(members=[m.user_id for m in simulation.members])
+        service = PulseService(
+            unit_of_work=SqlStorage(engine),
+            clock=clock,
+            chat=chat,
+            content=content,
+            secret_key=secret_key_for(url, None),
+        )
+        team = await service.set_up_team(
+            ChannelRef(platform="demo", workspace_id="demo", channel_id="team"),
+            TeamSettings(
+                weekday=0,
+                local_time=time(9, 0),
+                timezone=ZONE.key,
+                language=language,
+                leaders=frozenset({simulation.members[0].user_id}),
+                facilitators=frozenset({simulation.members[1].user_id}),
+            ),
+            name=content.text("demo-team-name", language),
+        )
+        story = [
+            await _week(service, simulation, clock, content, team=team, number=number)
+            for number in range(1, weeks + 1)
+        ]
+        trend = await service.trend(team.id, rounds=weeks)
+    finally:
+        await engine.dispose()
+    return DemoRun(team=team, team_size=team_size, weeks=story, trend=trend, database=database)
+
+
+async def _week(
+    service: PulseService,
+    simulation: SimulatedTeam,
+    clock: SimulatedClock,
+    content: ContentPack,
+    *,
+    team: Team,
+    number: int,
+) -> Week:
+    clock.set(FIRST_MONDAY + timedelta(weeks=number - 1))
+    kind = RoundKind.BAROMETER if (number - 1) % BAROMETER_EVERY_WEEKS == 0 else RoundKind.PULSE
+    round_ = await service.open_round(team.id, kind=kind)
+    respondents = simulation.respondents(number)
+    early = round(len(respondents) * EARLY_SHARE)
+    span = round_.closes_at - round_.opened_at
+    for index, member in enumerate(respondents):
+        if index == early:
+            clock.set(round_.opened_at + span / 2)
+            reminded = await service.remind(round_.id)
+        clock.advance(timedelta(minutes=37))
+        answers = simulation.answers(member, content, round_.statement_ids, number)
+        await service.submit(round_.id, user_id=member.user_id, answers=answers)
+    if early >= len(respondents):
+        clock.set(round_.opened_at + span / 2)
+        reminded = await service.remind(round_.id)
+    clock.set(round_.closes_at)
+    outcome = await service.close_round(round_.id)
+    hack_done = None
+    if (
+        isinstance(outcome.result, RoundSummary)
+        and outcome.suggestion.pillar is simulation.dip_pillar
+        and number >= simulation.dip_week
+        and simulation.hack_week is None
+    ):
+        # The facilitator starts the discussion; the team runs the hack the next day.
+        clock.advance(timedelta(days=1))
+        await service.hack_done(team.id, outcome.suggestion.hack.id)
+        simulation.hack_run(number)
+        hack_done = outcome.suggestion.hack.id
+    return Week(number=number, outcome=outcome, reminded=reminded, hack_done=hack_done)
+
+
+def _sqlite_companions(database: Path) -> tuple[Path, ...]:
+    return (
+        database.with_name(database.name + "-wal"),
+        database.with_name(database.name + "-shm"),
+        key_file_for(database),
+    )

@@ -1,0 +1,231 @@
+"""Load a content pack from YAML, collecting every problem instead of stopping at the first."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from functools import cache
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from content.schema import (
+    LANGUAGES,
+    ContentPack,
+    Hack,
+    Level,
+    LevelKey,
+    Localized,
+    Pillar,
+    PillarKey,
+    Statement,
+    Trap,
+    placeholders,
+)
+
+BUILT_IN_DIR = Path(__file__).parent / "pack"
+SCALE_POINTS = 5
+
+_Model = TypeVar("_Model", bound=BaseModel)
+
+
+class ContentPackError(Exception):
+    """A content pack has problems; `problems` lists every one of them."""
+
+    def __init__(self, directory: Path, problems: list[str]) -> None:
+        self.directory = directory
+        self.problems = problems
+        listing = "\n".join(f"  - {p}" for p in problems)
+        super().__init__(f"content pack {directory} has {len(problems)} problem(s):\n{listing}")
+
+
+@cache
+def default_pack() -> ContentPack:
+    """The built-in content pack (loaded once)."""
+    return load_pack(BUILT_IN_DIR)
+
+
+def load_pack(directory: Path) -> ContentPack:
+    """Load and validate the pack in `directory`; raise ContentPackError listing every problem."""
+    pack, problems = _read(directory)
+    if problems or pack is None:
+        raise ContentPackError(directory, problems)
+    return pack
+
+
+def check_pack(directory: Path) -> list[str]:
+    """Every problem in the pack in `directory` (empty when it is sound)."""
+    return _read(directory)[1]
+
+
+def _read(directory: Path) -> tuple[ContentPack | None, list[str]]:
+    if not directory.is_dir():
+        return None, [f"{directory}: not a directory"]
+    problems: list[str] = []
+    raw = {name: _yaml(directory / f"{name}.yaml", problems) for name in _FILES}
+
+    pillars = _items(raw["pillars"], "pillars.yaml", Pillar, problems)
+    statements = _items(raw["statements"], "statements.yaml", Statement, problems)
+    scale = _items(raw["scale"], "scale.yaml", Localized, problems)
+    hacks = _items(raw["hacks"], "hacks.yaml", Hack, problems)
+    knowledge = raw["knowledge"] if isinstance(raw["knowledge"], dict) else {}
+    if raw["knowledge"] is not None and not isinstance(raw["knowledge"], dict):
+        problems.append("knowledge.yaml: expected a mapping with 'traps' and 'levels'")
+    traps = _items(knowledge.get("traps"), "knowledge.yaml: traps", Trap, problems)
+    levels = _items(knowledge.get("levels"), "knowledge.yaml: levels", Level, problems)
+    messages = _messages(raw["messages"], problems)
+
+    _check_keys("pillars.yaml", "pillar", [p.key for p in pillars], list(PillarKey), problems)
+    _check_keys(
+        "knowledge.yaml: levels", "level", [lv.key for lv in levels], list(LevelKey), problems
+    )
+    _check_unique("statements.yaml", "statement id", [s.id for s in statements], problems)
+    _check_unique("hacks.yaml", "hack id", [h.id for h in hacks], problems)
+    _check_unique("knowledge.yaml: traps", "trap key", [t.key for t in traps], problems)
+    _check_statements(statements, problems)
+    _check_hacks(hacks, problems)
+    if raw["scale"] is not None and len(scale) != SCALE_POINTS:
+        problems.append(f"scale.yaml: expected {SCALE_POINTS} labels (1 to 5), found {len(scale)}")
+    if directory.resolve() != BUILT_IN_DIR.resolve():
+        _check_against_built_in(messages, problems)
+
+    if problems:
+        return None, problems
+    return (
+        ContentPack(
+            pillars=tuple(sorted(pillars, key=lambda p: list(PillarKey).index(p.key))),
+            statements=tuple(statements),
+            scale=tuple(scale),
+            hacks=tuple(hacks),
+            traps=tuple(traps),
+            levels=tuple(levels),
+            messages=messages,
+        ),
+        [],
+    )
+
+
+_FILES = ("pillars", "statements", "scale", "hacks", "knowledge", "messages")
+
+
+def _yaml(path: Path, problems: list[str]) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        problems.append(f"{path.name}: file is missing")
+    except yaml.YAMLError as error:
+        problems.append(f"{path.name}: not valid YAML ({_one_line(str(error))})")
+    return None
+
+
+def _items(data: Any, where: str, model: type[_Model], problems: list[str]) -> list[_Model]:
+    """Validate each item on its own so that one bad item does not hide the others."""
+    if data is None:
+        return []
+    if not isinstance(data, list):
+        problems.append(f"{where}: expected a list")
+        return []
+    valid: list[_Model] = []
+    for index, item in enumerate(data, start=1):
+        try:
+            valid.append(model.model_validate(item))
+        except ValidationError as error:
+            label = f"item {index}"
+            if isinstance(item, dict) and isinstance(item.get("id", item.get("key")), str):
+                label += f" ({item.get('id', item.get('key'))})"
+            problems.extend(f"{where}: {label}: {msg}" for msg in _errors(error))
+    return valid
+
+
+def _messages(data: Any, problems: list[str]) -> dict[str, Localized]:
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        problems.append("messages.yaml: expected a mapping of message keys")
+        return {}
+    messages: dict[str, Localized] = {}
+    for key, value in data.items():
+        try:
+            message = Localized.model_validate(value)
+        except ValidationError as error:
+            problems.extend(f"messages.yaml: {key}: {msg}" for msg in _errors(error))
+            continue
+        da, en = (placeholders(message.in_(lang)) for lang in LANGUAGES)
+        if da != en:
+            problems.append(
+                f"messages.yaml: {key}: da and en use different placeholders "
+                f"({_names(da)} vs {_names(en)})"
+            )
+        messages[str(key)] = message
+    return messages
+
+
+def _errors(error: ValidationError) -> Iterable[str]:
+    for detail in error.errors():
+        location = ".".join(str(part) for part in detail["loc"])
+        text = _FRIENDLY.get(detail["type"], detail["msg"])
+        if detail["type"] == "missing" and detail["loc"][-1:] in (("da",), ("en",)):
+            text = f"missing language '{detail['loc'][-1]}'"
+        yield f"{location}: {text}" if location else text
+
+
+_FRIENDLY = {
+    "missing": "field is required",
+    "extra_forbidden": "unknown field",
+    "string_too_short": "must not be empty",
+}
+
+
+def _check_keys(
+    where: str, what: str, found: list[Any], expected: list[Any], problems: list[str]
+) -> None:
+    _check_unique(where, what, found, problems)
+    missing = [str(key) for key in expected if key not in found]
+    if found and missing:
+        problems.append(f"{where}: missing {what}(s): {', '.join(missing)}")
+
+
+def _check_unique(where: str, what: str, values: list[Any], problems: list[str]) -> None:
+    for value, count in Counter(values).items():
+        if count > 1:
+            problems.append(f"{where}: duplicate {what} '{value}' ({count} times)")
+
+
+def _check_statements(statements: list[Statement], problems: list[str]) -> None:
+    for pillar in PillarKey:
+        on_pillar = [s for s in statements if s.pillar == pillar]
+        if not on_pillar:
+            problems.append(f"statements.yaml: pillar '{pillar}' has no statements")
+        elif not any(s.reverse for s in on_pillar):
+            problems.append(f"statements.yaml: pillar '{pillar}' has no reverse-keyed statement")
+
+
+def _check_hacks(hacks: list[Hack], problems: list[str]) -> None:
+    for pillar in PillarKey:
+        if hacks and not any(pillar in h.pillars for h in hacks):
+            problems.append(f"hacks.yaml: pillar '{pillar}' has no hack")
+
+
+def _check_against_built_in(messages: Mapping[str, Localized], problems: list[str]) -> None:
+    """A custom pack must say everything the bot says, with the same placeholders."""
+    reference = default_pack().messages
+    for key, message in reference.items():
+        if key not in messages:
+            problems.append(f"messages.yaml: missing message '{key}'")
+            continue
+        expected = placeholders(message.en)
+        found = placeholders(messages[key].en)
+        if found - expected:
+            problems.append(
+                f"messages.yaml: {key}: unknown placeholder(s) {_names(found - expected)}"
+            )
+
+
+def _names(names: Iterable[str]) -> str:
+    return ", ".join(sorted(f"{{{n}}}" for n in names)) or "none"
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())

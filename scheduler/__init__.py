@@ -1,0 +1,1 @@
+"""Scheduled acts (open, remind, close) on each team's own schedule; wired in a later issue."""

@@ -1,0 +1,1 @@
+"""Storage: SQLAlchemy tables, repositories implementing the domain's ports, and migrations."""

@@ -1,0 +1,56 @@
+"""The hack log on SQLAlchemy."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.tables import HackLogRow
+from surveys.hack_log import HackEvent, HackLogEntry
+
+
+class SqlHackLog:
+    """Events in `hack_log`."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, entry: HackLogEntry) -> None:
+        """Append an event."""
+        self._session.add(
+            HackLogRow(
+                id=entry.id,
+                team_id=entry.team_id,
+                hack_id=entry.hack_id,
+                event=entry.event.value,
+                at=entry.at,
+            )
+        )
+        await self._session.flush()
+
+    async def recent(self, team_id: str, *, event: HackEvent, limit: int) -> list[HackLogEntry]:
+        """The team's latest events of one kind, newest first."""
+        rows = await self._session.scalars(
+            select(HackLogRow)
+            .where(HackLogRow.team_id == team_id, HackLogRow.event == event.value)
+            .order_by(HackLogRow.at.desc())
+            .limit(limit)
+        )
+        return [_entry(row) for row in rows]
+
+    async def between(self, team_id: str, start: datetime, end: datetime) -> list[HackLogEntry]:
+        """The team's events in [start, end], oldest first."""
+        rows = await self._session.scalars(
+            select(HackLogRow)
+            .where(HackLogRow.team_id == team_id, HackLogRow.at.between(start, end))
+            .order_by(HackLogRow.at)
+        )
+        return [_entry(row) for row in rows]
+
+
+def _entry(row: HackLogRow) -> HackLogEntry:
+    return HackLogEntry(
+        id=row.id, team_id=row.team_id, hack_id=row.hack_id, event=HackEvent(row.event), at=row.at
+    )

@@ -1,0 +1,121 @@
+"""The round repository on SQLAlchemy, with the per-round salt beside it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.tables import RoundRow, RoundSaltRow
+from surveys.errors import RoundAlreadyOpen
+from surveys.ports import RowLock
+from surveys.rounds import Round, RoundKind
+
+
+class SqlRounds:
+    """Rounds in `rounds`, salts in `round_salts`."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, round_: Round, *, salt: bytes) -> None:
+        """Store a new open round; RoundAlreadyOpen if the team has one (a unique index)."""
+        self._session.add(
+            RoundRow(
+                id=round_.id,
+                team_id=round_.team_id,
+                kind=round_.kind.value,
+                statement_ids=list(round_.statement_ids),
+                opened_at=round_.opened_at,
+                closes_at=round_.closes_at,
+                closed_at=round_.closed_at,
+                channel_size=round_.channel_size,
+                respondents=round_.respondents,
+                message_ref=round_.message_ref,
+                reminded=round_.reminded,
+            )
+        )
+        self._session.add(RoundSaltRow(round_id=round_.id, salt=salt))
+        try:
+            await self._session.flush()
+        except IntegrityError:
+            raise RoundAlreadyOpen() from None
+
+    async def get(self, round_id: str, *, lock: RowLock | None = None) -> Round | None:
+        """The round, optionally locked (shared or exclusive) until the unit of work ends."""
+        query = select(RoundRow).where(RoundRow.id == round_id)
+        if lock is not None:
+            query = query.with_for_update(read=lock == "share")
+        row = await self._session.scalar(query.execution_options(populate_existing=True))
+        return _round(row) if row else None
+
+    async def open_for_team(self, team_id: str) -> Round | None:
+        """The team's open round, if any."""
+        row = await self._session.scalar(
+            select(RoundRow).where(RoundRow.team_id == team_id, RoundRow.closed_at.is_(None))
+        )
+        return _round(row) if row else None
+
+    async def set_message_ref(self, round_id: str, message_ref: str) -> None:
+        """Remember where the pulse message was posted."""
+        await self._session.execute(
+            update(RoundRow).where(RoundRow.id == round_id).values(message_ref=message_ref)
+        )
+
+    async def mark_reminded(self, round_id: str) -> None:
+        """Record that the round's one reminder went out."""
+        await self._session.execute(
+            update(RoundRow).where(RoundRow.id == round_id).values(reminded=True)
+        )
+
+    async def salt(self, round_id: str) -> bytes | None:
+        """The salt of an open round (None once closed)."""
+        return await self._session.scalar(
+            select(RoundSaltRow.salt).where(RoundSaltRow.round_id == round_id)
+        )
+
+    async def close(self, round_id: str, *, closed_at: datetime, respondents: int) -> None:
+        """Close the round and destroy its salt."""
+        await self._session.execute(
+            update(RoundRow)
+            .where(RoundRow.id == round_id)
+            .values(closed_at=closed_at, respondents=respondents)
+        )
+        await self._session.execute(delete(RoundSaltRow).where(RoundSaltRow.round_id == round_id))
+
+    async def closed(
+        self, team_id: str, *, limit: int, before: datetime | None = None
+    ) -> list[Round]:
+        """The team's closed rounds, newest first."""
+        query = select(RoundRow).where(RoundRow.team_id == team_id, RoundRow.closed_at.is_not(None))
+        if before is not None:
+            query = query.where(RoundRow.opened_at < before)
+        rows = await self._session.scalars(query.order_by(RoundRow.opened_at.desc()).limit(limit))
+        return [_round(row) for row in rows]
+
+    async def count(self, team_id: str, *, kind: RoundKind) -> int:
+        """How many rounds of `kind` the team has had."""
+        total = await self._session.scalar(
+            select(func.count())
+            .select_from(RoundRow)
+            .where(RoundRow.team_id == team_id, RoundRow.kind == kind.value)
+        )
+        return total or 0
+
+
+def _round(row: RoundRow) -> Round:
+    return Round(
+        id=row.id,
+        team_id=row.team_id,
+        kind=RoundKind(row.kind),
+        statement_ids=tuple(row.statement_ids),
+        opened_at=row.opened_at,
+        closes_at=row.closes_at,
+        closed_at=row.closed_at,
+        channel_size=row.channel_size,
+        respondents=row.respondents,
+        message_ref=row.message_ref,
+        reminded=row.reminded,
+    )

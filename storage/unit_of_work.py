@@ -1,0 +1,63 @@
+"""The unit of work on SQLAlchemy: one session, one transaction, every repository."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from storage.answers import SqlAnswers
+from storage.claims import SqlClaims
+from storage.hack_log import SqlHackLog
+from storage.participation import SqlParticipation
+from storage.rounds import SqlRounds
+from storage.teams import SqlTeams
+
+
+class SqlUnitOfWork:
+    """One transaction over every repository; rolled back unless committed."""
+
+    teams: SqlTeams
+    rounds: SqlRounds
+    answers: SqlAnswers
+    participation: SqlParticipation
+    hacks: SqlHackLog
+    claims: SqlClaims
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+
+    async def __aenter__(self) -> Self:
+        self._session = self._sessions()
+        self.teams = SqlTeams(self._session)
+        self.rounds = SqlRounds(self._session)
+        self.answers = SqlAnswers(self._session)
+        self.participation = SqlParticipation(self._session)
+        self.hacks = SqlHackLog(self._session)
+        self.claims = SqlClaims(self._session)
+        return self
+
+    async def commit(self) -> None:
+        """Make the work durable."""
+        await self._session.commit()
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        # Closing an uncommitted session rolls it back.
+        await self._session.close()
+
+
+class SqlStorage:
+    """The factory of units of work on one engine."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self._sessions = async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+
+    def __call__(self) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self._sessions)

@@ -1,0 +1,1 @@
+"""The domain: teams, rounds, scoring, the anonymity gate, hack choice and PulseService."""

@@ -1,0 +1,121 @@
+"""The anonymity gate: the only way a round's numbers leave the domain.
+
+Answer counts go in; out comes either a RoundSummary (a closed round with at least k
+respondents) or a WithheldSummary that carries no answer-derived number at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from content.schema import ContentPack, PillarKey
+from surveys.errors import RoundNotFound
+from surveys.rounds import Round, RoundKind
+from surveys.scoring import Change, Histogram, PillarScore, change, score_pillars
+from surveys.team import MIN_RESPONDENTS_FLOOR
+
+SALT_BYTES = 32
+
+
+@dataclass(frozen=True, slots=True)
+class PillarResult:
+    """A pillar's score in a reportable round and its change against the one before."""
+
+    score: PillarScore
+    change: Change | None
+
+
+@dataclass(frozen=True, slots=True)
+class RoundSummary:
+    """The results of a closed round that passed the gate."""
+
+    round_id: str
+    kind: RoundKind
+    closed_at: datetime
+    respondents: int
+    channel_size: int | None
+    pillars: Mapping[PillarKey, PillarResult]
+
+    @property
+    def notable_changes(self) -> dict[PillarKey, Change]:
+        """The pillars whose change stands out from the noise."""
+        return {
+            key: result.change
+            for key, result in self.pillars.items()
+            if result.change is not None and result.change.notable
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class WithheldSummary:
+    """A closed round with too few respondents: it says so, and nothing else."""
+
+    round_id: str
+    kind: RoundKind
+    closed_at: datetime
+    respondents: int
+    min_respondents: int
+    channel_size: int | None
+
+
+RoundResult = RoundSummary | WithheldSummary
+
+
+def gate(
+    content: ContentPack,
+    round_: Round,
+    histograms: Mapping[str, Histogram],
+    *,
+    min_respondents: int,
+    previous: RoundSummary | None,
+) -> RoundResult:
+    """Summarize a closed round, or withhold it when fewer than k people answered."""
+    if round_.closed_at is None or round_.respondents is None:
+        # An open round has a participation count and nothing more.
+        raise RoundNotFound()
+    k = max(min_respondents, MIN_RESPONDENTS_FLOOR)
+    if round_.respondents < k:
+        return WithheldSummary(
+            round_id=round_.id,
+            kind=round_.kind,
+            closed_at=round_.closed_at,
+            respondents=round_.respondents,
+            min_respondents=k,
+            channel_size=round_.channel_size,
+        )
+    scores = score_pillars(content, histograms, respondents=round_.respondents)
+    return RoundSummary(
+        round_id=round_.id,
+        kind=round_.kind,
+        closed_at=round_.closed_at,
+        respondents=round_.respondents,
+        channel_size=round_.channel_size,
+        pillars={
+            key: PillarResult(
+                score=score,
+                change=(
+                    change(score, previous.pillars[key].score)
+                    if previous is not None and key in previous.pillars
+                    else None
+                ),
+            )
+            for key, score in sorted(
+                scores.items(), key=lambda item: list(PillarKey).index(item[0])
+            )
+        },
+    )
+
+
+def new_salt() -> bytes:
+    """A fresh per-round salt; it is destroyed when the round closes."""
+    return secrets.token_bytes(SALT_BYTES)
+
+
+def participant_key(secret_key: bytes, salt: bytes, user_id: str) -> str:
+    """Who answered, as a keyed hash that cannot be recomputed once the salt is gone."""
+    return hmac.new(secret_key, salt + b"\x00" + user_id.encode(), hashlib.sha256).hexdigest()

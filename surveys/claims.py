@@ -1,0 +1,21 @@
+"""Claims on scheduled acts, so that each (team, act, slot) happens at most once."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Act(StrEnum):
+    """A scheduled act."""
+
+    OPEN = "open"
+    REMIND = "remind"
+    CLOSE = "close"
+
+
+class ClaimStatus(StrEnum):
+    """How far a claimed act got; a claim stuck before `sent` is a visible miss, never a retry."""
+
+    CLAIMED = "claimed"
+    SENDING = "sending"
+    SENT = "sent"

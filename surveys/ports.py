@@ -1,0 +1,195 @@
+"""The ports the domain needs: repositories in one unit of work, a clock and a chat gateway."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Sequence
+from datetime import datetime
+from types import TracebackType
+from typing import Literal, Protocol, Self
+
+from surveys.announcements import Notice, PulseStatus, RoundOutcome
+from surveys.claims import Act, ClaimStatus
+from surveys.hack_log import HackEvent, HackLogEntry
+from surveys.rounds import Round, RoundKind
+from surveys.scoring import Histogram
+from surveys.team import ChannelRef, Team
+
+RowLock = Literal["share", "update"]
+
+
+class TeamRepository(Protocol):
+    """Teams and their settings."""
+
+    async def add(self, team: Team) -> None:
+        """Store a new team."""
+
+    async def update(self, team: Team) -> None:
+        """Store new settings or the paused flag of an existing team."""
+
+    async def get(self, team_id: str) -> Team | None:
+        """The team with `team_id`."""
+
+    async def by_channel(self, channel: ChannelRef) -> Team | None:
+        """The team living in `channel`."""
+
+    async def all(self) -> list[Team]:
+        """Every team, paused or not."""
+
+
+class RoundRepository(Protocol):
+    """Rounds and their per-round salt."""
+
+    async def add(self, round_: Round, *, salt: bytes) -> None:
+        """Store a new open round; raises RoundAlreadyOpen if the team has one."""
+
+    async def get(self, round_id: str, *, lock: RowLock | None = None) -> Round | None:
+        """The round, optionally locked for the rest of the unit of work."""
+
+    async def open_for_team(self, team_id: str) -> Round | None:
+        """The team's open round, if any."""
+
+    async def set_message_ref(self, round_id: str, message_ref: str) -> None:
+        """Remember where the pulse message was posted."""
+
+    async def mark_reminded(self, round_id: str) -> None:
+        """Record that the round's one reminder went out."""
+
+    async def salt(self, round_id: str) -> bytes | None:
+        """The salt of an open round (None once closed)."""
+
+    async def close(self, round_id: str, *, closed_at: datetime, respondents: int) -> None:
+        """Close the round and destroy its salt."""
+
+    async def closed(
+        self, team_id: str, *, limit: int, before: datetime | None = None
+    ) -> list[Round]:
+        """The team's closed rounds, newest first."""
+
+    async def count(self, team_id: str, *, kind: RoundKind) -> int:
+        """How many rounds of `kind` the team has had."""
+
+
+class AnswerRepository(Protocol):
+    """Answers, kept only as counts per (round, statement, value)."""
+
+    async def prepare(self, round_id: str, statement_ids: Sequence[str]) -> None:
+        """Create zero counts for every statement and value of a new round."""
+
+    async def add(self, round_id: str, answers: Sequence[tuple[str, int]]) -> None:
+        """Count one person's answers (statement id, value), in the given order."""
+
+    async def histograms(self, round_ids: Collection[str]) -> dict[str, dict[str, Histogram]]:
+        """The counts of each round, per statement."""
+
+
+class ParticipationRepository(Protocol):
+    """Who has answered an open round, as keyed hashes only."""
+
+    async def add(self, round_id: str, participant: str) -> bool:
+        """Record a participant; False when they were already recorded."""
+
+    async def count(self, round_id: str) -> int:
+        """How many have answered."""
+
+    async def among(self, round_id: str, participants: Collection[str]) -> set[str]:
+        """Which of `participants` have answered."""
+
+    async def forget(self, round_id: str) -> None:
+        """Delete every participation record of the round."""
+
+
+class HackLogRepository(Protocol):
+    """The hack log."""
+
+    async def add(self, entry: HackLogEntry) -> None:
+        """Append an event."""
+
+    async def recent(self, team_id: str, *, event: HackEvent, limit: int) -> list[HackLogEntry]:
+        """The team's latest events of one kind, newest first."""
+
+    async def between(self, team_id: str, start: datetime, end: datetime) -> list[HackLogEntry]:
+        """The team's events in [start, end], oldest first."""
+
+
+class ClaimRepository(Protocol):
+    """Claims on scheduled acts."""
+
+    async def claim(self, team_id: str, act: Act, slot: datetime) -> bool:
+        """Claim (team, act, slot); True only for the one caller that gets it."""
+
+    async def set_status(self, team_id: str, act: Act, slot: datetime, status: ClaimStatus) -> None:
+        """Move a claim on."""
+
+    async def status(self, team_id: str, act: Act, slot: datetime) -> ClaimStatus | None:
+        """Where a claim stands, if it exists."""
+
+
+class UnitOfWork(Protocol):
+    """One transaction over every repository; rolled back unless committed."""
+
+    @property
+    def teams(self) -> TeamRepository:
+        """Teams."""
+
+    @property
+    def rounds(self) -> RoundRepository:
+        """Rounds."""
+
+    @property
+    def answers(self) -> AnswerRepository:
+        """Answer counts."""
+
+    @property
+    def participation(self) -> ParticipationRepository:
+        """Participation hashes."""
+
+    @property
+    def hacks(self) -> HackLogRepository:
+        """The hack log."""
+
+    @property
+    def claims(self) -> ClaimRepository:
+        """Claims on scheduled acts."""
+
+    async def commit(self) -> None:
+        """Make the work durable."""
+
+    async def __aenter__(self) -> Self:
+        """Begin."""
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        """End, rolling back what was not committed."""
+
+
+UnitOfWorkFactory = Callable[[], UnitOfWork]
+
+
+class Clock(Protocol):
+    """The time, injected so that tests and the demo can move it."""
+
+    def now(self) -> datetime:
+        """The current time, timezone-aware."""
+
+
+class ChatGateway(Protocol):
+    """What the domain needs from a chat platform."""
+
+    async def channel_members(self, team: Team) -> Sequence[str]:
+        """The people in the team's channel (no bots)."""
+
+    async def post_pulse(self, status: PulseStatus) -> str:
+        """Post the pulse message; returns a reference for later updates."""
+
+    async def update_pulse(self, status: PulseStatus, message_ref: str) -> None:
+        """Update the pulse message's participation count."""
+
+    async def post_outcome(self, outcome: RoundOutcome) -> None:
+        """Post a closed round's summary and hack of the week in the channel."""
+
+    async def send_private(self, team: Team, user_id: str, notice: Notice) -> None:
+        """Send one person a private note."""

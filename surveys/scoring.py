@@ -1,0 +1,108 @@
+"""Pillar scores from answer counts: reverse items, the 0-100 mapping, favourable %, noise."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+from content.schema import ContentPack, PillarKey
+
+Histogram = tuple[int, int, int, int, int]
+"""How many answers a statement got for each value 1..5 in one round."""
+
+EMPTY: Histogram = (0, 0, 0, 0, 0)
+NOTABLE_POINTS = 10.0
+Z_95 = 1.96
+
+
+@dataclass(frozen=True, slots=True)
+class PillarScore:
+    """A pillar's result in one round."""
+
+    pillar: PillarKey
+    score: float
+    favourable: float
+    answers: int
+    standard_error: float
+
+
+class Direction(StrEnum):
+    """Which way a pillar moved against the previous reportable round."""
+
+    UP = "up"
+    DOWN = "down"
+    FLAT = "flat"
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """A pillar's change in points, and whether it stands out from the noise."""
+
+    delta: float
+    notable: bool
+
+    @property
+    def direction(self) -> Direction:
+        """Up or down when notable, otherwise flat."""
+        if not self.notable:
+            return Direction.FLAT
+        return Direction.UP if self.delta > 0 else Direction.DOWN
+
+
+def corrected(histogram: Histogram, *, reverse: bool) -> Histogram:
+    """The histogram as if the statement were positively worded (x becomes 6 - x)."""
+    if not reverse:
+        return histogram
+    a, b, c, d, e = histogram
+    return (e, d, c, b, a)
+
+
+def score_pillars(
+    content: ContentPack,
+    histograms: Mapping[str, Histogram],
+    *,
+    respondents: int,
+) -> dict[PillarKey, PillarScore]:
+    """Each asked pillar's score from the round's answer counts per statement."""
+    merged: dict[PillarKey, list[int]] = {}
+    for statement_id, histogram in histograms.items():
+        statement = content.statement(statement_id)
+        counts = merged.setdefault(statement.pillar, [0] * 5)
+        for index, count in enumerate(corrected(histogram, reverse=statement.reverse)):
+            counts[index] += count
+    return {
+        pillar: _score(pillar, counts, respondents=respondents)
+        for pillar, counts in merged.items()
+        if sum(counts) > 0
+    }
+
+
+def _score(pillar: PillarKey, counts: Iterable[int], *, respondents: int) -> PillarScore:
+    values = list(counts)
+    n = sum(values)
+    mean = sum(value * count for value, count in zip(range(1, 6), values, strict=True)) / n
+    variance = (
+        sum(count * (value - mean) ** 2 for value, count in zip(range(1, 6), values, strict=True))
+        / (n - 1)
+        if n > 1
+        else 0.0
+    )
+    # One person's answers on a pillar are correlated, so the noise is judged per respondent,
+    # not per answer: the conservative choice when a barometer asks several statements.
+    people = max(1, min(respondents, n))
+    return PillarScore(
+        pillar=pillar,
+        score=(mean - 1) / 4 * 100,
+        favourable=(values[3] + values[4]) / n * 100,
+        answers=n,
+        standard_error=25 * math.sqrt(variance / people),
+    )
+
+
+def change(current: PillarScore, previous: PillarScore) -> Change:
+    """The change from `previous` to `current`; notable only if ≥ 10 points and beyond noise."""
+    delta = current.score - previous.score
+    noise = Z_95 * math.hypot(current.standard_error, previous.standard_error)
+    return Change(delta=delta, notable=abs(delta) >= NOTABLE_POINTS and abs(delta) > noise)

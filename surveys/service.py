@@ -1,0 +1,357 @@
+"""PulseService: the use cases of the pulse loop, from setting a team up to its trend."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from content.schema import Audience, ContentPack, PillarKey
+from surveys.announcements import Notice, PulseStatus, RoundOutcome
+from surveys.anonymity import RoundResult, RoundSummary, gate, new_salt, participant_key
+from surveys.errors import (
+    AlreadyAnswered,
+    NoOpenRound,
+    RoundAlreadyOpen,
+    RoundClosed,
+    RoundNotFound,
+    TeamNotSetUp,
+    TeamPaused,
+)
+from surveys.hack_choice import (
+    NO_REPEAT_WINDOW,
+    HackSuggestion,
+    hack_by_id,
+    hack_for_pillar,
+    hack_of_the_week,
+)
+from surveys.hack_log import HackEvent, HackLogEntry
+from surveys.ports import ChatGateway, Clock, RowLock, UnitOfWork, UnitOfWorkFactory
+from surveys.rounds import Round, RoundKind, statements_for_round, validate_answers
+from surveys.team import ChannelRef, Team, TeamSettings
+from surveys.trend import HackDone, Trend, TrendPoint
+
+log = logging.getLogger(__name__)
+
+# Rounds read before the first one shown, so that even the oldest shown round can be
+# compared with a reportable round before it.
+LOOKBACK_ROUNDS = 4
+MAX_TREND_ROUNDS = 104
+
+
+class PulseService:
+    """The pulse loop's use cases; every number passes the anonymity gate before it leaves."""
+
+    def __init__(
+        self,
+        *,
+        unit_of_work: UnitOfWorkFactory,
+        clock: Clock,
+        chat: ChatGateway,
+        content: ContentPack,
+        secret_key: bytes,
+    ) -> None:
+        self._uow = unit_of_work
+        self._clock = clock
+        self._chat = chat
+        self._content = content
+        self._secret_key = secret_key
+
+    # Teams
+
+    async def set_up_team(
+        self, channel: ChannelRef, settings: TeamSettings, *, name: str = ""
+    ) -> Team:
+        """Make `channel` a team, or give an existing team new settings."""
+        async with self._uow() as uow:
+            existing = await uow.teams.by_channel(channel)
+            if existing is None:
+                team = Team(
+                    id=uuid.uuid4().hex,
+                    channel=channel,
+                    name=name,
+                    settings=settings,
+                    created_at=self._clock.now(),
+                )
+                await uow.teams.add(team)
+            else:
+                team = replace(existing, name=name or existing.name, settings=settings)
+                await uow.teams.update(team)
+            await uow.commit()
+        log.info("team %s set up (%s)", team.id, "new" if existing is None else "changed")
+        return team
+
+    async def team(self, team_id: str) -> Team:
+        """The team with `team_id`."""
+        async with self._uow() as uow:
+            return await _team(uow, team_id)
+
+    async def team_in(self, channel: ChannelRef) -> Team:
+        """The team living in `channel`, or TeamNotSetUp."""
+        async with self._uow() as uow:
+            team = await uow.teams.by_channel(channel)
+        if team is None:
+            raise TeamNotSetUp()
+        return team
+
+    async def set_paused(self, team_id: str, *, paused: bool) -> Team:
+        """Pause or resume a team's rounds."""
+        async with self._uow() as uow:
+            team = await _team(uow, team_id)
+            team = replace(team, paused=paused)
+            await uow.teams.update(team)
+            await uow.commit()
+        return team
+
+    # Rounds
+
+    async def open_round(self, team_id: str, *, kind: RoundKind = RoundKind.PULSE) -> Round:
+        """Start a round and post the pulse message in the team's channel."""
+        team = await self.team(team_id)
+        if team.paused:
+            raise TeamPaused()
+        members = await self._chat.channel_members(team)
+        now = self._clock.now()
+        async with self._uow() as uow:
+            if await uow.rounds.open_for_team(team_id) is not None:
+                raise RoundAlreadyOpen()
+            pulses = await uow.rounds.count(team_id, kind=RoundKind.PULSE)
+            round_ = Round(
+                id=uuid.uuid4().hex,
+                team_id=team_id,
+                kind=kind,
+                statement_ids=statements_for_round(self._content, kind=kind, pulses_so_far=pulses),
+                opened_at=now,
+                closes_at=now + timedelta(hours=team.settings.round_hours),
+                channel_size=len(members),
+            )
+            await uow.rounds.add(round_, salt=new_salt())
+            await uow.answers.prepare(round_.id, round_.statement_ids)
+            await uow.commit()
+        log.info("round %s opened for team %s (%s)", round_.id, team_id, kind)
+        message_ref = await self._chat.post_pulse(
+            PulseStatus(team=team, round=round_, respondents=0)
+        )
+        async with self._uow() as uow:
+            await uow.rounds.set_message_ref(round_.id, message_ref)
+            await uow.commit()
+        return replace(round_, message_ref=message_ref)
+
+    async def open_round_of(self, team_id: str) -> Round:
+        """The team's open round, or NoOpenRound."""
+        async with self._uow() as uow:
+            round_ = await uow.rounds.open_for_team(team_id)
+        if round_ is None:
+            raise NoOpenRound()
+        return round_
+
+    async def status(self, round_id: str) -> PulseStatus:
+        """The round and its participation count (the only number an open round has)."""
+        async with self._uow() as uow:
+            round_ = await _round(uow, round_id)
+            team = await _team(uow, round_.team_id)
+            respondents = (
+                await uow.participation.count(round_id)
+                if round_.is_open
+                else round_.respondents or 0
+            )
+        return PulseStatus(team=team, round=round_, respondents=respondents)
+
+    async def submit(
+        self, round_id: str, *, user_id: str, answers: Mapping[str, int]
+    ) -> PulseStatus:
+        """Count one person's answers once; refuse a second time, a closed round, bad answers."""
+        async with self._uow() as uow:
+            round_ = await _round(uow, round_id, lock="share")
+            if not round_.is_open:
+                raise RoundClosed()
+            ordered = validate_answers(round_, answers)
+            salt = await uow.rounds.salt(round_id)
+            if salt is None:
+                raise RoundClosed()
+            if not await uow.participation.add(
+                round_id, participant_key(self._secret_key, salt, user_id)
+            ):
+                raise AlreadyAnswered()
+            await uow.answers.add(round_id, ordered)
+            respondents = await uow.participation.count(round_id)
+            team = await _team(uow, round_.team_id)
+            await uow.commit()
+        status = PulseStatus(team=team, round=round_, respondents=respondents)
+        if round_.message_ref is not None:
+            try:
+                await self._chat.update_pulse(status, round_.message_ref)
+            except Exception:  # the answer is safely counted; the shown count catches up later
+                log.warning(
+                    "could not update the pulse message of round %s", round_id, exc_info=True
+                )
+        return status
+
+    async def remind(self, round_id: str) -> int:
+        """Remind, once, the channel members who have not answered; returns how many."""
+        status = await self.status(round_id)
+        round_, team = status.round, status.team
+        if not round_.is_open or round_.reminded or not team.settings.reminders:
+            return 0
+        members = await self._chat.channel_members(team)
+        async with self._uow() as uow:
+            salt = await uow.rounds.salt(round_id)
+            if salt is None:
+                return 0
+            keys = {participant_key(self._secret_key, salt, member): member for member in members}
+            answered = await uow.participation.among(round_id, keys.keys())
+            await uow.rounds.mark_reminded(round_id)
+            await uow.commit()
+        waiting = [member for key, member in keys.items() if key not in answered]
+        notice = Notice(key="reminder", values={"deadline": round_.closes_at})
+        for member in waiting:
+            await self._chat.send_private(team, member, notice)
+        log.info("round %s: %d reminder(s) sent", round_id, len(waiting))
+        return len(waiting)
+
+    async def close_round(self, round_id: str) -> RoundOutcome:
+        """Close the round, forget who answered, and post the summary with the hack of the week."""
+        now = self._clock.now()
+        async with self._uow() as uow:
+            round_ = await _round(uow, round_id, lock="update")
+            if not round_.is_open:
+                raise RoundClosed()
+            respondents = await uow.participation.count(round_id)
+            await uow.rounds.close(round_id, closed_at=now, respondents=respondents)
+            await uow.participation.forget(round_id)
+            team = await _team(uow, round_.team_id)
+            closed = replace(round_, closed_at=now, respondents=respondents)
+            result = (await self._results(uow, team, [closed]))[-1]
+            recent = await uow.hacks.recent(
+                team.id, event=HackEvent.SUGGESTED, limit=NO_REPEAT_WINDOW
+            )
+            suggestion = hack_of_the_week(
+                self._content, result, recent=[e.hack_id for e in recent], audience=Audience.TEAM
+            )
+            await uow.hacks.add(_log_entry(team.id, suggestion.hack.id, HackEvent.SUGGESTED, now))
+            await uow.commit()
+        log.info("round %s closed", round_id)
+        outcome = RoundOutcome(team=team, round=closed, result=result, suggestion=suggestion)
+        await self._chat.post_outcome(outcome)
+        return outcome
+
+    async def result(self, round_id: str) -> RoundResult:
+        """A closed round's result, through the anonymity gate."""
+        async with self._uow() as uow:
+            round_ = await _round(uow, round_id)
+            team = await _team(uow, round_.team_id)
+            return (await self._results(uow, team, [round_]))[-1]
+
+    async def trend(self, team_id: str, *, rounds: int = 12) -> Trend:
+        """The team's latest `rounds` closed rounds, gated, with the hacks done meanwhile."""
+        rounds = max(1, min(rounds, MAX_TREND_ROUNDS))
+        async with self._uow() as uow:
+            team = await _team(uow, team_id)
+            newest_first = await uow.rounds.closed(team_id, limit=rounds)
+            points = [
+                TrendPoint(opened_at=round_.opened_at, result=result)
+                for round_, result in zip(
+                    reversed(newest_first),
+                    await self._results(uow, team, list(reversed(newest_first))),
+                    strict=True,
+                )
+            ]
+            done = (
+                await uow.hacks.between(team_id, points[0].opened_at, self._clock.now())
+                if points
+                else []
+            )
+        return Trend(
+            team_id=team_id,
+            points=points,
+            hacks_done=[
+                HackDone(hack_id=e.hack_id, at=e.at) for e in done if e.event is HackEvent.DONE
+            ],
+        )
+
+    # Hacks
+
+    async def suggest_hack(
+        self,
+        team_id: str,
+        *,
+        pillar: PillarKey | None = None,
+        hack_id: str | None = None,
+        audience: Audience = Audience.TEAM,
+    ) -> HackSuggestion:
+        """The hack a facilitator asks for: by id, by pillar, or for the latest round."""
+        if hack_id is not None:
+            return hack_by_id(self._content, hack_id)
+        async with self._uow() as uow:
+            team = await _team(uow, team_id)
+            recent = [
+                e.hack_id
+                for e in await uow.hacks.recent(
+                    team_id, event=HackEvent.SUGGESTED, limit=NO_REPEAT_WINDOW
+                )
+            ]
+            if pillar is not None:
+                return hack_for_pillar(self._content, pillar, recent=recent, audience=audience)
+            latest = await uow.rounds.closed(team_id, limit=1)
+            if not latest:
+                return hack_for_pillar(
+                    self._content, PillarKey.INCLUDE, recent=recent, audience=audience
+                )
+            result = (await self._results(uow, team, latest))[-1]
+        return hack_of_the_week(self._content, result, recent=recent, audience=audience)
+
+    async def hack_done(self, team_id: str, hack_id: str) -> HackLogEntry:
+        """Record that the team ran a hack."""
+        hack = hack_by_id(self._content, hack_id).hack
+        entry = _log_entry(team_id, hack.id, HackEvent.DONE, self._clock.now())
+        async with self._uow() as uow:
+            await _team(uow, team_id)
+            await uow.hacks.add(entry)
+            await uow.commit()
+        return entry
+
+    async def _results(
+        self, uow: UnitOfWork, team: Team, rounds: Sequence[Round]
+    ) -> list[RoundResult]:
+        """Gate `rounds` (oldest first), each compared with the reportable round before it."""
+        if not rounds:
+            return []
+        earlier = await uow.rounds.closed(
+            team.id, limit=LOOKBACK_ROUNDS, before=rounds[0].opened_at
+        )
+        chain = [*reversed(earlier), *rounds]
+        histograms = await uow.answers.histograms([r.id for r in chain])
+        previous: RoundSummary | None = None
+        results: list[RoundResult] = []
+        for round_ in chain:
+            result = gate(
+                self._content,
+                round_,
+                histograms.get(round_.id, {}),
+                min_respondents=team.settings.min_respondents,
+                previous=previous,
+            )
+            if isinstance(result, RoundSummary):
+                previous = result
+            results.append(result)
+        return results[len(earlier) :]
+
+
+async def _team(uow: UnitOfWork, team_id: str) -> Team:
+    team = await uow.teams.get(team_id)
+    if team is None:
+        raise TeamNotSetUp()
+    return team
+
+
+async def _round(uow: UnitOfWork, round_id: str, *, lock: RowLock | None = None) -> Round:
+    round_ = await uow.rounds.get(round_id, lock=lock)
+    if round_ is None:
+        raise RoundNotFound()
+    return round_
+
+
+def _log_entry(team_id: str, hack_id: str, event: HackEvent, at: datetime) -> HackLogEntry:
+    return HackLogEntry(id=uuid.uuid4().hex, team_id=team_id, hack_id=hack_id, event=event, at=at)

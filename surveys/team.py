@@ -1,0 +1,97 @@
+"""A team: one chat channel with its schedule, language, roles and anonymity threshold."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, time
+from enum import StrEnum
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from content.schema import LANGUAGES, Language
+from surveys.errors import InvalidSettings
+
+MIN_RESPONDENTS_FLOOR = 3
+DEFAULT_MIN_RESPONDENTS = 5
+MAX_ROUND_HOURS = 14 * 24
+
+
+class Cadence(StrEnum):
+    """How often a team gets a pulse."""
+
+    WEEKLY = "weekly"
+    BIWEEKLY = "biweekly"
+    MONTHLY = "monthly"
+
+
+class Role(StrEnum):
+    """What a person may do for a team beyond answering."""
+
+    LEADER = "leader"
+    FACILITATOR = "facilitator"
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelRef:
+    """Where a team lives: platform, workspace (or tenant) and channel."""
+
+    platform: str
+    workspace_id: str
+    channel_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class TeamSettings:
+    """Everything a facilitator configures; validated on construction."""
+
+    cadence: Cadence = Cadence.WEEKLY
+    weekday: int = 0
+    local_time: time = time(9, 0)
+    timezone: str = "Europe/Copenhagen"
+    language: Language = "da"
+    round_hours: int = 72
+    min_respondents: int = DEFAULT_MIN_RESPONDENTS
+    reminders: bool = True
+    leaders: frozenset[str] = field(default_factory=frozenset)
+    facilitators: frozenset[str] = field(default_factory=frozenset)
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.weekday <= 6:
+            raise InvalidSettings(field="weekday")
+        if self.local_time.tzinfo is not None:
+            raise InvalidSettings(field="local_time")
+        try:
+            ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise InvalidSettings(field="timezone") from None
+        if self.language not in LANGUAGES:
+            raise InvalidSettings(field="language")
+        if not 1 <= self.round_hours <= MAX_ROUND_HOURS:
+            raise InvalidSettings(field="round_hours")
+        # The floor protects anonymity; no configuration may go below it.
+        if self.min_respondents < MIN_RESPONDENTS_FLOOR:
+            raise InvalidSettings(field="min_respondents", floor=MIN_RESPONDENTS_FLOOR)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The team's time zone."""
+        return ZoneInfo(self.timezone)
+
+    def role_of(self, user_id: str) -> Role | None:
+        """The strongest role `user_id` holds in this team, if any."""
+        if user_id in self.leaders:
+            return Role.LEADER
+        if user_id in self.facilitators:
+            return Role.FACILITATOR
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Team:
+    """A set-up channel."""
+
+    id: str
+    channel: ChannelRef
+    name: str
+    settings: TeamSettings
+    created_at: datetime
+    paused: bool = False
