@@ -1,0 +1,231 @@
+"""In-memory implementations of the storage ports, held to the same contract as SQL storage."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from types import TracebackType
+from typing import Self
+
+from surveys.claims import Act, ClaimStatus
+from surveys.errors import RoundAlreadyOpen
+from surveys.hack_log import HackEvent, HackLogEntry
+from surveys.ports import RowLock
+from surveys.rounds import SCALE, Round, RoundKind
+from surveys.scoring import Histogram
+from surveys.team import ChannelRef, Team
+
+
+@dataclass
+class MemoryState:
+    """Everything stored, as plain dictionaries."""
+
+    teams: dict[str, Team] = field(default_factory=dict)
+    rounds: dict[str, Round] = field(default_factory=dict)
+    salts: dict[str, bytes] = field(default_factory=dict)
+    counts: dict[tuple[str, str, int], int] = field(default_factory=dict)
+    participation: dict[str, set[str]] = field(default_factory=dict)
+    hack_log: list[HackLogEntry] = field(default_factory=list)
+    claims: dict[tuple[str, Act, datetime], ClaimStatus] = field(default_factory=dict)
+
+
+class MemoryTeams:
+    """Teams in a dictionary."""
+
+    def __init__(self, state: MemoryState) -> None:
+        self._s = state
+
+    async def add(self, team: Team) -> None:
+        self._s.teams[team.id] = team
+
+    async def update(self, team: Team) -> None:
+        self._s.teams[team.id] = team
+
+    async def get(self, team_id: str) -> Team | None:
+        return self._s.teams.get(team_id)
+
+    async def by_channel(self, channel: ChannelRef) -> Team | None:
+        return next((t for t in self._s.teams.values() if t.channel == channel), None)
+
+    async def all(self) -> list[Team]:
+        return sorted(self._s.teams.values(), key=lambda t: t.created_at)
+
+
+class MemoryRounds:
+    """Rounds and salts in dictionaries."""
+
+    def __init__(self, state: MemoryState) -> None:
+        self._s = state
+
+    async def add(self, round_: Round, *, salt: bytes) -> None:
+        if any(r.team_id == round_.team_id and r.is_open for r in self._s.rounds.values()):
+            raise RoundAlreadyOpen()
+        self._s.rounds[round_.id] = round_
+        self._s.salts[round_.id] = salt
+
+    async def get(self, round_id: str, *, lock: RowLock | None = None) -> Round | None:
+        return self._s.rounds.get(round_id)
+
+    async def open_for_team(self, team_id: str) -> Round | None:
+        return next(
+            (r for r in self._s.rounds.values() if r.team_id == team_id and r.is_open), None
+        )
+
+    async def set_message_ref(self, round_id: str, message_ref: str) -> None:
+        self._s.rounds[round_id] = replace(self._s.rounds[round_id], message_ref=message_ref)
+
+    async def mark_reminded(self, round_id: str) -> None:
+        self._s.rounds[round_id] = replace(self._s.rounds[round_id], reminded=True)
+
+    async def salt(self, round_id: str) -> bytes | None:
+        return self._s.salts.get(round_id)
+
+    async def close(self, round_id: str, *, closed_at: datetime, respondents: int) -> None:
+        self._s.rounds[round_id] = replace(
+            self._s.rounds[round_id], closed_at=closed_at, respondents=respondents
+        )
+        self._s.salts.pop(round_id, None)
+
+    async def closed(
+        self, team_id: str, *, limit: int, before: datetime | None = None
+    ) -> list[Round]:
+        rounds = [
+            r
+            for r in self._s.rounds.values()
+            if r.team_id == team_id
+            and not r.is_open
+            and (before is None or r.opened_at < before)
+        ]
+        return sorted(rounds, key=lambda r: r.opened_at, reverse=True)[:limit]
+
+    async def count(self, team_id: str, *, kind: RoundKind) -> int:
+        return sum(1 for r in self._s.rounds.values() if r.team_id == team_id and r.kind is kind)
+
+
+class MemoryAnswers:
+    """Answer counts keyed by (round, statement, value)."""
+
+    def __init__(self, state: MemoryState) -> None:
+        self._s = state
+
+    async def prepare(self, round_id: str, statement_ids: Sequence[str]) -> None:
+        for statement_id in statement_ids:
+            for value in SCALE:
+                self._s.counts[(round_id, statement_id, value)] = 0
+
+    async def add(self, round_id: str, answers: Sequence[tuple[str, int]]) -> None:
+        for statement_id, value in answers:
+            if (round_id, statement_id, value) in self._s.counts:
+                self._s.counts[(round_id, statement_id, value)] += 1
+
+    async def histograms(self, round_ids: Collection[str]) -> dict[str, dict[str, Histogram]]:
+        result: dict[str, dict[str, list[int]]] = {}
+        for (round_id, statement_id, value), count in self._s.counts.items():
+            if round_id in round_ids:
+                counts = result.setdefault(round_id, {}).setdefault(statement_id, [0] * 5)
+                counts[value - 1] = count
+        return {
+            r: {s: (c[0], c[1], c[2], c[3], c[4]) for s, c in statements.items()}
+            for r, statements in result.items()
+        }
+
+
+class MemoryParticipation:
+    """Participation hashes in sets."""
+
+    def __init__(self, state: MemoryState) -> None:
+        self._s = state
+
+    async def add(self, round_id: str, participant: str) -> bool:
+        seen = self._s.participation.setdefault(round_id, set())
+        if participant in seen:
+            return False
+        seen.add(participant)
+        return True
+
+    async def count(self, round_id: str) -> int:
+        return len(self._s.participation.get(round_id, ()))
+
+    async def among(self, round_id: str, participants: Collection[str]) -> set[str]:
+        return self._s.participation.get(round_id, set()) & set(participants)
+
+    async def forget(self, round_id: str) -> None:
+        self._s.participation.pop(round_id, None)
+
+
+class MemoryHackLog:
+    """The hack log in a list."""
+
+    def __init__(self, state: MemoryState) -> None:
+        self._s = state
+
+    async def add(self, entry: HackLogEntry) -> None:
+        self._s.hack_log.append(entry)
+
+    async def recent(self, team_id: str, *, event: HackEvent, limit: int) -> list[HackLogEntry]:
+        entries = [e for e in self._s.hack_log if e.team_id == team_id and e.event is event]
+        return sorted(entries, key=lambda e: e.at, reverse=True)[:limit]
+
+    async def between(self, team_id: str, start: datetime, end: datetime) -> list[HackLogEntry]:
+        entries = [e for e in self._s.hack_log if e.team_id == team_id and start <= e.at <= end]
+        return sorted(entries, key=lambda e: e.at)
+
+
+class MemoryClaims:
+    """Claims in a dictionary."""
+
+    def __init__(self, state: MemoryState) -> None:
+        self._s = state
+
+    async def claim(self, team_id: str, act: Act, slot: datetime) -> bool:
+        if (team_id, act, slot) in self._s.claims:
+            return False
+        self._s.claims[(team_id, act, slot)] = ClaimStatus.CLAIMED
+        return True
+
+    async def set_status(self, team_id: str, act: Act, slot: datetime, status: ClaimStatus) -> None:
+        if (team_id, act, slot) in self._s.claims:
+            self._s.claims[(team_id, act, slot)] = status
+
+    async def status(self, team_id: str, act: Act, slot: datetime) -> ClaimStatus | None:
+        return self._s.claims.get((team_id, act, slot))
+
+
+class MemoryUnitOfWork:
+    """Works on a copy of the state; commit publishes it, anything else discards it."""
+
+    def __init__(self, storage: MemoryStorage) -> None:
+        self._storage = storage
+
+    async def __aenter__(self) -> Self:
+        self._work = copy.deepcopy(self._storage.state)
+        self.teams = MemoryTeams(self._work)
+        self.rounds = MemoryRounds(self._work)
+        self.answers = MemoryAnswers(self._work)
+        self.participation = MemoryParticipation(self._work)
+        self.hacks = MemoryHackLog(self._work)
+        self.claims = MemoryClaims(self._work)
+        return self
+
+    async def commit(self) -> None:
+        self._storage.state = copy.deepcopy(self._work)
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        return None
+
+
+class MemoryStorage:
+    """A factory of in-memory units of work over one shared state."""
+
+    def __init__(self) -> None:
+        self.state = MemoryState()
+
+    def __call__(self) -> MemoryUnitOfWork:
+        return MemoryUnitOfWork(self)

@@ -1,0 +1,247 @@
+"""The storage contract: every implementation of the ports (memory, SQLite, PostgreSQL) passes it."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from storage.unit_of_work import SqlStorage
+from surveys.claims import Act, ClaimStatus
+from surveys.errors import RoundAlreadyOpen
+from surveys.hack_log import HackEvent, HackLogEntry
+from surveys.ports import UnitOfWorkFactory
+from surveys.rounds import RoundKind
+from surveys.team import Cadence, ChannelRef
+from tests.builders import T0, a_round, a_team, rich_settings
+
+
+async def test_a_team_comes_back_exactly_as_stored(storage: UnitOfWorkFactory) -> None:
+    team = replace(a_team(), settings=rich_settings())
+    async with storage() as uow:
+        await uow.teams.add(team)
+        await uow.commit()
+    async with storage() as uow:
+        assert await uow.teams.get(team.id) == team
+        assert await uow.teams.by_channel(team.channel) == team
+        assert await uow.teams.by_channel(ChannelRef("slack", "T1", "other")) is None
+        assert await uow.teams.get("missing") is None
+
+
+async def test_team_updates_and_listing(storage: UnitOfWorkFactory) -> None:
+    first, second = a_team(channel="C1"), a_team(channel="C2")
+    async with storage() as uow:
+        await uow.teams.add(first)
+        await uow.teams.add(second)
+        await uow.commit()
+    changed = replace(first, paused=True, settings=replace(first.settings, cadence=Cadence.MONTHLY))
+    async with storage() as uow:
+        await uow.teams.update(changed)
+        await uow.commit()
+    async with storage() as uow:
+        assert await uow.teams.get(first.id) == changed
+        assert {t.id for t in await uow.teams.all()} == {first.id, second.id}
+
+
+async def test_work_without_commit_is_discarded(storage: UnitOfWorkFactory) -> None:
+    team = a_team()
+    async with storage() as uow:
+        await uow.teams.add(team)
+    async with storage() as uow:
+        assert await uow.teams.get(team.id) is None
+
+
+async def test_a_round_and_its_salt(storage: UnitOfWorkFactory) -> None:
+    team = a_team()
+    round_ = a_round(team)
+    async with storage() as uow:
+        await uow.teams.add(team)
+        await uow.rounds.add(round_, salt=b"s" * 32)
+        await uow.commit()
+    async with storage() as uow:
+        assert await uow.rounds.get(round_.id) == round_
+        assert await uow.rounds.get(round_.id, lock="share") == round_
+        assert await uow.rounds.get(round_.id, lock="update") == round_
+        assert await uow.rounds.open_for_team(team.id) == round_
+        assert await uow.rounds.salt(round_.id) == b"s" * 32
+        await uow.rounds.set_message_ref(round_.id, "ts-1")
+        await uow.rounds.mark_reminded(round_.id)
+        await uow.commit()
+    async with storage() as uow:
+        stored = await uow.rounds.get(round_.id)
+    assert stored == replace(round_, message_ref="ts-1", reminded=True)
+    assert stored is not None
+    assert stored.opened_at.utcoffset() == timedelta(0)
+
+
+async def test_one_open_round_per_team(storage: UnitOfWorkFactory) -> None:
+    team = a_team()
+    first = a_round(team)
+    async with storage() as uow:
+        await uow.teams.add(team)
+        await uow.rounds.add(first, salt=b"a" * 32)
+        await uow.commit()
+    with pytest.raises(RoundAlreadyOpen):
+        async with storage() as uow:
+            await uow.rounds.add(a_round(team), salt=b"b" * 32)
+    async with storage() as uow:
+        await uow.rounds.close(first.id, closed_at=T0 + timedelta(days=3), respondents=6)
+        await uow.rounds.add(a_round(team, opened_at=T0 + timedelta(days=7)), salt=b"c" * 32)
+        await uow.commit()
+
+
+async def test_closing_destroys_the_salt(storage: UnitOfWorkFactory) -> None:
+    team = a_team()
+    round_ = a_round(team)
+    closed_at = T0 + timedelta(days=3)
+    async with storage() as uow:
+        await uow.teams.add(team)
+        await uow.rounds.add(round_, salt=b"s" * 32)
+        await uow.rounds.close(round_.id, closed_at=closed_at, respondents=7)
+        await uow.commit()
+    async with storage() as uow:
+        assert await uow.rounds.salt(round_.id) is None
+        assert await uow.rounds.open_for_team(team.id) is None
+        assert await uow.rounds.get(round_.id) == replace(
+            round_, closed_at=closed_at, respondents=7
+        )
+
+
+async def test_closed_rounds_newest_first(storage: UnitOfWorkFactory) -> None:
+    team = a_team()
+    rounds = [a_round(team, opened_at=T0 + timedelta(weeks=w)) for w in range(5)]
+    async with storage() as uow:
+        await uow.teams.add(team)
+        for r in rounds:
+            await uow.rounds.add(r, salt=b"s" * 32)
+            await uow.rounds.close(r.id, closed_at=r.closes_at, respondents=5)
+        await uow.rounds.add(
+            a_round(team, opened_at=T0 + timedelta(weeks=5), kind=RoundKind.BAROMETER),
+            salt=b"s" * 32,
+        )
+        await uow.commit()
+    async with storage() as uow:
+        newest = await uow.rounds.closed(team.id, limit=3)
+        before = await uow.rounds.closed(team.id, limit=10, before=rounds[2].opened_at)
+        pulses = await uow.rounds.count(team.id, kind=RoundKind.PULSE)
+        barometers = await uow.rounds.count(team.id, kind=RoundKind.BAROMETER)
+    assert [r.id for r in newest] == [rounds[4].id, rounds[3].id, rounds[2].id]
+    assert [r.id for r in before] == [rounds[1].id, rounds[0].id]
+    assert (pulses, barometers) == (5, 1)
+
+
+async def test_answers_are_counts_per_statement_and_value(storage: UnitOfWorkFactory) -> None:
+    team = a_team()
+    first, second = a_round(team), a_round(team, opened_at=T0 + timedelta(weeks=1))
+    async with storage() as uow:
+        await uow.teams.add(team)
+        await uow.rounds.add(first, salt=b"s" * 32)
+        await uow.answers.prepare(first.id, first.statement_ids)
+        await uow.answers.add(first.id, [("include-1", 4), ("learn-1", 2)])
+        await uow.answers.add(first.id, [("include-1", 4), ("learn-1", 5)])
+        await uow.rounds.close(first.id, closed_at=T0, respondents=2)
+        await uow.rounds.add(second, salt=b"s" * 32)
+        await uow.answers.prepare(second.id, ("include-2",))
+        await uow.answers.add(second.id, [("include-2", 1)])
+        await uow.commit()
+    async with storage() as uow:
+        histograms = await uow.answers.histograms([first.id, second.id])
+        assert await uow.answers.histograms([]) == {}
+    assert histograms[first.id]["include-1"] == (0, 0, 0, 2, 0)
+    assert histograms[first.id]["learn-1"] == (0, 1, 0, 0, 1)
+    assert histograms[first.id]["challenge-1"] == (0, 0, 0, 0, 0)
+    assert histograms[second.id] == {"include-2": (1, 0, 0, 0, 0)}
+
+
+async def test_participation_is_a_set_of_hashes(storage: UnitOfWorkFactory) -> None:
+    team = a_team()
+    round_ = a_round(team)
+    async with storage() as uow:
+        await uow.teams.add(team)
+        await uow.rounds.add(round_, salt=b"s" * 32)
+        assert await uow.participation.add(round_.id, "h1") is True
+        assert await uow.participation.add(round_.id, "h1") is False
+        assert await uow.participation.add(round_.id, "h2") is True
+        await uow.commit()
+    async with storage() as uow:
+        assert await uow.participation.count(round_.id) == 2
+        assert await uow.participation.among(round_.id, ["h1", "h3"]) == {"h1"}
+        many = [f"x{i}" for i in range(1200)]
+        assert await uow.participation.among(round_.id, [*many, "h2"]) == {"h2"}
+        await uow.participation.forget(round_.id)
+        await uow.commit()
+    async with storage() as uow:
+        assert await uow.participation.count(round_.id) == 0
+
+
+async def test_hack_log(storage: UnitOfWorkFactory) -> None:
+    team = a_team()
+    entries = [
+        HackLogEntry(
+            id=f"e{i}",
+            team_id=team.id,
+            hack_id=f"hack-{i}",
+            event=HackEvent.DONE if i % 3 == 0 else HackEvent.SUGGESTED,
+            at=T0 + timedelta(days=i),
+        )
+        for i in range(8)
+    ]
+    async with storage() as uow:
+        await uow.teams.add(team)
+        for entry in entries:
+            await uow.hacks.add(entry)
+        await uow.commit()
+    async with storage() as uow:
+        recent = await uow.hacks.recent(team.id, event=HackEvent.SUGGESTED, limit=3)
+        window = await uow.hacks.between(team.id, T0 + timedelta(days=2), T0 + timedelta(days=4))
+    assert [e.hack_id for e in recent] == ["hack-7", "hack-5", "hack-4"]
+    assert [e.hack_id for e in window] == ["hack-2", "hack-3", "hack-4"]
+    assert window[1] == entries[3]
+
+
+async def test_a_claim_is_won_once(storage: UnitOfWorkFactory) -> None:
+    team = a_team()
+    slot = T0 + timedelta(days=7)
+    async with storage() as uow:
+        await uow.teams.add(team)
+        assert await uow.claims.claim(team.id, Act.OPEN, slot) is True
+        await uow.commit()
+    async with storage() as uow:
+        assert await uow.claims.claim(team.id, Act.OPEN, slot) is False
+        assert await uow.claims.claim(team.id, Act.CLOSE, slot) is True
+        assert await uow.claims.status(team.id, Act.OPEN, slot) is ClaimStatus.CLAIMED
+        await uow.claims.set_status(team.id, Act.OPEN, slot, ClaimStatus.SENT)
+        await uow.commit()
+    async with storage() as uow:
+        assert await uow.claims.status(team.id, Act.OPEN, slot) is ClaimStatus.SENT
+        assert await uow.claims.status(team.id, Act.REMIND, slot) is None
+
+
+async def test_racing_claims_and_participation_have_one_winner(engine: AsyncEngine) -> None:
+    storage = SqlStorage(engine)
+    team = a_team()
+    round_ = a_round(team)
+    async with storage() as uow:
+        await uow.teams.add(team)
+        await uow.rounds.add(round_, salt=b"s" * 32)
+        await uow.commit()
+
+    async def claim() -> bool:
+        async with storage() as uow:
+            won = await uow.claims.claim(team.id, Act.OPEN, T0)
+            await uow.commit()
+            return won
+
+    async def participate() -> bool:
+        async with storage() as uow:
+            added = await uow.participation.add(round_.id, "same-person")
+            await uow.commit()
+            return added
+
+    claims = await asyncio.gather(*(claim() for _ in range(6)))
+    adds = await asyncio.gather(*(participate() for _ in range(6)))
+    assert sorted(claims) == [False] * 5 + [True]
+    assert sorted(adds) == [False] * 5 + [True]
