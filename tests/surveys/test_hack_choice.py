@@ -1,0 +1,152 @@
+"""Hack of the week: the weakest pillar or the sharpest drop, no recent repeats, audience-aware."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from content.schema import Audience, ContentPack, PillarKey
+from surveys.anonymity import PillarResult, RoundSummary, WithheldSummary
+from surveys.errors import UnknownHack
+from surveys.hack_choice import (
+    NO_REPEAT_WINDOW,
+    HackReason,
+    hack_by_id,
+    hack_for_pillar,
+    hack_of_the_week,
+)
+from surveys.rounds import RoundKind
+from surveys.scoring import Change, PillarScore
+from tests.builders import T0
+
+
+def _summary(
+    scores: dict[PillarKey, float], deltas: dict[PillarKey, float] | None = None
+) -> RoundSummary:
+    deltas = deltas or {}
+    return RoundSummary(
+        round_id="r",
+        kind=RoundKind.PULSE,
+        closed_at=T0,
+        respondents=8,
+        channel_size=10,
+        pillars={
+            key: PillarResult(
+                score=PillarScore(
+                    pillar=key, score=score, favourable=50, answers=8, standard_error=2
+                ),
+                change=(
+                    Change(delta=deltas[key], notable=abs(deltas[key]) >= 10)
+                    if key in deltas
+                    else None
+                ),
+            )
+            for key, score in scores.items()
+        },
+    )
+
+
+SCORES = {
+    PillarKey.INCLUDE: 80.0,
+    PillarKey.LEARN: 70.0,
+    PillarKey.CONTRIBUTE: 65.0,
+    PillarKey.CHALLENGE: 50.0,
+}
+
+
+def test_the_weakest_pillar_gets_the_hack(content: ContentPack) -> None:
+    suggestion = hack_of_the_week(content, _summary(SCORES), recent=[])
+    assert suggestion.pillar is PillarKey.CHALLENGE
+    assert suggestion.reason is HackReason.WEAKEST
+    assert PillarKey.CHALLENGE in suggestion.hack.pillars
+
+
+def test_the_sharpest_notable_drop_beats_the_weakest(content: ContentPack) -> None:
+    deltas = {PillarKey.INCLUDE: -25.0, PillarKey.LEARN: -12.0, PillarKey.CHALLENGE: -5.0}
+    suggestion = hack_of_the_week(content, _summary(SCORES, deltas), recent=[])
+    assert suggestion.pillar is PillarKey.INCLUDE
+    assert suggestion.reason is HackReason.DROP
+
+
+def test_a_notable_rise_is_not_a_drop(content: ContentPack) -> None:
+    suggestion = hack_of_the_week(
+        content, _summary(SCORES, {PillarKey.INCLUDE: 30.0}), recent=[]
+    )
+    assert suggestion.reason is HackReason.WEAKEST
+
+
+def test_no_repeat_within_the_last_six(content: ContentPack) -> None:
+    summary = _summary(SCORES)
+    recent: list[str] = []
+    for _ in range(NO_REPEAT_WINDOW):
+        suggestion = hack_of_the_week(content, summary, recent=recent)
+        assert suggestion.hack.id not in recent[:NO_REPEAT_WINDOW]
+        recent.insert(0, suggestion.hack.id)
+    assert len(set(recent)) == NO_REPEAT_WINDOW
+
+
+def test_when_the_weak_pillar_is_used_up_the_next_weakest_follows(content: ContentPack) -> None:
+    challenge = [h.id for h in content.hacks if PillarKey.CHALLENGE in h.pillars]
+    suggestion = hack_of_the_week(content, _summary(SCORES), recent=challenge)
+    assert suggestion.pillar is PillarKey.CONTRIBUTE
+    assert suggestion.hack.id not in challenge
+
+
+def test_an_old_suggestion_may_come_back(content: ContentPack) -> None:
+    first = hack_of_the_week(content, _summary(SCORES), recent=[]).hack.id
+    older = [first, *[f"other-{i}" for i in range(NO_REPEAT_WINDOW)]]
+    assert hack_of_the_week(content, _summary(SCORES), recent=older[::-1]).hack.id == first
+
+
+def test_team_hacks_are_preferred_for_the_team_and_leader_hacks_for_leaders(
+    content: ContentPack,
+) -> None:
+    team = hack_for_pillar(content, PillarKey.CHALLENGE, recent=[], audience=Audience.TEAM)
+    leader = hack_for_pillar(content, PillarKey.CHALLENGE, recent=[], audience=Audience.LEADER)
+    assert team.hack.audience in (Audience.TEAM, Audience.BOTH)
+    assert leader.hack.audience in (Audience.LEADER, Audience.BOTH)
+    assert team.reason is HackReason.REQUESTED
+
+
+def test_a_leader_hack_still_comes_when_it_is_all_the_pillar_has_left(
+    content: ContentPack,
+) -> None:
+    on_pillar = [h for h in content.hacks if PillarKey.CHALLENGE in h.pillars]
+    others = [h.id for h in on_pillar if h.audience is not Audience.LEADER]
+    suggestion = hack_for_pillar(content, PillarKey.CHALLENGE, recent=others)
+    assert suggestion.hack.audience is Audience.LEADER
+
+
+def test_below_k_it_starts_with_belonging(content: ContentPack) -> None:
+    withheld = WithheldSummary(
+        round_id="r",
+        kind=RoundKind.PULSE,
+        closed_at=T0 + timedelta(days=1),
+        respondents=2,
+        min_respondents=5,
+        channel_size=9,
+    )
+    first = hack_of_the_week(content, withheld, recent=[])
+    assert first.pillar is PillarKey.INCLUDE
+    assert first.reason is HackReason.ROTATION
+    # After working on belonging, the next low-participation week moves on.
+    second = hack_of_the_week(content, withheld, recent=[first.hack.id])
+    assert second.pillar is PillarKey.LEARN
+    # Hacks from an older content pack in the log are ignored, not fatal.
+    assert hack_of_the_week(content, withheld, recent=["retired-hack"]).pillar is PillarKey.INCLUDE
+
+
+def test_a_hack_by_id(content: ContentPack) -> None:
+    assert hack_by_id(content, "pre-mortem").hack.id == "pre-mortem"
+    with pytest.raises(UnknownHack) as error:
+        hack_by_id(content, "nope")
+    assert error.value.values == {"hack": "nope"}
+
+
+def test_a_small_pack_falls_back_to_the_oldest_suggestion(content: ContentPack) -> None:
+    everything = [h.id for h in content.hacks]
+    suggestion = hack_for_pillar(content, PillarKey.LEARN, recent=everything)
+    learn = [h.id for h in content.hacks if PillarKey.LEARN in h.pillars]
+    # All are recent; the one suggested longest ago wins.
+    assert suggestion.hack.id == max(learn, key=everything.index)

@@ -1,0 +1,300 @@
+"""PulseService end to end on every storage: set up, open, submit, remind, close, trend, hacks."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import time
+
+import pytest
+
+from content.loader import default_pack
+from content.schema import ContentPack, PillarKey
+from surveys.anonymity import RoundSummary, WithheldSummary
+from surveys.errors import (
+    AlreadyAnswered,
+    InvalidAnswers,
+    NoOpenRound,
+    RoundAlreadyOpen,
+    RoundClosed,
+    RoundNotFound,
+    TeamNotSetUp,
+    TeamPaused,
+    UnknownHack,
+)
+from surveys.hack_choice import HackReason
+from surveys.ports import UnitOfWorkFactory
+from surveys.rounds import RoundKind
+from surveys.service import PulseService
+from surveys.team import ChannelRef, TeamSettings
+from tests.fakes.chat import FakeChat
+from tests.fakes.clock import FakeClock
+
+MEMBERS = [f"U{i}" for i in range(1, 10)]
+CHANNEL = ChannelRef(platform="slack", workspace_id="T1", channel_id="C1")
+
+
+@pytest.fixture
+def chat() -> FakeChat:
+    return FakeChat(members=list(MEMBERS))
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def service(
+    storage: UnitOfWorkFactory, chat: FakeChat, clock: FakeClock, content: ContentPack
+) -> PulseService:
+    return PulseService(
+        unit_of_work=storage, clock=clock, chat=chat, content=content, secret_key=b"k" * 32
+    )
+
+
+async def _answer_all(
+    service: PulseService, round_id: str, statements: tuple[str, ...], people: list[str], value: int
+) -> None:
+    """Everyone feels `value`: they answer it, and its mirror on reverse-keyed statements."""
+    bank = default_pack()
+    answers = {s: 6 - value if bank.statement(s).reverse else value for s in statements}
+    for person in people:
+        await service.submit(round_id, user_id=person, answers=answers)
+
+
+async def test_set_up_then_change_a_team(service: PulseService) -> None:
+    team = await service.set_up_team(CHANNEL, TeamSettings(), name="Platform")
+    again = await service.set_up_team(
+        CHANNEL, TeamSettings(local_time=time(10, 30), language="en")
+    )
+    assert again.id == team.id
+    assert again.name == "Platform"
+    assert again.settings.local_time == time(10, 30)
+    assert await service.team_in(CHANNEL) == again
+    assert await service.team(team.id) == again
+    with pytest.raises(TeamNotSetUp):
+        await service.team_in(ChannelRef("slack", "T1", "elsewhere"))
+    with pytest.raises(TeamNotSetUp):
+        await service.team("nope")
+
+
+async def test_a_whole_round(
+    service: PulseService, chat: FakeChat, clock: FakeClock, content: ContentPack
+) -> None:
+    team = await service.set_up_team(CHANNEL, TeamSettings())
+    round_ = await service.open_round(team.id)
+    assert round_.channel_size == len(MEMBERS)
+    assert round_.message_ref == "msg-1"
+    assert chat.pulses[0].respondents == 0
+    assert len(round_.statement_ids) == 4
+    assert (await service.open_round_of(team.id)).id == round_.id
+
+    await _answer_all(service, round_.id, round_.statement_ids, MEMBERS[:6], value=4)
+    assert [count for _, count in chat.updates] == [1, 2, 3, 4, 5, 6]
+    assert (await service.status(round_.id)).respondents == 6
+
+    clock.advance(hours=72)
+    outcome = await service.close_round(round_.id)
+    assert chat.outcomes == [outcome]
+    assert isinstance(outcome.result, RoundSummary)
+    assert outcome.result.respondents == 6
+    assert outcome.result.channel_size == 9
+    assert {k: p.score.score for k, p in outcome.result.pillars.items()} == dict.fromkeys(
+        PillarKey, 75.0
+    )
+    assert outcome.round.closed_at == clock.now()
+    assert await service.result(round_.id) == outcome.result
+    with pytest.raises(NoOpenRound):
+        await service.open_round_of(team.id)
+
+
+async def test_one_person_counts_once(service: PulseService) -> None:
+    team = await service.set_up_team(CHANNEL, TeamSettings())
+    round_ = await service.open_round(team.id)
+    answers = dict.fromkeys(round_.statement_ids, 3)
+    await service.submit(round_.id, user_id="U1", answers=answers)
+    with pytest.raises(AlreadyAnswered):
+        await service.submit(round_.id, user_id="U1", answers=dict.fromkeys(round_.statement_ids, 5))
+    assert (await service.status(round_.id)).respondents == 1
+
+
+async def test_parallel_clicks_count_once(service: PulseService, storage: UnitOfWorkFactory) -> None:
+    if type(storage).__name__ == "MemoryStorage":
+        pytest.skip("the in-memory fake is not transactional across tasks")
+    team = await service.set_up_team(CHANNEL, TeamSettings())
+    round_ = await service.open_round(team.id)
+    answers = dict.fromkeys(round_.statement_ids, 2)
+    results = await asyncio.gather(
+        *(service.submit(round_.id, user_id="U1", answers=answers) for _ in range(5)),
+        return_exceptions=True,
+    )
+    assert sum(not isinstance(r, BaseException) for r in results) == 1
+    assert all(isinstance(r, AlreadyAnswered) for r in results if isinstance(r, BaseException))
+    await service.submit(round_.id, user_id="U2", answers=answers)
+    for person in ("U3", "U4", "U5"):
+        await service.submit(round_.id, user_id=person, answers=answers)
+    outcome = await service.close_round(round_.id)
+    assert isinstance(outcome.result, RoundSummary)
+    assert outcome.result.respondents == 5
+    assert outcome.result.pillars[PillarKey.LEARN].score.answers == 5
+
+
+async def test_refused_submissions_store_nothing(
+    service: PulseService, storage: UnitOfWorkFactory
+) -> None:
+    team = await service.set_up_team(CHANNEL, TeamSettings())
+    other = await service.set_up_team(ChannelRef("slack", "T1", "C2"), TeamSettings())
+    round_ = await service.open_round(team.id)
+    other_round = await service.open_round(other.id)
+    good = dict.fromkeys(round_.statement_ids, 4)
+    foreign = dict.fromkeys(other_round.statement_ids, 4)
+    foreign_statement = {**good, round_.statement_ids[0]: 4}
+    foreign_statement.pop(round_.statement_ids[0])
+    foreign_statement["include-2"] = 4
+    for bad in (foreign_statement, {**good, round_.statement_ids[0]: 9}, {}):
+        with pytest.raises(InvalidAnswers):
+            await service.submit(round_.id, user_id="U1", answers=bad)
+    with pytest.raises(RoundNotFound):
+        await service.submit("no-such-round", user_id="U1", answers=good)
+    if set(foreign) != set(good):
+        with pytest.raises(InvalidAnswers):
+            await service.submit(round_.id, user_id="U1", answers=foreign)
+    assert (await service.status(round_.id)).respondents == 0
+    async with storage() as uow:
+        histograms = await uow.answers.histograms([round_.id])
+    assert all(sum(h) == 0 for h in histograms[round_.id].values())
+    # U1 was refused every time, so U1 may still answer.
+    await service.submit(round_.id, user_id="U1", answers=good)
+
+
+async def test_a_closed_round_takes_no_answers(service: PulseService) -> None:
+    team = await service.set_up_team(CHANNEL, TeamSettings())
+    round_ = await service.open_round(team.id)
+    await service.close_round(round_.id)
+    with pytest.raises(RoundClosed):
+        await service.submit(round_.id, user_id="U1", answers=dict.fromkeys(round_.statement_ids, 3))
+    with pytest.raises(RoundClosed):
+        await service.close_round(round_.id)
+
+
+async def test_one_open_round_and_no_rounds_while_paused(service: PulseService) -> None:
+    team = await service.set_up_team(CHANNEL, TeamSettings())
+    await service.open_round(team.id)
+    with pytest.raises(RoundAlreadyOpen):
+        await service.open_round(team.id)
+    paused = await service.set_paused(team.id, paused=True)
+    assert paused.paused
+    # Reconfiguring keeps the pause.
+    assert (await service.set_up_team(CHANNEL, TeamSettings(weekday=2))).paused
+    await service.close_round((await service.open_round_of(team.id)).id)
+    with pytest.raises(TeamPaused):
+        await service.open_round(team.id)
+    await service.set_paused(team.id, paused=False)
+    await service.open_round(team.id)
+
+
+async def test_below_k_the_summary_is_withheld(service: PulseService, chat: FakeChat) -> None:
+    team = await service.set_up_team(CHANNEL, TeamSettings(min_respondents=5))
+    round_ = await service.open_round(team.id)
+    await _answer_all(service, round_.id, round_.statement_ids, MEMBERS[:4], value=1)
+    outcome = await service.close_round(round_.id)
+    assert isinstance(outcome.result, WithheldSummary)
+    assert outcome.result.respondents == 4
+    assert outcome.suggestion.reason is HackReason.ROTATION
+    assert isinstance(await service.result(round_.id), WithheldSummary)
+    assert isinstance(chat.outcomes[0].result, WithheldSummary)
+
+
+async def test_reminders_go_once_and_only_to_those_who_have_not_answered(
+    service: PulseService, chat: FakeChat
+) -> None:
+    team = await service.set_up_team(CHANNEL, TeamSettings())
+    round_ = await service.open_round(team.id)
+    await _answer_all(service, round_.id, round_.statement_ids, ["U2", "U5"], value=4)
+    assert await service.remind(round_.id) == 7
+    assert sorted(user for user, _ in chat.notes) == sorted(set(MEMBERS) - {"U2", "U5"})
+    assert {notice.key for _, notice in chat.notes} == {"reminder"}
+    assert await service.remind(round_.id) == 0
+    assert len(chat.notes) == 7
+
+
+async def test_no_reminders_when_switched_off_or_closed(service: PulseService, chat: FakeChat) -> None:
+    team = await service.set_up_team(CHANNEL, TeamSettings(reminders=False))
+    round_ = await service.open_round(team.id)
+    assert await service.remind(round_.id) == 0
+    await service.set_up_team(CHANNEL, TeamSettings())
+    await service.close_round(round_.id)
+    assert await service.remind(round_.id) == 0
+    assert chat.notes == []
+
+
+async def test_a_failing_chat_update_does_not_lose_the_answer(
+    service: PulseService, chat: FakeChat
+) -> None:
+    team = await service.set_up_team(CHANNEL, TeamSettings())
+    round_ = await service.open_round(team.id)
+    chat.fail_updates = True
+    status = await service.submit(round_.id, user_id="U1", answers=dict.fromkeys(round_.statement_ids, 5))
+    assert status.respondents == 1
+
+
+async def test_the_trend_and_the_hack_story(
+    service: PulseService, clock: FakeClock, content: ContentPack
+) -> None:
+    team = await service.set_up_team(CHANNEL, TeamSettings())
+    values = [5, 5, 1, 3]  # round 3 drops sharply
+    outcomes = []
+    for week, value in enumerate(values):
+        clock.advance(days=7)
+        round_ = await service.open_round(team.id)
+        await _answer_all(service, round_.id, round_.statement_ids, MEMBERS[:6], value=value)
+        clock.advance(days=3)
+        outcomes.append(await service.close_round(round_.id))
+        if week == 2:
+            clock.advance(days=1)
+            done = await service.hack_done(team.id, outcomes[-1].suggestion.hack.id)
+    assert outcomes[2].suggestion.reason is HackReason.DROP
+    suggested = [o.suggestion.hack.id for o in outcomes]
+    assert len(set(suggested)) == len(suggested)
+
+    trend = await service.trend(team.id, rounds=3)
+    assert len(trend.points) == 3
+    assert trend.series(PillarKey.LEARN) == [100.0, 0.0, 50.0]
+    assert [h.hack_id for h in trend.hacks_done] == [done.hack_id]
+    assert set(trend.latest_changes) == set(PillarKey)
+    first_shown = trend.points[0].result
+    assert isinstance(first_shown, RoundSummary)
+    assert first_shown.pillars[PillarKey.LEARN].change is not None  # compared with round 1
+
+    with pytest.raises(UnknownHack):
+        await service.hack_done(team.id, "no-such-hack")
+
+
+async def test_asking_for_a_hack(service: PulseService, content: ContentPack) -> None:
+    team = await service.set_up_team(CHANNEL, TeamSettings())
+    first = await service.suggest_hack(team.id)
+    assert first.pillar is PillarKey.INCLUDE
+    by_pillar = await service.suggest_hack(team.id, pillar=PillarKey.CHALLENGE)
+    assert PillarKey.CHALLENGE in by_pillar.hack.pillars
+    assert (await service.suggest_hack(team.id, hack_id="pre-mortem")).hack.id == "pre-mortem"
+    round_ = await service.open_round(team.id)
+    await _answer_all(service, round_.id, round_.statement_ids, MEMBERS[:5], value=4)
+    await service.close_round(round_.id)
+    latest = await service.suggest_hack(team.id)
+    assert latest.reason is HackReason.WEAKEST
+
+
+async def test_a_barometer_asks_every_statement(
+    service: PulseService, content: ContentPack
+) -> None:
+    team = await service.set_up_team(CHANNEL, TeamSettings())
+    round_ = await service.open_round(team.id, kind=RoundKind.BAROMETER)
+    assert len(round_.statement_ids) == len(content.statements)
+    for person in MEMBERS[:5]:
+        await service.submit(round_.id, user_id=person, answers=dict.fromkeys(round_.statement_ids, 4))
+    outcome = await service.close_round(round_.id)
+    assert isinstance(outcome.result, RoundSummary)
+    # Reverse items were answered 4 ("agree" that something bad happens): scored as 2.
+    learn = content.statements_for(PillarKey.LEARN)
+    expected = (sum(2 if s.reverse else 4 for s in learn) / len(learn) - 1) / 4 * 100
+    assert outcome.result.pillars[PillarKey.LEARN].score.score == pytest.approx(expected)
