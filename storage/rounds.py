@@ -13,6 +13,9 @@ from surveys.errors import RoundAlreadyOpen
 from surveys.ports import RowLock
 from surveys.rounds import Round, RoundKind
 
+# Set on the session when a round closes, so the unit of work scrubs after committing.
+SCRUB_AFTER_COMMIT = "tryghed.scrub_after_commit"
+
 
 class SqlRounds:
     """Rounds in `rounds`, salts in `round_salts`."""
@@ -84,6 +87,7 @@ class SqlRounds:
             .values(closed_at=closed_at, respondents=respondents)
         )
         await self._session.execute(delete(RoundSaltRow).where(RoundSaltRow.round_id == round_id))
+        self._session.info[SCRUB_AFTER_COMMIT] = True
 
     async def closed(
         self, team_id: str, *, limit: int, before: datetime | None = None

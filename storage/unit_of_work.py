@@ -11,7 +11,8 @@ from storage.answers import SqlAnswers
 from storage.claims import SqlClaims
 from storage.hack_log import SqlHackLog
 from storage.participation import SqlParticipation
-from storage.rounds import SqlRounds
+from storage.rounds import SCRUB_AFTER_COMMIT, SqlRounds
+from storage.scrub import scrub_deleted_rows
 from storage.teams import SqlTeams
 
 
@@ -25,7 +26,8 @@ class SqlUnitOfWork:
     hacks: SqlHackLog
     claims: SqlClaims
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, engine: AsyncEngine, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._engine = engine
         self._sessions = sessions
 
     async def __aenter__(self) -> Self:
@@ -39,8 +41,10 @@ class SqlUnitOfWork:
         return self
 
     async def commit(self) -> None:
-        """Make the work durable."""
+        """Make the work durable (and scrub what a closed round deleted)."""
         await self._session.commit()
+        if self._session.info.pop(SCRUB_AFTER_COMMIT, False):
+            await scrub_deleted_rows(self._engine)
 
     async def __aexit__(
         self,
@@ -60,4 +64,4 @@ class SqlStorage:
         self._sessions = async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
 
     def __call__(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self._sessions)
+        return SqlUnitOfWork(self.engine, self._sessions)

@@ -108,7 +108,9 @@ async def sql_engine(kind: str, request: pytest.FixtureRequest, tmp_path: Path) 
 
 
 @pytest.fixture(params=ALL_KINDS)
-async def storage(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[UnitOfWorkFactory]:
+async def storage(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> AsyncIterator[UnitOfWorkFactory]:
     """Units of work on memory, SQLite and PostgreSQL: every port's contract runs on all."""
     if request.param == "memory":
         yield MemoryStorage()

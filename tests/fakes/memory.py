@@ -94,9 +94,7 @@ class MemoryRounds:
         rounds = [
             r
             for r in self._s.rounds.values()
-            if r.team_id == team_id
-            and not r.is_open
-            and (before is None or r.opened_at < before)
+            if r.team_id == team_id and not r.is_open and (before is None or r.opened_at < before)
         ]
         return sorted(rounds, key=lambda r: r.opened_at, reverse=True)[:limit]
 

@@ -1,4 +1,4 @@
-"""The storage contract: every implementation of the ports (memory, SQLite, PostgreSQL) passes it."""
+"""The storage contract: every implementation of the ports (memory, SQLite, PostgreSQL)."""
 
 from __future__ import annotations
 

@@ -23,7 +23,7 @@ def _counts(respondents: int, value: int = 4) -> dict[str, Histogram]:
     histogram = [0, 0, 0, 0, 0]
     histogram[value - 1] = respondents
     h = (histogram[0], histogram[1], histogram[2], histogram[3], histogram[4])
-    return {s: h for s in ("include-1", "learn-1", "contribute-1", "challenge-1")}
+    return dict.fromkeys(("include-1", "learn-1", "contribute-1", "challenge-1"), h)
 
 
 @pytest.mark.parametrize("k", [3, 5, 8])

@@ -70,9 +70,7 @@ def test_the_sharpest_notable_drop_beats_the_weakest(content: ContentPack) -> No
 
 
 def test_a_notable_rise_is_not_a_drop(content: ContentPack) -> None:
-    suggestion = hack_of_the_week(
-        content, _summary(SCORES, {PillarKey.INCLUDE: 30.0}), recent=[]
-    )
+    suggestion = hack_of_the_week(content, _summary(SCORES, {PillarKey.INCLUDE: 30.0}), recent=[])
     assert suggestion.reason is HackReason.WEAKEST
 
 

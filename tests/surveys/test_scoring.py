@@ -59,9 +59,9 @@ def test_noise_is_judged_per_respondent(content: ContentPack) -> None:
     one = score_pillars(content, {"learn-1": histogram}, respondents=6)[PillarKey.LEARN]
     assert one.standard_error == pytest.approx(25 * math.sqrt(0.8 / 6))
     # A barometer asks several statements per pillar: more answers, not more people.
-    both = score_pillars(
-        content, {"learn-1": histogram, "learn-3": histogram}, respondents=6
-    )[PillarKey.LEARN]
+    both = score_pillars(content, {"learn-1": histogram, "learn-3": histogram}, respondents=6)[
+        PillarKey.LEARN
+    ]
     assert both.answers == 12
     assert both.standard_error == pytest.approx(25 * math.sqrt(8 / 11 / 6))
 

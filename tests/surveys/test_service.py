@@ -64,9 +64,7 @@ async def _answer_all(
 
 async def test_set_up_then_change_a_team(service: PulseService) -> None:
     team = await service.set_up_team(CHANNEL, TeamSettings(), name="Platform")
-    again = await service.set_up_team(
-        CHANNEL, TeamSettings(local_time=time(10, 30), language="en")
-    )
+    again = await service.set_up_team(CHANNEL, TeamSettings(local_time=time(10, 30), language="en"))
     assert again.id == team.id
     assert again.name == "Platform"
     assert again.settings.local_time == time(10, 30)
@@ -114,11 +112,15 @@ async def test_one_person_counts_once(service: PulseService) -> None:
     answers = dict.fromkeys(round_.statement_ids, 3)
     await service.submit(round_.id, user_id="U1", answers=answers)
     with pytest.raises(AlreadyAnswered):
-        await service.submit(round_.id, user_id="U1", answers=dict.fromkeys(round_.statement_ids, 5))
+        await service.submit(
+            round_.id, user_id="U1", answers=dict.fromkeys(round_.statement_ids, 5)
+        )
     assert (await service.status(round_.id)).respondents == 1
 
 
-async def test_parallel_clicks_count_once(service: PulseService, storage: UnitOfWorkFactory) -> None:
+async def test_parallel_clicks_count_once(
+    service: PulseService, storage: UnitOfWorkFactory
+) -> None:
     if type(storage).__name__ == "MemoryStorage":
         pytest.skip("the in-memory fake is not transactional across tasks")
     team = await service.set_up_team(CHANNEL, TeamSettings())
@@ -172,7 +174,9 @@ async def test_a_closed_round_takes_no_answers(service: PulseService) -> None:
     round_ = await service.open_round(team.id)
     await service.close_round(round_.id)
     with pytest.raises(RoundClosed):
-        await service.submit(round_.id, user_id="U1", answers=dict.fromkeys(round_.statement_ids, 3))
+        await service.submit(
+            round_.id, user_id="U1", answers=dict.fromkeys(round_.statement_ids, 3)
+        )
     with pytest.raises(RoundClosed):
         await service.close_round(round_.id)
 
@@ -218,7 +222,9 @@ async def test_reminders_go_once_and_only_to_those_who_have_not_answered(
     assert len(chat.notes) == 7
 
 
-async def test_no_reminders_when_switched_off_or_closed(service: PulseService, chat: FakeChat) -> None:
+async def test_no_reminders_when_switched_off_or_closed(
+    service: PulseService, chat: FakeChat
+) -> None:
     team = await service.set_up_team(CHANNEL, TeamSettings(reminders=False))
     round_ = await service.open_round(team.id)
     assert await service.remind(round_.id) == 0
@@ -234,7 +240,9 @@ async def test_a_failing_chat_update_does_not_lose_the_answer(
     team = await service.set_up_team(CHANNEL, TeamSettings())
     round_ = await service.open_round(team.id)
     chat.fail_updates = True
-    status = await service.submit(round_.id, user_id="U1", answers=dict.fromkeys(round_.statement_ids, 5))
+    status = await service.submit(
+        round_.id, user_id="U1", answers=dict.fromkeys(round_.statement_ids, 5)
+    )
     assert status.respondents == 1
 
 
@@ -291,7 +299,9 @@ async def test_a_barometer_asks_every_statement(
     round_ = await service.open_round(team.id, kind=RoundKind.BAROMETER)
     assert len(round_.statement_ids) == len(content.statements)
     for person in MEMBERS[:5]:
-        await service.submit(round_.id, user_id=person, answers=dict.fromkeys(round_.statement_ids, 4))
+        await service.submit(
+            round_.id, user_id=person, answers=dict.fromkeys(round_.statement_ids, 4)
+        )
     outcome = await service.close_round(round_.id)
     assert isinstance(outcome.result, RoundSummary)
     # Reverse items were answered 4 ("agree" that something bad happens): scored as 2.
