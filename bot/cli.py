@@ -68,7 +68,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    content = _content(load_settings())
+    settings = load_settings()
+    content = _content(settings)
     run = asyncio.run(
         run_demo(
             weeks=args.weeks,
@@ -77,6 +78,7 @@ def _demo(args: argparse.Namespace) -> int:
             language=args.lang,
             database=args.database.resolve(),
             content=content,
+            min_respondents=settings.min_respondents,
         )
     )
     chart = args.chart.resolve()

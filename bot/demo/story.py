@@ -19,7 +19,7 @@ from surveys.announcements import RoundOutcome
 from surveys.anonymity import RoundSummary
 from surveys.rounds import RoundKind
 from surveys.service import PulseService
-from surveys.team import ChannelRef, Team, TeamSettings
+from surveys.team import DEFAULT_MIN_RESPONDENTS, ChannelRef, Team, TeamSettings
 from surveys.trend import Trend
 
 ZONE = ZoneInfo("Europe/Copenhagen")
@@ -57,6 +57,7 @@ async def run_demo(
     language: Language,
     database: Path,
     content: ContentPack,
+    min_respondents: int = DEFAULT_MIN_RESPONDENTS,
 ) -> DemoRun:
     """Run the story through the real PulseService and storage; the database starts empty."""
     database.parent.mkdir(parents=True, exist_ok=True)
@@ -83,6 +84,7 @@ async def run_demo(
                 local_time=time(9, 0),
                 timezone=ZONE.key,
                 language=language,
+                min_respondents=min_respondents,
                 leaders=frozenset({simulation.members[0].user_id}),
                 facilitators=frozenset({simulation.members[1].user_id}),
             ),
