@@ -15,7 +15,7 @@ from bot.settings import Settings, SettingsError, load_settings
 from content.loader import BUILT_IN_DIR, ContentPackError, check_pack, default_pack, load_pack
 from content.schema import ContentPack
 from storage.engine import create_engine
-from storage.migrate import upgrade
+from storage.migrate import DatabaseUnavailable, upgrade
 
 USER_ERROR = 1
 
@@ -103,8 +103,8 @@ def _db_upgrade(_args: argparse.Namespace) -> int:
 
     try:
         asyncio.run(migrate())
-    except OSError as error:
-        raise UserError(f"cannot reach the database (TRYGHED_DATABASE_URL): {error}") from None
+    except DatabaseUnavailable as error:
+        raise UserError(f"cannot use the database in TRYGHED_DATABASE_URL: {error}") from None
     print("tryghed: the database schema is up to date")
     return 0
 

@@ -11,6 +11,8 @@ GAP = "·"
 def sparkline(values: Sequence[float | None]) -> str:
     """One character per value on a fixed 0-100 scale, so pillars compare at a glance."""
     return "".join(
-        GAP if value is None else BLOCKS[min(len(BLOCKS) - 1, int(value / 100 * len(BLOCKS)))]
+        GAP
+        if value is None
+        else BLOCKS[max(0, min(len(BLOCKS) - 1, int(value / 100 * len(BLOCKS))))]
         for value in values
     )

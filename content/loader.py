@@ -86,10 +86,13 @@ def _read(directory: Path) -> tuple[ContentPack | None, list[str]]:
     _check_unique("knowledge.yaml: traps", "trap key", [t.key for t in traps], problems)
     _check_statements(statements, problems)
     _check_hacks(hacks, problems)
-    if raw["scale"] is not None and len(scale) != SCALE_POINTS:
-        problems.append(f"scale.yaml: expected {SCALE_POINTS} labels (1 to 5), found {len(scale)}")
+    if isinstance(raw["scale"], list) and len(raw["scale"]) != SCALE_POINTS:
+        problems.append(
+            f"scale.yaml: expected {SCALE_POINTS} labels (1 to 5), found {len(raw['scale'])}"
+        )
     if directory.resolve() != BUILT_IN_DIR.resolve():
-        _check_against_built_in(messages, problems)
+        written = raw["messages"] if isinstance(raw["messages"], dict) else {}
+        _check_against_built_in(messages, set(map(str, written)), problems)
 
     if problems:
         return None, problems
@@ -112,11 +115,15 @@ _FILES = ("pillars", "statements", "scale", "hacks", "knowledge", "messages")
 
 def _yaml(path: Path, problems: list[str]) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         problems.append(f"{path.name}: file is missing")
     except yaml.YAMLError as error:
         problems.append(f"{path.name}: not valid YAML ({_one_line(str(error))})")
+    else:
+        if data is None:
+            problems.append(f"{path.name}: is empty")
+        return data
     return None
 
 
@@ -208,12 +215,15 @@ def _check_hacks(hacks: list[Hack], problems: list[str]) -> None:
             problems.append(f"hacks.yaml: pillar '{pillar}' has no hack")
 
 
-def _check_against_built_in(messages: Mapping[str, Localized], problems: list[str]) -> None:
-    """A custom pack must say everything the bot says, with the same placeholders."""
+def _check_against_built_in(
+    messages: Mapping[str, Localized], written: set[str], problems: list[str]
+) -> None:
+    """A custom pack must say everything the bot says, using no placeholder the bot lacks."""
     reference = default_pack().messages
     for key, message in reference.items():
-        if key not in messages:
+        if key not in written:
             problems.append(f"messages.yaml: missing message '{key}'")
+        if key not in messages:
             continue
         expected = placeholders(message.en)
         found = placeholders(messages[key].en)

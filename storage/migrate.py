@@ -9,6 +9,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -23,10 +24,19 @@ def alembic_config() -> Config:
     return config
 
 
+class DatabaseUnavailable(Exception):
+    """The database cannot be reached or used; the message says why, on one line."""
+
+
 async def upgrade(engine: AsyncEngine) -> None:
-    """Bring the database to the newest schema."""
-    async with engine.begin() as connection:
-        await connection.run_sync(_upgrade)
+    """Bring the database to the newest schema (DatabaseUnavailable when it cannot)."""
+    try:
+        async with engine.begin() as connection:
+            await connection.run_sync(_upgrade)
+    except DBAPIError as error:
+        raise DatabaseUnavailable(" ".join(str(error.orig).split())) from error
+    except OSError as error:
+        raise DatabaseUnavailable(" ".join(str(error).split())) from error
 
 
 async def is_current(engine: AsyncEngine) -> bool:
