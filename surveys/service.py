@@ -197,8 +197,10 @@ class PulseService:
             return 0
         members = await self._chat.channel_members(team)
         async with self._uow() as uow:
+            # Checked again under the lock: two callers at once still remind only once.
+            round_ = await _round(uow, round_id, lock="update")
             salt = await uow.rounds.salt(round_id)
-            if salt is None:
+            if round_.reminded or salt is None:
                 return 0
             keys = {participant_key(self._secret_key, salt, member): member for member in members}
             answered = await uow.participation.among(round_id, keys.keys())

@@ -308,3 +308,15 @@ async def test_a_barometer_asks_every_statement(
     learn = content.statements_for(PillarKey.LEARN)
     expected = (sum(2 if s.reverse else 4 for s in learn) / len(learn) - 1) / 4 * 100
     assert outcome.result.pillars[PillarKey.LEARN].score.score == pytest.approx(expected)
+
+
+async def test_racing_reminders_remind_once(
+    service: PulseService, chat: FakeChat, storage: UnitOfWorkFactory
+) -> None:
+    if type(storage).__name__ == "MemoryStorage":
+        pytest.skip("the in-memory fake is not transactional across tasks")
+    team = await service.set_up_team(CHANNEL, TeamSettings())
+    round_ = await service.open_round(team.id)
+    sent = await asyncio.gather(*(service.remind(round_.id) for _ in range(4)))
+    assert sorted(sent) == [0, 0, 0, len(MEMBERS)]
+    assert len(chat.notes) == len(MEMBERS)
