@@ -6,7 +6,7 @@ from datetime import datetime
 from html import escape
 from zoneinfo import ZoneInfo
 
-from bot.dates import short_date
+from bot.views.texts import Texts
 from content.schema import ContentPack, Language, PillarKey
 from surveys.trend import Trend
 
@@ -53,7 +53,7 @@ def trend_svg(trend: Trend, content: ContentPack, *, language: Language, zone: Z
     step = max(1, count // 8)
     for index, point in enumerate(trend.points):
         if index % step == 0 or index == count - 1:
-            label = short_date(content, point.opened_at, zone=zone, language=language)
+            label = Texts(content, language).short_date(point.opened_at, zone)
             parts.append(
                 f'<text x="{x(index):.1f}" y="{HEIGHT - BOTTOM + 18}" text-anchor="middle" '
                 f'fill="#666">{escape(label)}</text>'

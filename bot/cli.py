@@ -11,7 +11,10 @@ from pathlib import Path
 from bot.chart import trend_svg
 from bot.demo.report import render_demo
 from bot.demo.story import run_demo
+from bot.logs import configure_logging
+from bot.main import serve
 from bot.settings import Settings, SettingsError, load_settings
+from bot.slack.manifest import manifest_yaml, slack_manifest
 from content.loader import BUILT_IN_DIR, ContentPackError, check_pack, default_pack, load_pack
 from content.schema import ContentPack
 from storage.engine import create_engine
@@ -55,6 +58,14 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--chart", type=Path, default=Path("tryghed-demo.svg"), help="SVG chart")
     demo.set_defaults(run=_demo)
 
+    serve = commands.add_parser("serve", help="run the service (Slack, Teams, health)")
+    serve.add_argument("--host", help="where to listen (TRYGHED_HOST, 127.0.0.1)")
+    serve.add_argument("--port", type=_bounded(1, 65535), help="port (TRYGHED_PORT, 3978)")
+    serve.set_defaults(run=_serve)
+
+    manifest = commands.add_parser("slack-manifest", help="print the Slack app manifest (YAML)")
+    manifest.set_defaults(run=_slack_manifest)
+
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(required=True, metavar="ACTION")
     db_commands.add_parser("upgrade", help="apply migrations").set_defaults(run=_db_upgrade)
@@ -88,6 +99,34 @@ def _demo(args: argparse.Namespace) -> int:
         encoding="utf-8",
     )
     print(render_demo(run, content, chart=chart))
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    configure_logging()
+    asyncio.run(
+        serve(
+            settings,
+            _content(settings),
+            host=args.host or settings.host,
+            port=args.port or settings.port,
+        )
+    )
+    return 0
+
+
+def _slack_manifest(_args: argparse.Namespace) -> int:
+    settings = load_settings()
+    if not settings.public_url:
+        raise UserError(
+            "TRYGHED_PUBLIC_URL is not set: give the public https address of this service, "
+            "e.g. TRYGHED_PUBLIC_URL=https://tryghed.example.org tryghed slack-manifest"
+        )
+    try:
+        print(manifest_yaml(slack_manifest(settings.public_url)), end="")
+    except ValueError as error:
+        raise UserError(str(error)) from None
     return 0
 
 

@@ -3,19 +3,27 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from pydantic import Field, SecretStr, ValidationError
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from surveys.team import DEFAULT_MIN_RESPONDENTS, MIN_RESPONDENTS_FLOOR
+
+DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 
 
 class SettingsError(Exception):
     """A configuration value is wrong; the message names the variable and what to do."""
 
 
+def _var(name: str, default: Any = None) -> Any:
+    """A setting read from the variable `name` itself (no TRYGHED_ prefix)."""
+    return Field(default=default, validation_alias=AliasChoices(name))
+
+
 class Settings(BaseSettings):
-    """The `TRYGHED_*` variables (names are part of the interface: keep them stable)."""
+    """The variables in docs and interface.md (their names are stable: keep them)."""
 
     model_config = SettingsConfigDict(
         env_prefix="TRYGHED_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
@@ -25,6 +33,47 @@ class Settings(BaseSettings):
     secret_key: SecretStr | None = None
     min_respondents: int = Field(default=DEFAULT_MIN_RESPONDENTS, ge=MIN_RESPONDENTS_FLOOR)
     content_dir: Path | None = None
+    host: str = "127.0.0.1"
+    port: int = Field(default=3978, ge=1, le=65535)
+    public_url: str | None = None
+
+    slack_signing_secret: SecretStr | None = _var("SLACK_SIGNING_SECRET")
+    slack_bot_token: SecretStr | None = _var("SLACK_BOT_TOKEN")
+    slack_client_id: str | None = _var("SLACK_CLIENT_ID")
+    slack_client_secret: SecretStr | None = _var("SLACK_CLIENT_SECRET")
+    slack_app_token: SecretStr | None = _var("SLACK_APP_TOKEN")
+    slack_api_url: str = _var("SLACK_API_URL", DEFAULT_SLACK_API_URL)
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _trailing_slash(cls, value: str) -> str:
+        # slack_sdk joins method names onto the base URL: without the slash it drops "api".
+        return value if value.endswith("/") else value + "/"
+
+    @property
+    def slack_enabled(self) -> bool:
+        """Slack is on when its signing secret is set."""
+        return self.slack_signing_secret is not None
+
+    @property
+    def slack_oauth(self) -> bool:
+        """Multi-workspace mode (OAuth) rather than one workspace's bot token."""
+        return self.slack_client_id is not None and self.slack_bot_token is None
+
+    def check_slack(self) -> None:
+        """Refuse half a Slack configuration, naming what is missing."""
+        if not self.slack_enabled:
+            return
+        if self.slack_bot_token is None and not (self.slack_client_id and self.slack_client_secret):
+            raise SettingsError(
+                "SLACK_SIGNING_SECRET is set, but neither SLACK_BOT_TOKEN (one workspace) nor "
+                "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET (OAuth for several workspaces) are"
+            )
+        if self.slack_oauth and not self.public_url:
+            raise SettingsError(
+                "TRYGHED_PUBLIC_URL is required with SLACK_CLIENT_ID (OAuth needs the public "
+                "https address Slack redirects to)"
+            )
 
 
 def load_settings() -> Settings:
@@ -33,5 +82,13 @@ def load_settings() -> Settings:
         return Settings()
     except ValidationError as error:
         detail = error.errors()[0]
-        name = "TRYGHED_" + str(detail["loc"][0]).upper() if detail["loc"] else "configuration"
+        field = str(detail["loc"][0]) if detail["loc"] else ""
+        name = _VARIABLES.get(field, f"TRYGHED_{field.upper()}")
         raise SettingsError(f"{name}: {detail['msg']}") from None
+
+
+_VARIABLES = {
+    name: str(info.validation_alias.choices[0])
+    for name, info in Settings.model_fields.items()
+    if isinstance(info.validation_alias, AliasChoices)
+}

@@ -28,7 +28,10 @@ def database_url(url: str) -> URL:
 def create_engine(url: str | URL) -> AsyncEngine:
     """An async engine; SQLite gets WAL, foreign keys, secure delete and write-ahead locking."""
     parsed = database_url(url) if isinstance(url, str) else url
-    engine = create_async_engine(parsed, pool_pre_ping=parsed.get_backend_name() != "sqlite")
+    # hide_parameters: a failing statement is logged without its values (answers, hashes).
+    engine = create_async_engine(
+        parsed, pool_pre_ping=parsed.get_backend_name() != "sqlite", hide_parameters=True
+    )
     if parsed.get_backend_name() == "sqlite":
         _configure_sqlite(engine)
     return engine

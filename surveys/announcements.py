@@ -9,6 +9,7 @@ from surveys.anonymity import RoundResult
 from surveys.hack_choice import HackSuggestion
 from surveys.rounds import Round
 from surveys.team import Team
+from surveys.trend import Trend
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +34,7 @@ class RoundOutcome:
     round: Round
     result: RoundResult
     suggestion: HackSuggestion
+    trend: Trend
 
 
 @dataclass(frozen=True, slots=True)

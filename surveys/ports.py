@@ -7,6 +7,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Literal, Protocol, Self
 
+from content.schema import Hack
 from surveys.announcements import Notice, PulseStatus, RoundOutcome
 from surveys.claims import Act, ClaimStatus
 from surveys.hack_log import HackEvent, HackLogEntry
@@ -193,3 +194,6 @@ class ChatGateway(Protocol):
 
     async def send_private(self, team: Team, user_id: str, notice: Notice) -> None:
         """Send one person a private note."""
+
+    async def post_hack(self, team: Team, hack: Hack) -> str:
+        """Post a hack card in the channel and open its discussion thread; returns the thread."""

@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 # compared with a reportable round before it.
 LOOKBACK_ROUNDS = 4
 MAX_TREND_ROUNDS = 104
+SUMMARY_ROUNDS = 8  # the sparkline in a round's summary
 
 
 class PulseService:
@@ -95,6 +96,18 @@ class PulseService:
         if team is None:
             raise TeamNotSetUp()
         return team
+
+    async def teams_with_role(self, platform: str, workspace_id: str, user_id: str) -> list[Team]:
+        """The teams in a workspace where `user_id` is a leader or facilitator."""
+        async with self._uow() as uow:
+            teams = await uow.teams.all()
+        return [
+            team
+            for team in teams
+            if team.channel.platform == platform
+            and team.channel.workspace_id == workspace_id
+            and team.settings.role_of(user_id) is not None
+        ]
 
     async def set_paused(self, team_id: str, *, paused: bool) -> Team:
         """Pause or resume a team's rounds."""
@@ -159,6 +172,15 @@ class PulseService:
             )
         return PulseStatus(team=team, round=round_, respondents=respondents)
 
+    async def has_answered(self, round_id: str, user_id: str) -> bool:
+        """Whether `user_id` already answered the open round (False once it has closed)."""
+        async with self._uow() as uow:
+            salt = await uow.rounds.salt(round_id)
+            if salt is None:
+                return False
+            key = participant_key(self._secret_key, salt, user_id)
+            return bool(await uow.participation.among(round_id, [key]))
+
     async def submit(
         self, round_id: str, *, user_id: str, answers: Mapping[str, int]
     ) -> PulseStatus:
@@ -179,15 +201,17 @@ class PulseService:
             respondents = await uow.participation.count(round_id)
             team = await _team(uow, round_.team_id)
             await uow.commit()
-        status = PulseStatus(team=team, round=round_, respondents=respondents)
-        if round_.message_ref is not None:
-            try:
-                await self._chat.update_pulse(status, round_.message_ref)
-            except Exception:  # the answer is safely counted; the shown count catches up later
-                log.warning(
-                    "could not update the pulse message of round %s", round_id, exc_info=True
-                )
-        return status
+        return PulseStatus(team=team, round=round_, respondents=respondents)
+
+    async def show_participation(self, status: PulseStatus) -> None:
+        """Update the pulse message's count; separate from `submit` so that a slow chat
+        platform never delays the answer's confirmation."""
+        if status.round.message_ref is None:
+            return
+        try:
+            await self._chat.update_pulse(status, status.round.message_ref)
+        except Exception:  # the answer is safely counted; the shown count catches up later
+            log.warning("could not update the pulse message of round %s", status.round.id)
 
     async def remind(self, round_id: str) -> int:
         """Remind, once, the channel members who have not answered; returns how many."""
@@ -235,7 +259,13 @@ class PulseService:
             await uow.hacks.add(_log_entry(team.id, suggestion.hack.id, HackEvent.SUGGESTED, now))
             await uow.commit()
         log.info("round %s closed", round_id)
-        outcome = RoundOutcome(team=team, round=closed, result=result, suggestion=suggestion)
+        outcome = RoundOutcome(
+            team=team,
+            round=closed,
+            result=result,
+            suggestion=suggestion,
+            trend=await self.trend(team.id, rounds=SUMMARY_ROUNDS),
+        )
         await self._chat.post_outcome(outcome)
         return outcome
 
@@ -303,6 +333,12 @@ class PulseService:
                 )
             result = (await self._results(uow, team, latest))[-1]
         return hack_of_the_week(self._content, result, recent=recent, audience=audience)
+
+    async def start_discussion(self, team_id: str, hack_id: str) -> str:
+        """Post the hack card in the team's channel and open a thread for the talk."""
+        hack = hack_by_id(self._content, hack_id).hack
+        team = await self.team(team_id)
+        return await self._chat.post_hack(team, hack)
 
     async def hack_done(self, team_id: str, hack_id: str) -> HackLogEntry:
         """Record that the team ran a hack."""

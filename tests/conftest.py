@@ -20,7 +20,7 @@ from content.loader import default_pack
 from content.schema import ContentPack
 from storage.engine import create_engine, database_url
 from storage.migrate import upgrade
-from storage.tables import Base
+from storage.schema import METADATA
 from storage.unit_of_work import SqlStorage
 from surveys.ports import UnitOfWorkFactory
 from tests.fakes.memory import MemoryStorage
@@ -101,7 +101,7 @@ async def sql_engine(kind: str, request: pytest.FixtureRequest, tmp_path: Path) 
         shutil.copy(request.getfixturevalue("sqlite_template"), path)
         return create_engine(f"sqlite+aiosqlite:///{path}")
     engine = create_engine(request.getfixturevalue("postgres_url"))
-    tables = ", ".join(table.name for table in Base.metadata.sorted_tables)
+    tables = ", ".join(table.name for table in METADATA.sorted_tables)
     async with engine.begin() as connection:
         await connection.execute(text(f"TRUNCATE {tables} CASCADE"))
     return engine

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from content.schema import Hack
 from surveys.announcements import Notice, PulseStatus, RoundOutcome
 from surveys.team import Team
 
@@ -18,6 +19,7 @@ class RecordingChat:
     updates: int = 0
     outcomes: list[RoundOutcome] = field(default_factory=list)
     private_notes: list[Notice] = field(default_factory=list)
+    hacks: list[str] = field(default_factory=list)
 
     async def channel_members(self, team: Team) -> Sequence[str]:
         """The simulated channel."""
@@ -39,3 +41,8 @@ class RecordingChat:
     async def send_private(self, team: Team, user_id: str, notice: Notice) -> None:
         """Record the note, not who got it: the demo keeps the promise too."""
         self.private_notes.append(notice)
+
+    async def post_hack(self, team: Team, hack: Hack) -> str:
+        """Record the discussion's hack."""
+        self.hacks.append(hack.id)
+        return f"thread-{len(self.hacks)}"

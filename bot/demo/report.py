@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
-from bot.dates import short_date
 from bot.demo.story import DemoRun, Week
 from bot.sparkline import sparkline
+from bot.views.texts import Texts
 from content.schema import ContentPack, Hack, Language, PillarKey
 from surveys.anonymity import RoundSummary
 from surveys.hack_choice import HackSuggestion
@@ -19,7 +18,7 @@ ARROWS = {Direction.UP: "▲", Direction.DOWN: "▼", Direction.FLAT: " "}
 def render_demo(run: DemoRun, content: ContentPack, *, chart: Path | None) -> str:
     """The whole story, in the team's language."""
     language = run.team.settings.language
-    t = _texts(content, language)
+    t = Texts(content, language)
     settings = run.team.settings
     lines = [
         t("demo-title", size=run.team_size, weeks=len(run.weeks)),
@@ -47,13 +46,13 @@ def render_demo(run: DemoRun, content: ContentPack, *, chart: Path | None) -> st
 
 
 def _week_lines(week: Week, content: ContentPack, language: Language) -> list[str]:
-    t = _texts(content, language)
+    t = Texts(content, language)
     outcome = week.outcome
     result = outcome.result
     zone = outcome.team.settings.zone
     head = (
         f"  {t('demo-week', week=week.number):<8} "
-        f"{short_date(content, outcome.round.opened_at, zone=zone, language=language):>8}  "
+        f"{t.short_date(outcome.round.opened_at, zone):>8}  "
         f"{t(f'round-kind-{outcome.round.kind}'):<10} "
         f"{t('answered-of', respondents=result.respondents, size=result.channel_size or '?'):<17}"
     )
@@ -87,7 +86,7 @@ def _week_lines(week: Week, content: ContentPack, language: Language) -> list[st
 
 
 def _trend_lines(run: DemoRun, content: ContentPack, language: Language) -> list[str]:
-    t = _texts(content, language)
+    t = Texts(content, language)
     trend = run.trend
     width = max(len(content.pillar(k).name.in_(language)) for k in PillarKey)
     width = max(width, len(t("participation")))
@@ -123,7 +122,7 @@ def _trend_lines(run: DemoRun, content: ContentPack, language: Language) -> list
 
 
 def _hack_lines(suggestion: HackSuggestion, content: ContentPack, language: Language) -> list[str]:
-    t = _texts(content, language)
+    t = Texts(content, language)
     hack: Hack = suggestion.hack
     lines = [
         t("hack-of-the-week-title", hack=hack.title.in_(language)),
@@ -140,12 +139,3 @@ def _hack_lines(suggestion: HackSuggestion, content: ContentPack, language: Lang
 def _reason(suggestion: HackSuggestion, content: ContentPack, language: Language) -> str:
     pillar = content.pillar(suggestion.pillar).name.in_(language)
     return content.text(f"hack-reason-{suggestion.reason}", language, pillar=pillar)
-
-
-def _texts(content: ContentPack, language: Language) -> Callable[..., str]:
-    """Message lookup bound to one pack and language."""
-
-    def text(key: str, /, **values: object) -> str:
-        return content.text(key, language, **values)
-
-    return text

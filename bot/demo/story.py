@@ -121,7 +121,8 @@ async def _week(
             reminded = await service.remind(round_.id)
         clock.advance(timedelta(minutes=37))
         answers = simulation.answers(member, content, round_.statement_ids, number)
-        await service.submit(round_.id, user_id=member.user_id, answers=answers)
+        status = await service.submit(round_.id, user_id=member.user_id, answers=answers)
+        await service.show_participation(status)
     if early >= len(respondents):
         clock.set(round_.opened_at + span / 2)
         reminded = await service.remind(round_.id)

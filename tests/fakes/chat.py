@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from content.schema import Hack
 from surveys.announcements import Notice, PulseStatus, RoundOutcome
 from surveys.team import Team
 
@@ -19,6 +20,7 @@ class FakeChat:
     updates: list[tuple[str, int]] = field(default_factory=list)
     outcomes: list[RoundOutcome] = field(default_factory=list)
     notes: list[tuple[str, Notice]] = field(default_factory=list)
+    hacks: list[str] = field(default_factory=list)
 
     async def channel_members(self, team: Team) -> Sequence[str]:
         return list(self.members)
@@ -37,3 +39,7 @@ class FakeChat:
 
     async def send_private(self, team: Team, user_id: str, notice: Notice) -> None:
         self.notes.append((user_id, notice))
+
+    async def post_hack(self, team: Team, hack: Hack) -> str:
+        self.hacks.append(hack.id)
+        return f"thread-{len(self.hacks)}"

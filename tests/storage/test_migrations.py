@@ -11,12 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.engine import create_engine
 from storage.migrate import is_current, upgrade
-from storage.tables import Base
+from storage.schema import METADATA
 
 
 def _differences(connection: Connection) -> list[object]:
     context = MigrationContext.configure(connection, opts={"compare_type": True})
-    return list(compare_metadata(context, Base.metadata))
+    return list(compare_metadata(context, METADATA))
 
 
 async def test_the_migrations_match_the_tables(engine: AsyncEngine) -> None:

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from content.loader import default_pack
-from storage.tables import Base
+from storage.schema import METADATA
 from storage.unit_of_work import SqlStorage
 from surveys.anonymity import participant_key
 from surveys.service import PulseService
@@ -26,7 +26,7 @@ async def _dump(engine: AsyncEngine) -> dict[str, list[tuple[Any, ...]]]:
     async with engine.connect() as connection:
         return {
             table.name: [tuple(row) for row in await connection.execute(select(table))]
-            for table in Base.metadata.sorted_tables
+            for table in METADATA.sorted_tables
         }
 
 

@@ -59,7 +59,8 @@ async def _answer_all(
     bank = default_pack()
     answers = {s: 6 - value if bank.statement(s).reverse else value for s in statements}
     for person in people:
-        await service.submit(round_id, user_id=person, answers=answers)
+        status = await service.submit(round_id, user_id=person, answers=answers)
+        await service.show_participation(status)
 
 
 async def test_set_up_then_change_a_team(service: PulseService) -> None:
@@ -243,7 +244,9 @@ async def test_a_failing_chat_update_does_not_lose_the_answer(
     status = await service.submit(
         round_.id, user_id="U1", answers=dict.fromkeys(round_.statement_ids, 5)
     )
-    assert status.respondents == 1
+    await service.show_participation(status)
+    assert chat.updates == []
+    assert (await service.status(round_.id)).respondents == 1
 
 
 async def test_the_trend_and_the_hack_story(

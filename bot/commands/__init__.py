@@ -1,0 +1,1 @@
+"""The command layer: chat words and button presses to use cases, with who-may-do-what."""

@@ -1,0 +1,364 @@
+"""The command layer: what a person typed or pressed, checked and turned into a use case.
+
+Adapters translate platform payloads into these calls and render the replies; the rules
+(who may do what, what to say when something is refused) live here and in the domain.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+
+from bot.commands.access import Actor, may
+from bot.commands.setup_values import settings_from_form, settings_from_words
+from bot.commands.words import PILLAR_WORDS, Command, Intent, UnknownWord, parse
+from bot.views.card import Card, Element, Form, Heading, Paragraph, notice
+from bot.views.hacks import hack_card, hack_list
+from bot.views.knowledge import about_card, help_card
+from bot.views.pulse import answer_form, thanks
+from bot.views.results import trend_report
+from bot.views.setup import setup_form
+from bot.views.status import status_card
+from bot.views.texts import Texts
+from content.schema import ContentPack, Language
+from surveys.errors import (
+    InvalidAnswers,
+    InvalidSettings,
+    NoOpenRound,
+    TeamNotSetUp,
+    TryghedError,
+)
+from surveys.hack_choice import HackSuggestion
+from surveys.service import MAX_TREND_ROUNDS, PulseService
+from surveys.team import ChannelRef, Team, TeamSettings
+
+log = logging.getLogger(__name__)
+
+DEFAULT_TREND_ROUNDS = 12
+MAX_HOME_TEAMS = 8
+# Which setup form question a refused setting belongs to.
+FORM_FIELDS = {
+    "local_time": "time",
+    "timezone": "timezone",
+    "min_respondents": "min_respondents",
+    "round_hours": "round_hours",
+    "weekday": "weekday",
+    "language": "language",
+}
+NEEDS_TEAM = frozenset(
+    {
+        Command.PULSE,
+        Command.CLOSE,
+        Command.STATUS,
+        Command.TREND,
+        Command.HACK,
+        Command.PAUSE,
+        Command.RESUME,
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """What the person who asked gets back, privately.
+
+    `card` is a private message, `form` a form to open, `field_errors` problems to show next
+    to a form's fields, `shared_update` a new version of the shared message a button was
+    pressed on, and `after` work to do once the reply is on its way (never before it).
+    """
+
+    card: Card | None = None
+    form: Form | None = None
+    field_errors: Mapping[str, str] | None = None
+    shared_update: Card | None = None
+    after: Callable[[], Awaitable[None]] | None = None
+
+
+class CommandHandler:
+    """The platform-neutral entry points for commands, forms and buttons."""
+
+    def __init__(
+        self,
+        service: PulseService,
+        content: ContentPack,
+        *,
+        platform: str,
+        prefix: str,
+        default_min_respondents: int,
+    ) -> None:
+        self._service = service
+        self._content = content
+        self._platform = platform
+        self._prefix = prefix
+        self._default_k = default_min_respondents
+
+    async def command(self, channel: ChannelRef, actor: Actor, text: str) -> Reply:
+        """A typed command such as `trend 8` or `setup weekly mon 09:00`."""
+        team = await self._team_or_none(channel)
+        language = team.settings.language if team else actor.language
+        return await self._guarded(language, lambda: self._command(channel, actor, team, text))
+
+    async def open_answer_form(self, round_id: str, actor: Actor, language: Language) -> Reply:
+        """The Answer button: the form, or a kind word when it is not needed."""
+
+        async def run() -> Reply:
+            status = await self._service.status(round_id)
+            t = Texts(self._content, status.team.settings.language)
+            if not status.round.is_open:
+                return Reply(card=notice(t("error-round-closed")))
+            if await self._service.has_answered(round_id, actor.user_id):
+                return Reply(card=notice(t("error-already-answered")))
+            return Reply(form=answer_form(status.round, status.team, self._content))
+
+        return await self._guarded(language, run)
+
+    async def submit_answers(
+        self, round_id: str, actor: Actor, answers: Mapping[str, str], language: Language
+    ) -> Reply:
+        """The answer form sent: count it once and say thank you, privately."""
+
+        async def run() -> Reply:
+            try:
+                values = {statement: int(value) for statement, value in answers.items()}
+            except ValueError:
+                raise InvalidAnswers() from None
+            status = await self._service.submit(round_id, user_id=actor.user_id, answers=values)
+            return Reply(
+                card=thanks(status, self._content),
+                after=lambda: self._service.show_participation(status),
+            )
+
+        return await self._guarded(language, run)
+
+    async def submit_setup(
+        self, channel: ChannelRef, actor: Actor, answers: Mapping[str, Sequence[str]], name: str
+    ) -> Reply:
+        """The setup form sent."""
+        team = await self._team_or_none(channel)
+
+        async def run() -> Reply:
+            if not may(actor, Command.SETUP, team):
+                return self._not_allowed(Command.SETUP, team, actor)
+            current = team.settings if team else self._new_settings(actor)
+            try:
+                settings = settings_from_form(answers, current)
+            except InvalidSettings as error:
+                t = Texts(self._content, current.language)
+                field = FORM_FIELDS.get(error.field, "time")
+                return Reply(
+                    field_errors={field: t(error.key, prefix=self._prefix, **error.values)}
+                )
+            if not settings.leaders | settings.facilitators:
+                # Someone must be able to run the team; the person setting it up is the one.
+                settings = replace(settings, facilitators=frozenset({actor.user_id}))
+            saved = await self._service.set_up_team(channel, settings, name=name)
+            return Reply(card=self._set_up_card(saved))
+
+        return await self._guarded(team.settings.language if team else actor.language, run)
+
+    async def start_discussion(self, channel: ChannelRef, actor: Actor, hack_id: str) -> Reply:
+        """*Start discussion* on a summary: post the hack card and open its thread."""
+        return await self.command(channel, actor, f"hack {hack_id}")
+
+    async def hack_done(self, channel: ChannelRef, actor: Actor, hack_id: str) -> Reply:
+        """*We did it* on a hack card: log it and show the card as done for everyone."""
+        team = await self._team_or_none(channel)
+
+        async def run() -> Reply:
+            if team is None:
+                raise TeamNotSetUp()
+            if not may(actor, Command.HACK, team):
+                return self._not_allowed(Command.HACK, team, actor)
+            entry = await self._service.hack_done(team.id, hack_id)
+            language = team.settings.language
+            t = Texts(self._content, language)
+            hack = self._content.hack(hack_id)
+            done = hack_card(
+                hack, self._content, language, done_at=entry.at, zone=team.settings.zone
+            )
+            return Reply(
+                card=notice(t("hack-done-thanks", hack=t.of(hack.title))), shared_update=done
+            )
+
+        return await self._guarded(team.settings.language if team else "da", run)
+
+    async def home(self, workspace_id: str, actor: Actor) -> Card:
+        """A leader's or facilitator's own page: the latest trend of each of their teams."""
+        t = Texts(self._content, actor.language)
+        teams = await self._service.teams_with_role(self._platform, workspace_id, actor.user_id)
+        elements: list[Element] = [Heading(t("home-title"))]
+        if not teams:
+            elements.append(Paragraph(t("home-empty", prefix=self._prefix)))
+        for team in teams[:MAX_HOME_TEAMS]:
+            trend = await self._service.trend(team.id, rounds=DEFAULT_TREND_ROUNDS)
+            elements.extend(trend_report(trend, team, self._content).elements)
+        return Card(fallback=t("home-title"), elements=tuple(elements))
+
+    # The commands
+
+    async def _command(
+        self, channel: ChannelRef, actor: Actor, team: Team | None, text: str
+    ) -> Reply:
+        language = team.settings.language if team else actor.language
+        t = Texts(self._content, language)
+        intent = parse(text)
+        if isinstance(intent, UnknownWord):
+            return Reply(
+                card=notice(t("error-unknown-word", word=intent.word, prefix=self._prefix))
+            )
+        if intent.command in NEEDS_TEAM and team is None:
+            raise TeamNotSetUp()
+        if not may(actor, intent.command, team):
+            return self._not_allowed(intent.command, team, actor)
+        handler = self._handlers()[intent.command]
+        return await handler(channel, actor, team, intent)
+
+    def _handlers(
+        self,
+    ) -> dict[Command, Callable[[ChannelRef, Actor, Team | None, Intent], Awaitable[Reply]]]:
+        return {
+            Command.HELP: self._help,
+            Command.SETUP: self._setup,
+            Command.PULSE: self._pulse,
+            Command.CLOSE: self._close,
+            Command.STATUS: self._status,
+            Command.TREND: self._trend,
+            Command.HACK: self._hack,
+            Command.HACKS: self._hacks,
+            Command.ABOUT: self._about,
+            Command.PAUSE: self._pause,
+            Command.RESUME: self._resume,
+        }
+
+    async def _help(self, _c: ChannelRef, actor: Actor, team: Team | None, _i: Intent) -> Reply:
+        language = team.settings.language if team else actor.language
+        return Reply(card=help_card(self._content, language, prefix=self._prefix))
+
+    async def _about(self, _c: ChannelRef, actor: Actor, team: Team | None, _i: Intent) -> Reply:
+        language = team.settings.language if team else actor.language
+        return Reply(card=about_card(self._content, language))
+
+    async def _hacks(self, _c: ChannelRef, actor: Actor, team: Team | None, _i: Intent) -> Reply:
+        language = team.settings.language if team else actor.language
+        return Reply(card=hack_list(self._content, language))
+
+    async def _setup(
+        self, channel: ChannelRef, actor: Actor, team: Team | None, intent: Intent
+    ) -> Reply:
+        current = team.settings if team else self._new_settings(actor)
+        if not intent.args:
+            language = team.settings.language if team else actor.language
+            return Reply(form=setup_form(channel.channel_id, current, self._content, language))
+        settings = settings_from_words(intent.args, current)
+        saved = await self._service.set_up_team(channel, settings)
+        return Reply(card=self._set_up_card(saved))
+
+    async def _pulse(self, _c: ChannelRef, _a: Actor, team: Team | None, _i: Intent) -> Reply:
+        team = _known(team)
+        await self._service.open_round(team.id)
+        return Reply(card=notice(Texts(self._content, team.settings.language)("pulse-started")))
+
+    async def _close(self, _c: ChannelRef, _a: Actor, team: Team | None, _i: Intent) -> Reply:
+        team = _known(team)
+        round_ = await self._service.open_round_of(team.id)
+        await self._service.close_round(round_.id)
+        return Reply(card=notice(Texts(self._content, team.settings.language)("close-done")))
+
+    async def _status(self, _c: ChannelRef, _a: Actor, team: Team | None, _i: Intent) -> Reply:
+        team = _known(team)
+        try:
+            open_round = await self._service.open_round_of(team.id)
+        except NoOpenRound:
+            status = None
+        else:
+            status = await self._service.status(open_round.id)
+        return Reply(card=status_card(team, status, self._content))
+
+    async def _trend(self, _c: ChannelRef, _a: Actor, team: Team | None, intent: Intent) -> Reply:
+        team = _known(team)
+        rounds = DEFAULT_TREND_ROUNDS
+        if intent.args:
+            try:
+                rounds = max(1, min(MAX_TREND_ROUNDS, int(intent.args[0])))
+            except ValueError:
+                t = Texts(self._content, team.settings.language)
+                return Reply(card=notice(t("error-trend-rounds", prefix=self._prefix)))
+        trend = await self._service.trend(team.id, rounds=rounds)
+        return Reply(card=trend_report(trend, team, self._content))
+
+    async def _hack(self, _c: ChannelRef, _a: Actor, team: Team | None, intent: Intent) -> Reply:
+        team = _known(team)
+        suggestion = await self._suggestion(team, intent.args)
+        await self._service.start_discussion(team.id, suggestion.hack.id)
+        t = Texts(self._content, team.settings.language)
+        return Reply(card=notice(t("hack-started", hack=t.of(suggestion.hack.title))))
+
+    async def _suggestion(self, team: Team, args: Sequence[str]) -> HackSuggestion:
+        if not args:
+            return await self._service.suggest_hack(team.id)
+        word = args[0].lower()
+        if word in PILLAR_WORDS:
+            return await self._service.suggest_hack(team.id, pillar=PILLAR_WORDS[word])
+        return await self._service.suggest_hack(team.id, hack_id=word)
+
+    async def _pause(self, _c: ChannelRef, _a: Actor, team: Team | None, _i: Intent) -> Reply:
+        team = await self._service.set_paused(_known(team).id, paused=True)
+        t = Texts(self._content, team.settings.language)
+        return Reply(card=notice(t("paused", prefix=self._prefix)))
+
+    async def _resume(self, _c: ChannelRef, _a: Actor, team: Team | None, _i: Intent) -> Reply:
+        team = await self._service.set_paused(_known(team).id, paused=False)
+        return Reply(card=notice(Texts(self._content, team.settings.language)("resumed")))
+
+    # Helpers
+
+    async def _team_or_none(self, channel: ChannelRef) -> Team | None:
+        try:
+            return await self._service.team_in(channel)
+        except TeamNotSetUp:
+            return None
+
+    def _new_settings(self, actor: Actor) -> TeamSettings:
+        return TeamSettings(
+            language=actor.language,
+            min_respondents=self._default_k,
+            facilitators=frozenset({actor.user_id}),
+        )
+
+    def _set_up_card(self, team: Team) -> Card:
+        settings = team.settings
+        t = Texts(self._content, settings.language)
+        return notice(
+            t(
+                "setup-done",
+                cadence=t(f"cadence-{settings.cadence}"),
+                weekday=t(f"weekday-{settings.weekday}"),
+                time=settings.local_time.strftime("%H:%M"),
+                zone=settings.timezone,
+                k=settings.min_respondents,
+                prefix=self._prefix,
+            )
+        )
+
+    def _not_allowed(self, command: Command, team: Team | None, actor: Actor) -> Reply:
+        t = Texts(self._content, team.settings.language if team else actor.language)
+        key = "error-not-allowed-trend" if command is Command.TREND else "error-not-allowed"
+        return Reply(card=notice(t(key)))
+
+    async def _guarded(self, language: Language, run: Callable[[], Awaitable[Reply]]) -> Reply:
+        """Every refusal becomes a friendly sentence; nothing ever ends in silence."""
+        t = Texts(self._content, language)
+        try:
+            return await run()
+        except TryghedError as error:
+            return Reply(card=notice(t(error.key, prefix=self._prefix, **error.values)))
+        except Exception:
+            log.exception("a %s request failed", self._platform)
+            return Reply(card=notice(t("error-generic")))
+
+
+def _known(team: Team | None) -> Team:
+    if team is None:
+        raise TeamNotSetUp()
+    return team

@@ -1,0 +1,267 @@
+"""The bolt app: Slack payloads in, the command layer's replies out. Translation only."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
+from slack_bolt.response import BoltResponse
+from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
+from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.commands.access import Actor
+from bot.commands.handler import CommandHandler, Reply
+from bot.slack.blocks import form_answers, home, message_blocks, modal, notice_modal
+from bot.slack.clients import SlackClients
+from bot.slack.manifest import BOT_SCOPES, COMMAND, OAUTH_REDIRECT_PATH
+from bot.views.card import Action, FormKind
+from content.schema import ContentPack, Language
+from surveys.team import ChannelRef
+
+log = logging.getLogger(__name__)
+
+PLATFORM = "slack"
+INSTALL_PATH = "/slack/install"
+SEEN_EVENTS = 10_000
+EVENT_MEMORY_SECONDS = 3600.0
+
+
+class EventLog:
+    """Event ids seen lately: Slack retries an event it thinks was not acknowledged."""
+
+    def __init__(self) -> None:
+        self._seen: OrderedDict[str, float] = OrderedDict()
+
+    def first_time(self, event_id: str) -> bool:
+        """True the first time an id is seen (within the memory window)."""
+        now = time.monotonic()
+        while self._seen and (
+            len(self._seen) > SEEN_EVENTS or next(iter(self._seen.values())) < now
+        ):
+            self._seen.popitem(last=False)
+        if event_id in self._seen:
+            return False
+        self._seen[event_id] = now + EVENT_MEMORY_SECONDS
+        return True
+
+
+@dataclass(frozen=True)
+class SlackOAuth:
+    """Multi-workspace mode: the app's OAuth credentials and where installations are kept."""
+
+    client_id: str
+    client_secret: str
+    public_url: str
+    installations: AsyncInstallationStore
+    states: AsyncOAuthStateStore
+
+
+def slack_app(
+    *,
+    handler: CommandHandler,
+    clients: SlackClients,
+    content: ContentPack,
+    signing_secret: str,
+    oauth: SlackOAuth | None,
+) -> AsyncApp:
+    """The bolt app; without `oauth`, `clients` carries the single workspace's bot token."""
+    client = clients.client()
+    if oauth is None:
+        app = AsyncApp(
+            signing_secret=signing_secret,
+            client=client,
+            token=clients.single_token,
+            logger=log,
+        )
+    else:
+        app = AsyncApp(
+            signing_secret=signing_secret,
+            client=client,
+            installation_store=oauth.installations,
+            oauth_settings=AsyncOAuthSettings(
+                client_id=oauth.client_id,
+                client_secret=oauth.client_secret,
+                scopes=list(BOT_SCOPES),
+                installation_store=oauth.installations,
+                state_store=oauth.states,
+                install_path=INSTALL_PATH,
+                redirect_uri_path=OAUTH_REDIRECT_PATH,
+                redirect_uri=f"{oauth.public_url}{OAUTH_REDIRECT_PATH}",
+            ),
+            logger=log,
+        )
+        app.enable_token_revocation_listeners()
+    _listen(app, handler=handler, clients=clients, content=content)
+    return app
+
+
+def _listen(
+    app: AsyncApp, *, handler: CommandHandler, clients: SlackClients, content: ContentPack
+) -> None:
+    events = EventLog()
+
+    @app.middleware
+    async def once_per_event(body: dict[str, Any], next: Callable[[], Awaitable[None]]) -> Any:
+        event_id = body.get("event_id")
+        if isinstance(event_id, str) and not events.first_time(event_id):
+            return BoltResponse(status=200, body="")
+        return await next()
+
+    async def actor_of(body: Mapping[str, Any]) -> tuple[str, Actor]:
+        workspace = _workspace(body)
+        user = body.get("user_id") or (body.get("user") or {}).get("id", "")
+        return workspace, await clients.actor(workspace, str(user))
+
+    @app.command(COMMAND)
+    async def on_command(
+        ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
+    ) -> None:
+        await ack()
+        workspace, actor = await actor_of(body)
+        channel = ChannelRef(PLATFORM, workspace, str(body.get("channel_id", "")))
+        reply = await handler.command(channel, actor, str(body.get("text", "")))
+        await _deliver(
+            reply,
+            body=body,
+            respond=respond,
+            client=client,
+        )
+
+    @app.action(Action.ANSWER.value)
+    async def on_answer(
+        ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
+    ) -> None:
+        await ack()
+        _, actor = await actor_of(body)
+        reply = await handler.open_answer_form(_action_value(body), actor, actor.language)
+        await _deliver(
+            reply,
+            body=body,
+            respond=respond,
+            client=client,
+        )
+
+    @app.action(Action.START_DISCUSSION.value)
+    async def on_start_discussion(
+        ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
+    ) -> None:
+        await ack()
+        workspace, actor = await actor_of(body)
+        reply = await handler.start_discussion(
+            _channel(body, workspace), actor, _action_value(body)
+        )
+        await _deliver(
+            reply,
+            body=body,
+            respond=respond,
+            client=client,
+        )
+
+    @app.action(Action.HACK_DONE.value)
+    async def on_hack_done(
+        ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
+    ) -> None:
+        await ack()
+        workspace, actor = await actor_of(body)
+        reply = await handler.hack_done(_channel(body, workspace), actor, _action_value(body))
+        if reply.shared_update is not None:
+            card = reply.shared_update
+            await client.chat_update(
+                channel=(body.get("channel") or {}).get("id", ""),
+                ts=(body.get("message") or {}).get("ts", ""),
+                text=card.fallback,
+                blocks=message_blocks(card),
+            )
+        await _deliver(
+            reply,
+            body=body,
+            respond=respond,
+            client=client,
+        )
+
+    @app.view(FormKind.ANSWER.value)
+    async def on_answers(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
+        _, actor = await actor_of(body)
+        answers = {k: v[0] for k, v in form_answers(view).items() if v}
+        # Counting takes milliseconds; the confirmation rides on the acknowledgement.
+        reply = await handler.submit_answers(
+            str(view.get("private_metadata", "")), actor, answers, actor.language
+        )
+        await ack(response_action="update", view=_notice_view(reply, content, actor.language))
+        if reply.after is not None:
+            await reply.after()
+
+    @app.view(FormKind.SETUP.value)
+    async def on_setup(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
+        workspace, actor = await actor_of(body)
+        channel = ChannelRef(PLATFORM, workspace, str(view.get("private_metadata", "")))
+        reply = await handler.submit_setup(channel, actor, form_answers(view), name="")
+        if reply.field_errors:
+            await ack(response_action="errors", errors=dict(reply.field_errors))
+            return
+        await ack(response_action="update", view=_notice_view(reply, content, actor.language))
+
+    @app.event("app_home_opened")
+    async def on_home(event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient) -> None:
+        if event.get("tab") != "home":
+            return
+        workspace = _workspace(body)
+        actor = await clients.actor(workspace, str(event.get("user", "")))
+        card = await handler.home(workspace, actor)
+        await client.views_publish(user_id=actor.user_id, view=home(card))
+
+    @app.error
+    async def on_error(error: Exception) -> None:
+        # Never the body: it carries user ids and, for forms, answers.
+        log.error("Slack request failed: %s", type(error).__name__)
+
+
+async def _deliver(
+    reply: Reply,
+    *,
+    body: Mapping[str, Any],
+    respond: AsyncRespond,
+    client: AsyncWebClient,
+) -> None:
+    """A form opens as a modal; a card goes back privately (ephemeral) to the asker."""
+    if reply.form is not None:
+        await client.views_open(trigger_id=str(body.get("trigger_id", "")), view=modal(reply.form))
+    elif reply.card is not None:
+        await respond(
+            text=reply.card.fallback,
+            blocks=message_blocks(reply.card),
+            response_type="ephemeral",
+            replace_original=False,
+        )
+    if reply.after is not None:
+        await reply.after()
+
+
+def _notice_view(reply: Reply, content: ContentPack, language: Language) -> dict[str, Any]:
+    card = reply.card
+    if card is None:  # pragma: no cover - every form reply carries a card
+        raise ValueError("a form reply without a card")
+    return notice_modal(
+        card, title=content.text("form-title", language), close=content.text("close", language)
+    )
+
+
+def _workspace(body: Mapping[str, Any]) -> str:
+    team = body.get("team_id") or (body.get("team") or {}).get("id") or ""
+    return str(team)
+
+
+def _channel(body: Mapping[str, Any], workspace: str) -> ChannelRef:
+    return ChannelRef(PLATFORM, workspace, str((body.get("channel") or {}).get("id", "")))
+
+
+def _action_value(body: Mapping[str, Any]) -> str:
+    actions = body.get("actions") or [{}]
+    return str(actions[0].get("value", ""))

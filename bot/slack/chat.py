@@ -1,0 +1,94 @@
+"""The domain's ChatGateway on Slack: post, update, remind and open hack threads."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.slack.blocks import message_blocks
+from bot.slack.clients import SlackClients
+from bot.views.card import Card
+from bot.views.hacks import hack_card, reflection
+from bot.views.notices import private_note
+from bot.views.pulse import pulse_message
+from bot.views.results import summary
+from content.schema import ContentPack, Hack
+from surveys.announcements import Notice, PulseStatus, RoundOutcome
+from surveys.team import Team
+
+MEMBERS_PAGE = 1000
+
+
+class SlackChat:
+    """Renders the domain's announcements as Block Kit and sends them."""
+
+    def __init__(self, clients: SlackClients, content: ContentPack) -> None:
+        self._clients = clients
+        self._content = content
+
+    async def channel_members(self, team: Team) -> Sequence[str]:
+        """The channel's members, page by page, without the bot itself."""
+        workspace = team.channel.workspace_id
+        client = await self._clients.for_workspace(workspace)
+        bot = await self._clients.bot_user_id(workspace)
+        members: list[str] = []
+        cursor: str | None = None
+        while True:
+            page = await client.conversations_members(
+                channel=team.channel.channel_id, limit=MEMBERS_PAGE, cursor=cursor
+            )
+            for member in page.get("members") or []:
+                if member != bot:
+                    members.append(str(member))
+            cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
+            if not cursor:
+                return members
+
+    async def post_pulse(self, status: PulseStatus) -> str:
+        """Post the pulse message; its `ts` is the reference for updates."""
+        return await self._post(status.team, pulse_message(status, self._content))
+
+    async def update_pulse(self, status: PulseStatus, message_ref: str) -> None:
+        """Show the new participation count to everyone."""
+        await self._update(status.team, message_ref, pulse_message(status, self._content))
+
+    async def post_outcome(self, outcome: RoundOutcome) -> None:
+        """Post the summary, and mark the pulse message as closed."""
+        await self._post(outcome.team, summary(outcome, self._content))
+        if outcome.round.message_ref is not None:
+            closed = PulseStatus(
+                team=outcome.team, round=outcome.round, respondents=outcome.result.respondents
+            )
+            await self._update(
+                outcome.team, outcome.round.message_ref, pulse_message(closed, self._content)
+            )
+
+    async def send_private(self, team: Team, user_id: str, notice: Notice) -> None:
+        """A direct message from the app (it reaches people wherever they are)."""
+        card = private_note(notice, team, self._content)
+        client = await self._clients.for_workspace(team.channel.workspace_id)
+        await client.chat_postMessage(
+            channel=user_id, text=card.fallback, blocks=message_blocks(card)
+        )
+
+    async def post_hack(self, team: Team, hack: Hack) -> str:
+        """The hack card in the channel, then the reflection questions opening its thread."""
+        language = team.settings.language
+        ts = await self._post(team, hack_card(hack, self._content, language))
+        await self._post(team, reflection(hack, self._content, language), thread_ts=ts)
+        return ts
+
+    async def _post(self, team: Team, card: Card, *, thread_ts: str | None = None) -> str:
+        client = await self._clients.for_workspace(team.channel.workspace_id)
+        answer = await client.chat_postMessage(
+            channel=team.channel.channel_id,
+            text=card.fallback,
+            blocks=message_blocks(card),
+            thread_ts=thread_ts,
+        )
+        return str(answer["ts"])
+
+    async def _update(self, team: Team, ts: str, card: Card) -> None:
+        client = await self._clients.for_workspace(team.channel.workspace_id)
+        await client.chat_update(
+            channel=team.channel.channel_id, ts=ts, text=card.fallback, blocks=message_blocks(card)
+        )

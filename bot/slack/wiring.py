@@ -1,0 +1,89 @@
+"""Slack, assembled from the settings: the bolt app, its routes, the gateway, Socket Mode."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import web
+
+from bot.commands.handler import CommandHandler
+from bot.settings import Settings
+from bot.slack.app import SlackOAuth, slack_app
+from bot.slack.chat import SlackChat
+from bot.slack.clients import SlackClients
+from bot.slack.installations import installation_stores
+from bot.slack.manifest import COMMAND
+from bot.slack.routes import slack_routes
+from content.schema import ContentPack
+from surveys.service import PulseService
+
+log = logging.getLogger(__name__)
+
+Stop = Callable[[], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class SlackParts:
+    """What the service needs from Slack."""
+
+    routes: list[web.RouteDef]
+    chat: SlackChat
+    start_socket_mode: Callable[[], Awaitable[Stop]] | None
+
+
+def slack_parts(
+    settings: Settings, service: PulseService, content: ContentPack, engine: Any
+) -> SlackParts:
+    """Slack as configured: one workspace (bot token) or several (OAuth, stores on `engine`)."""
+    signing_secret = settings.slack_signing_secret
+    if signing_secret is None:
+        raise ValueError("Slack is not enabled")
+    oauth = None
+    if settings.slack_oauth and settings.slack_client_id and settings.slack_client_secret:
+        installations, states = installation_stores(engine, settings.slack_client_id)
+        oauth = SlackOAuth(
+            client_id=settings.slack_client_id,
+            client_secret=settings.slack_client_secret.get_secret_value(),
+            public_url=(settings.public_url or "").rstrip("/"),
+            installations=installations,
+            states=states,
+        )
+    token = settings.slack_bot_token
+    clients = SlackClients(
+        base_url=settings.slack_api_url,
+        bot_token=token.get_secret_value() if token else None,
+        installation_store=oauth.installations if oauth else None,
+    )
+    handler = CommandHandler(
+        service,
+        content,
+        platform="slack",
+        prefix=COMMAND,
+        default_min_respondents=settings.min_respondents,
+    )
+    app = slack_app(
+        handler=handler,
+        clients=clients,
+        content=content,
+        signing_secret=signing_secret.get_secret_value(),
+        oauth=oauth,
+    )
+    app_token = settings.slack_app_token
+
+    async def start_socket_mode() -> Stop:
+        from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
+
+        assert app_token is not None
+        socket = AsyncSocketModeHandler(app, app_token.get_secret_value())
+        await socket.connect_async()  # type: ignore[no-untyped-call]
+        log.info("Slack Socket Mode is connected (SLACK_APP_TOKEN is set)")
+        return socket.close_async
+
+    return SlackParts(
+        routes=slack_routes(app),
+        chat=SlackChat(clients, content),
+        start_socket_mode=start_socket_mode if app_token else None,
+    )

@@ -1,0 +1,94 @@
+"""The pulse message in the channel, the private answer form, and what answering says back."""
+
+from __future__ import annotations
+
+from bot.views.card import (
+    Action,
+    Button,
+    Buttons,
+    Card,
+    Choice,
+    Facts,
+    Form,
+    FormKind,
+    Heading,
+    Note,
+    Paragraph,
+    Question,
+    QuestionKind,
+    notice,
+)
+from bot.views.texts import Texts
+from content.schema import ContentPack
+from surveys.announcements import PulseStatus
+from surveys.rounds import SCALE, Round, RoundKind
+from surveys.team import Team
+
+
+def participation_text(t: Texts, *, respondents: int, size: int | None, k: int) -> str:
+    """ "6 of 9 have answered – results unlock at 5", and only ever that."""
+    key = "participation-enough" if respondents >= k else "participation-waiting"
+    return t(key, respondents=respondents, size=size if size is not None else "?", k=k)
+
+
+def pulse_message(status: PulseStatus, content: ContentPack) -> Card:
+    """The shared message: what it is, that it is anonymous, the deadline, the count."""
+    team, round_ = status.team, status.round
+    t = Texts(content, team.settings.language)
+    barometer = round_.kind is RoundKind.BAROMETER
+    participation = participation_text(
+        t, respondents=status.respondents, size=round_.channel_size, k=status.min_respondents
+    )
+    elements: list[Heading | Paragraph | Facts | Note | Buttons] = [
+        Heading(t("pulse-title-barometer" if barometer else "pulse-title")),
+        Paragraph(t("pulse-intro", statements=len(round_.statement_ids))),
+        Facts(
+            (
+                (t("pulse-deadline"), t.moment(round_.closes_at, team.settings.zone)),
+                (t("participation"), participation),
+            )
+        ),
+        Note(t("pulse-anonymous", k=status.min_respondents)),
+    ]
+    if round_.is_open:
+        elements.append(
+            Buttons((Button(t("pulse-answer"), Action.ANSWER, round_.id, primary=True),))
+        )
+    else:
+        elements.append(Note(t("pulse-closed")))
+    return Card(fallback=f"{t('pulse-title')} – {participation}", elements=tuple(elements))
+
+
+def answer_form(round_: Round, team: Team, content: ContentPack) -> Form:
+    """One question per statement, each on the 1-5 agree scale."""
+    t = Texts(content, team.settings.language)
+    scale = tuple(
+        Choice(str(value), t.of(label)) for value, label in zip(SCALE, content.scale, strict=True)
+    )
+    return Form(
+        kind=FormKind.ANSWER,
+        reference=round_.id,
+        title=t("form-title"),
+        intro=(
+            Paragraph(t("form-intro")),
+            Note(t("pulse-anonymous", k=team.settings.min_respondents)),
+        ),
+        questions=tuple(
+            Question(
+                id=statement_id,
+                label=t.of(content.statement(statement_id).text),
+                kind=QuestionKind.SCALE,
+                choices=scale,
+            )
+            for statement_id in round_.statement_ids
+        ),
+        submit=t("form-submit"),
+        cancel=t("form-cancel"),
+    )
+
+
+def thanks(status: PulseStatus, content: ContentPack) -> Card:
+    """The private confirmation after answering."""
+    t = Texts(content, status.team.settings.language)
+    closes = t.moment(status.round.closes_at, status.team.settings.zone)
+    return notice(t("answer-thanks", deadline=closes), title=t("form-title"))
