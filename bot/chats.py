@@ -17,8 +17,12 @@ class PlatformNotEnabled(Exception):
 class Chats:
     """Dispatches by `team.channel.platform`."""
 
-    def __init__(self, gateways: Mapping[str, ChatGateway]) -> None:
-        self._gateways = dict(gateways)
+    def __init__(self, gateways: Mapping[str, ChatGateway] | None = None) -> None:
+        self._gateways = dict(gateways or {})
+
+    def add(self, platform: str, gateway: ChatGateway) -> None:
+        """Serve `platform`'s teams with `gateway`."""
+        self._gateways[platform] = gateway
 
     def _for(self, team: Team) -> ChatGateway:
         gateway = self._gateways.get(team.channel.platform)

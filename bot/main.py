@@ -21,7 +21,6 @@ from storage.engine import create_engine, database_url
 from storage.migrate import DatabaseUnavailable, is_current, upgrade
 from storage.secret_key import SecretKeyError, secret_key_for
 from storage.unit_of_work import SqlStorage
-from surveys.ports import ChatGateway
 from surveys.service import PulseService
 
 log = logging.getLogger(__name__)
@@ -40,6 +39,7 @@ class Service:
     """Everything `serve` runs, ready to start."""
 
     app: web.Application
+    pulse: PulseService
     start_socket_mode: Callable[[], Awaitable[Stop]] | None
 
 
@@ -57,9 +57,8 @@ async def running_service(settings: Settings, content: ContentPack) -> AsyncIter
     engine = create_engine(url)
     try:
         await upgrade(engine)
-        gateways: dict[str, ChatGateway] = {}
         routes: list[web.RouteDef] = []
-        chats = Chats(gateways)
+        chats = Chats()
         service = PulseService(
             unit_of_work=SqlStorage(engine),
             clock=SystemClock(),
@@ -70,7 +69,7 @@ async def running_service(settings: Settings, content: ContentPack) -> AsyncIter
         socket_mode = None
         if settings.slack_enabled:
             slack = slack_parts(settings, service, content, engine)
-            gateways["slack"] = slack.chat
+            chats.add("slack", slack.chat)
             routes.extend(slack.routes)
             socket_mode = slack.start_socket_mode
         else:
@@ -86,7 +85,9 @@ async def running_service(settings: Settings, content: ContentPack) -> AsyncIter
                 return {"database": False, "migrations": False}
             return {"database": True, "migrations": current}
 
-        yield Service(app=web_app(routes, readiness=readiness), start_socket_mode=socket_mode)
+        yield Service(
+            app=web_app(routes, readiness=readiness), pulse=service, start_socket_mode=socket_mode
+        )
     finally:
         await engine.dispose()
 

@@ -101,6 +101,7 @@ class CommandHandler:
 
     async def open_answer_form(self, round_id: str, actor: Actor, language: Language) -> Reply:
         """The Answer button: the form, or a kind word when it is not needed."""
+        language = await self._round_language(round_id, language)
 
         async def run() -> Reply:
             status = await self._service.status(round_id)
@@ -117,6 +118,7 @@ class CommandHandler:
         self, round_id: str, actor: Actor, answers: Mapping[str, str], language: Language
     ) -> Reply:
         """The answer form sent: count it once and say thank you, privately."""
+        language = await self._round_language(round_id, language)
 
         async def run() -> Reply:
             try:
@@ -312,6 +314,13 @@ class CommandHandler:
         return Reply(card=notice(Texts(self._content, team.settings.language)("resumed")))
 
     # Helpers
+
+    async def _round_language(self, round_id: str, fallback: Language) -> Language:
+        """Speak the team's language about its round (the person's own if it is unknown)."""
+        try:
+            return (await self._service.status(round_id)).team.settings.language
+        except TryghedError:
+            return fallback
 
     async def _team_or_none(self, channel: ChannelRef) -> Team | None:
         try:

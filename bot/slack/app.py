@@ -72,18 +72,15 @@ def slack_app(
     oauth: SlackOAuth | None,
 ) -> AsyncApp:
     """The bolt app; without `oauth`, `clients` carries the single workspace's bot token."""
-    client = clients.client()
     if oauth is None:
+        # bolt takes the token from the client it is given.
         app = AsyncApp(
-            signing_secret=signing_secret,
-            client=client,
-            token=clients.single_token,
-            logger=log,
+            signing_secret=signing_secret, client=clients.client(clients.single_token), logger=log
         )
     else:
         app = AsyncApp(
             signing_secret=signing_secret,
-            client=client,
+            client=clients.client(),
             installation_store=oauth.installations,
             oauth_settings=AsyncOAuthSettings(
                 client_id=oauth.client_id,

@@ -1,0 +1,238 @@
+"""The whole loop in Slack, over HTTP: set up, pulse, answer, remind, close, hack, trend."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from content.loader import default_pack
+from tests.bot.slack.conftest import FACILITATOR, PEOPLE
+from tests.bot.slack.harness import CHANNEL, Slack, block_text, radio, until
+from tests.fakes.slack_api import SlackCall
+
+SETUP = "setup weekly mon 09:00 Europe/Copenhagen en"
+
+
+async def set_up(slack: Slack, text: str = SETUP) -> None:
+    """The facilitator sets the channel up inline."""
+    response = await slack.command(text, user=FACILITATOR)
+    assert response.status == 200
+    await until(lambda: len(slack.replies()) >= 1)
+
+
+async def start_pulse(slack: Slack) -> SlackCall:
+    """The facilitator starts a round; returns the channel message."""
+    before = len(channel_posts(slack))
+    await slack.command("pulse", user=FACILITATOR)
+    await until(lambda: len(channel_posts(slack)) > before)
+    return channel_posts(slack)[-1]
+
+
+def button(message: dict[str, Any], action_id: str) -> dict[str, Any]:
+    """The button with `action_id` in a message's blocks."""
+    for block in message.get("blocks", []):
+        for element in block.get("elements", []):
+            if element.get("action_id") == action_id:
+                return dict(element)
+    raise AssertionError(f"no {action_id} button")
+
+
+async def open_form(slack: Slack, round_id: str, user: str) -> dict[str, Any]:
+    """`user` presses Answer; returns the modal the bot opened."""
+    before = len(slack.api.calls_to("views.open"))
+    await slack.press("tryghed_answer", round_id, user=user)
+    await until(lambda: len(slack.api.calls_to("views.open")) > before)
+    return dict(slack.api.calls_to("views.open")[-1].args["view"])
+
+
+async def answer(slack: Slack, round_id: str, user: str, value: int) -> dict[str, Any]:
+    """`user` opens the form and answers `value` (its mirror on reverse-keyed statements)."""
+    view = await open_form(slack, round_id, user)
+    bank = default_pack()
+    answers = {
+        block["block_id"]: radio(
+            str(6 - value if bank.statement(block["block_id"]).reverse else value)
+        )
+        for block in view["blocks"]
+        if block["type"] == "input"
+    }
+    response = await slack.submit(view, answers, user=user)
+    assert response.status == 200
+    return dict(await response.json())
+
+
+def channel_posts(slack: Slack) -> list[SlackCall]:
+    return [
+        c
+        for c in slack.api.calls_to("chat.postMessage", ok_only=True)
+        if c.args["channel"] == CHANNEL
+    ]
+
+
+async def test_inline_setup_then_status(slack: Slack) -> None:
+    await set_up(slack)
+    assert (
+        "The team is set up: Every week, Monday at 09:00 (Europe/Copenhagen)"
+        in slack.last_reply_text()
+    )
+    reply = slack.replies()[-1]
+    assert reply["response_type"] == "ephemeral"
+    await slack.command("status", user=PEOPLE[4])
+    await until(lambda: len(slack.replies()) == 2)
+    text = slack.last_reply_text()
+    assert "Every week, Monday at 09:00 (Europe/Copenhagen), 72 hours to answer" in text
+    assert "0 leader(s), 1 facilitator(s)" in text
+    assert "None right now" in text
+
+
+async def test_a_round_from_pulse_to_summary(slack: Slack) -> None:
+    await set_up(slack)
+    message = await start_pulse(slack)
+    assert message.args["channel"] == CHANNEL
+    text = block_text(message.args["blocks"])
+    assert "This week's pulse" in text
+    assert "0 of 9 have answered – results show once at least 5 have answered" in text
+    assert "Anonymous" in text
+    round_id = button(message.args, "tryghed_answer")["value"]
+
+    for n, person in enumerate(PEOPLE[:6]):
+        ack = await answer(slack, round_id, person, value=4)
+        assert ack["response_action"] == "update"
+        assert "Your answer counts – anonymously" in block_text(ack["view"]["blocks"])
+        await until(lambda n=n: len(slack.api.calls_to("chat.update", ok_only=True)) >= n + 1)
+    form = slack.api.calls_to("views.open")[0].args["view"]
+    inputs = [b for b in form["blocks"] if b["type"] == "input"]
+    assert len(inputs) == 4
+    assert all(b["element"]["type"] == "radio_buttons" for b in inputs)
+    assert [o["value"] for o in inputs[0]["element"]["options"]] == ["1", "2", "3", "4", "5"]
+    updated = slack.api.calls_to("chat.update", ok_only=True)[-1].args
+    assert updated["ts"] == message.response["ts"]
+    assert "6 of 9 have answered" in block_text(updated["blocks"])
+    assert "UP0" not in block_text(updated["blocks"])
+
+    await slack.command("close", user=FACILITATOR)
+    await until(lambda: len(channel_posts(slack)) == 2)
+    summary = channel_posts(slack)[-1].args
+    summary_text = block_text(summary["blocks"])
+    assert "How we're doing" in summary_text
+    for pillar in ("Include", "Learn", "Contribute", "Challenge"):
+        assert f"{pillar}" in summary_text
+    assert " 75" in summary_text  # everyone agreed (4): 75 on every pillar
+    assert "6 of 9 answered" in summary_text
+    assert "Hack of the week" in summary_text
+    assert button(summary, "tryghed_start_discussion")["value"]
+    # The pulse message now says the round has closed and has no Answer button.
+    closed = slack.api.calls_to("chat.update", ok_only=True)[-1].args
+    assert "This round has closed" in block_text(closed["blocks"])
+
+
+async def test_answering_twice_is_counted_once(slack: Slack) -> None:
+    await set_up(slack)
+    message = await start_pulse(slack)
+    round_id = button(message.args, "tryghed_answer")["value"]
+    first = await answer(slack, round_id, PEOPLE[3], value=5)
+    assert "Your answer counts" in block_text(first["view"]["blocks"])
+    # Pressing Answer again: told kindly, privately, and no form.
+    opened = len(slack.api.calls_to("views.open"))
+    await slack.press("tryghed_answer", round_id, user=PEOPLE[3])
+    await until(
+        lambda: any("already counts" in block_text(r.get("blocks")) for r in slack.replies())
+    )
+    assert len(slack.api.calls_to("views.open")) == opened
+    # Submitting an old form a second time: the same kind answer, in the modal.
+    form = slack.api.calls_to("views.open")[-1].args["view"]
+    values = {b["block_id"]: radio("1") for b in form["blocks"] if b["type"] == "input"}
+    again = await (await slack.submit(form, values, user=PEOPLE[3])).json()
+    assert "already counts" in block_text(again["view"]["blocks"])
+    assert (await slack.pulse.status(round_id)).respondents == 1
+
+
+async def test_below_the_threshold_the_summary_shows_nothing_else(slack: Slack) -> None:
+    await set_up(slack)
+    message = await start_pulse(slack)
+    round_id = button(message.args, "tryghed_answer")["value"]
+    for person in PEOPLE[:4]:
+        await answer(slack, round_id, person, value=2)
+    await slack.command("close", user=FACILITATOR)
+    await until(lambda: len(channel_posts(slack)) == 2)
+    summary = block_text(channel_posts(slack)[-1].args["blocks"])
+    assert "Results hidden – fewer than 5 answered" in summary
+    assert "4 of 9 answered" in summary
+    for word in ("Include", "Learn", "Contribute", "Challenge", "Hack of the week", "```"):
+        assert word not in summary
+
+
+async def test_the_reminder_goes_privately_once_to_those_who_have_not_answered(
+    slack: Slack,
+) -> None:
+    await set_up(slack)
+    message = await start_pulse(slack)
+    round_id = button(message.args, "tryghed_answer")["value"]
+    for person in PEOPLE[:3]:
+        await answer(slack, round_id, person, value=3)
+    assert await slack.pulse.remind(round_id) == 6
+    assert await slack.pulse.remind(round_id) == 0
+    reminded = [
+        c.args["channel"]
+        for c in slack.api.calls_to("chat.postMessage")
+        if c.args["channel"] != CHANNEL
+    ]
+    assert sorted(reminded) == sorted(PEOPLE[3:])
+    assert "UBOT" not in reminded
+    assert "There's still time to answer" in block_text(
+        slack.api.calls_to("chat.postMessage")[-1].args["blocks"]
+    )
+
+
+async def test_a_hack_discussion_and_we_did_it(slack: Slack) -> None:
+    await set_up(slack)
+    await slack.command("hack learn", user=FACILITATOR)
+    await until(lambda: len(channel_posts(slack)) == 2)
+    card, thread = channel_posts(slack)
+    assert "Learn" in block_text(card.args["blocks"])
+    assert thread.args["thread_ts"] == card.response["ts"]
+    assert "Questions for the talk afterwards" in block_text(thread.args["blocks"])
+    hack_id = button(card.args, "tryghed_hack_done")["value"]
+    assert "is posted in the channel" in slack.last_reply_text()
+
+    await slack.press(
+        "tryghed_hack_done", hack_id, user=FACILITATOR, message_ts=card.response["ts"]
+    )
+    await until(lambda: len(slack.api.calls_to("chat.update", ok_only=True)) == 1)
+    done = slack.api.calls_to("chat.update", ok_only=True)[0].args
+    assert done["ts"] == card.response["ts"]
+    assert "The team did it on" in block_text(done["blocks"])
+    assert "tryghed_hack_done" not in str(done["blocks"])
+    await until(lambda: "Well done!" in slack.last_reply_text())
+
+
+async def test_start_discussion_from_the_summary(slack: Slack) -> None:
+    await set_up(slack)
+    message = await start_pulse(slack)
+    round_id = button(message.args, "tryghed_answer")["value"]
+    for person in PEOPLE[:5]:
+        await answer(slack, round_id, person, value=4)
+    await slack.command("close", user=FACILITATOR)
+    await until(lambda: len(channel_posts(slack)) == 2)
+    hack_id = button(channel_posts(slack)[-1].args, "tryghed_start_discussion")["value"]
+    await slack.press("tryghed_start_discussion", hack_id, user=FACILITATOR)
+    await until(lambda: len(channel_posts(slack)) == 4)
+    card = channel_posts(slack)[2].args
+    assert button(card, "tryghed_hack_done")["value"] == hack_id
+
+
+async def test_trend_is_private_to_leaders_and_facilitators(slack: Slack) -> None:
+    await set_up(slack)
+    for week in range(2):
+        message = await start_pulse(slack)
+        round_id = button(message.args, "tryghed_answer")["value"]
+        for person in PEOPLE[:5]:
+            await answer(slack, round_id, person, value=4 - week)
+        await slack.command("close", user=FACILITATOR)
+        await until(lambda week=week: len(channel_posts(slack)) == 2 * (week + 1))
+    await slack.command("trend 4", user=FACILITATOR)
+    await until(lambda: "The trend over 2 rounds" in slack.last_reply_text())
+    trend = slack.last_reply_text()
+    assert "75 → 50" in trend
+    assert slack.replies()[-1]["response_type"] == "ephemeral"
+    await slack.command("trend", user=PEOPLE[5])
+    await until(lambda: "The trend over time is for the team's leaders" in slack.last_reply_text())
