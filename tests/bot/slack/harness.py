@@ -33,6 +33,7 @@ def signed(body: str, *, secret: str = SIGNING_SECRET, age: float = 0) -> dict[s
     """Headers Slack would send with `body`."""
     timestamp = str(int(time.time() - age))
     signature = SignatureVerifier(secret).generate_signature(timestamp=timestamp, body=body)
+    assert signature is not None
     return {
         "X-Slack-Request-Timestamp": timestamp,
         "X-Slack-Signature": signature,
@@ -40,9 +41,9 @@ def signed(body: str, *, secret: str = SIGNING_SECRET, age: float = 0) -> dict[s
     }
 
 
-async def until(check: Callable[[], bool], *, timeout: float = 5.0) -> None:
+async def until(check: Callable[[], bool], *, seconds: float = 5.0) -> None:
     """Wait for work bolt finishes after acknowledging (it runs on after the HTTP answer)."""
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + seconds
     while not check():
         if time.monotonic() > deadline:
             raise AssertionError("timed out waiting for the bot")
@@ -224,6 +225,6 @@ async def running_slack(
         async with (
             running_service(load_settings(), default_pack()) as service,
             TestServer(service.app) as server,
-            TestClient(server) as http,
+            TestClient[Any, Any](server) as http,
         ):
             yield Slack(http=http, api=api, pulse=service.pulse)
