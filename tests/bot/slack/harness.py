@@ -50,6 +50,11 @@ async def until(check: Callable[[], bool], *, seconds: float = 5.0) -> None:
         await asyncio.sleep(0.01)
 
 
+async def until_at_least(count_now: Callable[[], int], wanted: int) -> None:
+    """Wait until `count_now()` reaches `wanted`."""
+    await until(lambda: count_now() >= wanted)
+
+
 @dataclass
 class Slack:
     """The app under test, and the fake Slack around it."""

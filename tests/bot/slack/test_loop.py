@@ -6,7 +6,7 @@ from typing import Any
 
 from content.loader import default_pack
 from tests.bot.slack.conftest import FACILITATOR, PEOPLE
-from tests.bot.slack.harness import CHANNEL, Slack, block_text, radio, until
+from tests.bot.slack.harness import CHANNEL, Slack, block_text, radio, until, until_at_least
 from tests.fakes.slack_api import SlackCall
 
 SETUP = "setup weekly mon 09:00 Europe/Copenhagen en"
@@ -98,8 +98,7 @@ async def test_a_round_from_pulse_to_summary(slack: Slack) -> None:
         ack = await answer(slack, round_id, person, value=4)
         assert ack["response_action"] == "update"
         assert "Your answer counts – anonymously" in block_text(ack["view"]["blocks"])
-        updates = n + 1
-        await until(lambda: len(slack.api.calls_to("chat.update", ok_only=True)) >= updates)
+        await until_at_least(lambda: len(slack.api.calls_to("chat.update", ok_only=True)), n + 1)
     form = slack.api.calls_to("views.open")[0].args["view"]
     inputs = [b for b in form["blocks"] if b["type"] == "input"]
     assert len(inputs) == 4
@@ -229,8 +228,7 @@ async def test_trend_is_private_to_leaders_and_facilitators(slack: Slack) -> Non
         for person in PEOPLE[:5]:
             await answer(slack, round_id, person, value=4 - week)
         await slack.command("close", user=FACILITATOR)
-        posts = 2 * (week + 1)
-        await until(lambda: len(channel_posts(slack)) == posts)
+        await until_at_least(lambda: len(channel_posts(slack)), 2 * (week + 1))
     await slack.command("trend 4", user=FACILITATOR)
     await until(lambda: "The trend over 2 rounds" in slack.last_reply_text())
     trend = slack.last_reply_text()
