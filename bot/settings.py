@@ -26,7 +26,11 @@ class Settings(BaseSettings):
     """The variables in docs and interface.md (their names are stable: keep them)."""
 
     model_config = SettingsConfigDict(
-        env_prefix="TRYGHED_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+        env_prefix="TRYGHED_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        env_ignore_empty=True,
+        extra="ignore",
     )
 
     database_url: str = "sqlite+aiosqlite:///./tryghed.db"

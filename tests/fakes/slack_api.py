@@ -198,8 +198,9 @@ class FakeSlackApi:
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._handle)
         app.router.add_post("/respond/{key}", self._handle_response_url)
+        # No access log: the fake's URLs carry user ids, and the privacy tests read the log.
         self._server = TestServer(app, host="127.0.0.1", port=0)
-        await self._server.start_server()
+        await self._server.start_server(access_log=None)
         return self
 
     async def __aexit__(
