@@ -131,7 +131,7 @@ async def test_setup_with_the_form(slack: Slack) -> None:
         "facilitators",
     ]
     threshold = next(b for b in view["blocks"] if b.get("block_id") == "min_respondents")
-    assert [o["value"] for o in threshold["element"]["options"]][0] == "3"
+    assert threshold["element"]["options"][0]["value"] == "3"
 
     ack = await (await slack.submit(view, _form_answers(), user=FACILITATOR)).json()
     assert ack["response_action"] == "update"
