@@ -61,6 +61,10 @@ class SqlRounds:
         )
         return _round(row) if row else None
 
+    async def discard(self, round_id: str) -> None:
+        """Delete a round that never reached anyone; its salt and counts go with it."""
+        await self._session.execute(delete(RoundRow).where(RoundRow.id == round_id))
+
     async def set_message_ref(self, round_id: str, message_ref: str) -> None:
         """Remember where the pulse message was posted."""
         await self._session.execute(

@@ -74,3 +74,9 @@ class UnknownHack(TryghedError):
     """No hack with that id or pillar."""
 
     key = "error-unknown-hack"
+
+
+class NotInChannel(TryghedError):
+    """The bot cannot post in the team's channel (it was never added, or was removed)."""
+
+    key = "error-not-in-channel"

@@ -143,10 +143,17 @@ class PulseService:
             await uow.rounds.add(round_, salt=new_salt())
             await uow.answers.prepare(round_.id, round_.statement_ids)
             await uow.commit()
+        try:
+            message_ref = await self._chat.post_pulse(
+                PulseStatus(team=team, round=round_, respondents=0)
+            )
+        except BaseException:
+            # Nobody can see a round whose message never arrived: take it back.
+            async with self._uow() as uow:
+                await uow.rounds.discard(round_.id)
+                await uow.commit()
+            raise
         log.info("round %s opened for team %s (%s)", round_.id, team_id, kind)
-        message_ref = await self._chat.post_pulse(
-            PulseStatus(team=team, round=round_, respondents=0)
-        )
         async with self._uow() as uow:
             await uow.rounds.set_message_ref(round_.id, message_ref)
             await uow.commit()

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+
+from slack_sdk.errors import SlackApiError
 
 from bot.slack.blocks import message_blocks
 from bot.slack.clients import SlackClients
@@ -13,9 +16,22 @@ from bot.views.pulse import pulse_message
 from bot.views.results import summary
 from content.schema import ContentPack, Hack
 from surveys.announcements import Notice, PulseStatus, RoundOutcome
+from surveys.errors import NotInChannel
 from surveys.team import Team
 
 MEMBERS_PAGE = 1000
+# Slack's answers that mean "the bot cannot reach this channel": the person can fix that.
+UNREACHABLE = frozenset({"not_in_channel", "channel_not_found", "is_archived"})
+
+
+@asynccontextmanager
+async def _in_channel() -> AsyncIterator[None]:
+    try:
+        yield
+    except SlackApiError as error:
+        if error.response.get("error") in UNREACHABLE:
+            raise NotInChannel() from error
+        raise
 
 
 class SlackChat:
@@ -33,9 +49,10 @@ class SlackChat:
         members: list[str] = []
         cursor: str | None = None
         while True:
-            page = await client.conversations_members(
-                channel=team.channel.channel_id, limit=MEMBERS_PAGE, cursor=cursor
-            )
+            async with _in_channel():
+                page = await client.conversations_members(
+                    channel=team.channel.channel_id, limit=MEMBERS_PAGE, cursor=cursor
+                )
             for member in page.get("members") or []:
                 if member != bot:
                     members.append(str(member))
@@ -79,16 +96,21 @@ class SlackChat:
 
     async def _post(self, team: Team, card: Card, *, thread_ts: str | None = None) -> str:
         client = await self._clients.for_workspace(team.channel.workspace_id)
-        answer = await client.chat_postMessage(
-            channel=team.channel.channel_id,
-            text=card.fallback,
-            blocks=message_blocks(card),
-            thread_ts=thread_ts,
-        )
+        async with _in_channel():
+            answer = await client.chat_postMessage(
+                channel=team.channel.channel_id,
+                text=card.fallback,
+                blocks=message_blocks(card),
+                thread_ts=thread_ts,
+            )
         return str(answer["ts"])
 
     async def _update(self, team: Team, ts: str, card: Card) -> None:
         client = await self._clients.for_workspace(team.channel.workspace_id)
-        await client.chat_update(
-            channel=team.channel.channel_id, ts=ts, text=card.fallback, blocks=message_blocks(card)
-        )
+        async with _in_channel():
+            await client.chat_update(
+                channel=team.channel.channel_id,
+                ts=ts,
+                text=card.fallback,
+                blocks=message_blocks(card),
+            )

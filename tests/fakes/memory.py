@@ -73,6 +73,13 @@ class MemoryRounds:
             (r for r in self._s.rounds.values() if r.team_id == team_id and r.is_open), None
         )
 
+    async def discard(self, round_id: str) -> None:
+        self._s.rounds.pop(round_id, None)
+        self._s.salts.pop(round_id, None)
+        for key in [k for k in self._s.counts if k[0] == round_id]:
+            del self._s.counts[key]
+        self._s.participation.pop(round_id, None)
+
     async def set_message_ref(self, round_id: str, message_ref: str) -> None:
         self._s.rounds[round_id] = replace(self._s.rounds[round_id], message_ref=message_ref)
 

@@ -245,3 +245,23 @@ async def test_racing_claims_and_participation_have_one_winner(engine: AsyncEngi
     adds = await asyncio.gather(*(participate() for _ in range(6)))
     assert sorted(claims) == [False] * 5 + [True]
     assert sorted(adds) == [False] * 5 + [True]
+
+
+async def test_a_discarded_round_leaves_nothing(storage: UnitOfWorkFactory) -> None:
+    team = a_team()
+    round_ = a_round(team)
+    async with storage() as uow:
+        await uow.teams.add(team)
+        await uow.rounds.add(round_, salt=b"s" * 32)
+        await uow.answers.prepare(round_.id, round_.statement_ids)
+        await uow.participation.add(round_.id, "h")
+        await uow.commit()
+    async with storage() as uow:
+        await uow.rounds.discard(round_.id)
+        await uow.commit()
+    async with storage() as uow:
+        assert await uow.rounds.get(round_.id) is None
+        assert await uow.rounds.salt(round_.id) is None
+        assert await uow.rounds.open_for_team(team.id) is None
+        assert await uow.answers.histograms([round_.id]) == {}
+        assert await uow.participation.count(round_.id) == 0

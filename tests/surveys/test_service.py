@@ -9,11 +9,13 @@ import pytest
 
 from content.loader import default_pack
 from content.schema import ContentPack, PillarKey
+from surveys.announcements import PulseStatus
 from surveys.anonymity import RoundSummary, WithheldSummary
 from surveys.errors import (
     AlreadyAnswered,
     InvalidAnswers,
     NoOpenRound,
+    NotInChannel,
     RoundAlreadyOpen,
     RoundClosed,
     RoundNotFound,
@@ -323,3 +325,22 @@ async def test_racing_reminders_remind_once(
     sent = await asyncio.gather(*(service.remind(round_.id) for _ in range(4)))
     assert sorted(sent) == [0, 0, 0, len(MEMBERS)]
     assert len(chat.notes) == len(MEMBERS)
+
+
+class _PostFails(FakeChat):
+    async def post_pulse(self, status: PulseStatus) -> str:
+        raise NotInChannel()
+
+
+async def test_a_round_whose_message_fails_is_taken_back(
+    storage: UnitOfWorkFactory, clock: FakeClock, content: ContentPack
+) -> None:
+    chat = _PostFails(members=list(MEMBERS))
+    service = PulseService(
+        unit_of_work=storage, clock=clock, chat=chat, content=content, secret_key=b"k" * 32
+    )
+    team = await service.set_up_team(CHANNEL, TeamSettings())
+    with pytest.raises(NotInChannel):
+        await service.open_round(team.id)
+    with pytest.raises(NoOpenRound):
+        await service.open_round_of(team.id)

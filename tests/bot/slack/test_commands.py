@@ -164,3 +164,11 @@ async def test_someone_must_run_the_team(slack: Slack) -> None:
     await slack.submit(view, nobody, user=FACILITATOR)
     teams = await slack.pulse.teams_with_role("slack", "T0001", FACILITATOR)
     assert [t.settings.facilitators for t in teams] == [frozenset({FACILITATOR})]
+
+
+async def test_a_channel_without_the_bot_is_explained(slack: Slack) -> None:
+    await reply_to(slack, SETUP)
+    slack.api.fail_next("chat.postMessage", status=200, error="not_in_channel")
+    assert "/invite @Tryghed" in await reply_to(slack, "pulse")
+    # Nothing half-done is left: after inviting the bot, the pulse starts.
+    assert "The pulse is posted" in await reply_to(slack, "pulse")
