@@ -18,6 +18,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.commands.access import Actor
 from bot.commands.handler import CommandHandler, Reply
+from bot.logs import failure
 from bot.slack.blocks import form_answers, home, message_blocks, modal, notice_modal
 from bot.slack.clients import SlackClients
 from bot.slack.manifest import BOT_SCOPES, COMMAND, OAUTH_REDIRECT_PATH
@@ -217,7 +218,7 @@ def _listen(
     @app.error
     async def on_error(error: Exception) -> None:
         # Never the body: it carries user ids and, for forms, answers.
-        log.error("Slack request failed: %s", type(error).__name__)
+        log.error("a Slack request failed: %s", failure(error))
 
 
 async def _deliver(
