@@ -121,8 +121,14 @@ async def test_a_round_from_pulse_to_summary(slack: Slack) -> None:
     assert "Hack of the week" in summary_text
     assert button(summary, "tryghed_start_discussion")["value"]
     # The pulse message now says the round has closed and has no Answer button.
+    await until(
+        lambda: (
+            "This round has closed"
+            in block_text(slack.api.calls_to("chat.update", ok_only=True)[-1].args["blocks"])
+        )
+    )
     closed = slack.api.calls_to("chat.update", ok_only=True)[-1].args
-    assert "This round has closed" in block_text(closed["blocks"])
+    assert "tryghed_answer" not in str(closed["blocks"])
 
 
 async def test_answering_twice_is_counted_once(slack: Slack) -> None:
@@ -192,7 +198,7 @@ async def test_a_hack_discussion_and_we_did_it(slack: Slack) -> None:
     assert thread.args["thread_ts"] == card.response["ts"]
     assert "Questions for the talk afterwards" in block_text(thread.args["blocks"])
     hack_id = button(card.args, "tryghed_hack_done")["value"]
-    assert "is posted in the channel" in slack.last_reply_text()
+    await until(lambda: "is posted in the channel" in slack.last_reply_text())
 
     await slack.press(
         "tryghed_hack_done", hack_id, user=FACILITATOR, message_ts=card.response["ts"]
