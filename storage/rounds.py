@@ -65,6 +65,11 @@ class SqlRounds:
         """Delete a round that never reached anyone; its salt and counts go with it."""
         await self._session.execute(delete(RoundRow).where(RoundRow.id == round_id))
 
+    async def all_open(self) -> list[Round]:
+        """Every open round, of every team."""
+        rows = await self._session.scalars(select(RoundRow).where(RoundRow.closed_at.is_(None)))
+        return [_round(row) for row in rows]
+
     async def set_message_ref(self, round_id: str, message_ref: str) -> None:
         """Remember where the pulse message was posted."""
         await self._session.execute(

@@ -19,3 +19,5 @@ class ClaimStatus(StrEnum):
     CLAIMED = "claimed"
     SENDING = "sending"
     SENT = "sent"
+    SKIPPED = "skipped"  # found too late (beyond the grace period), or pointless (team paused)
+    FAILED = "failed"  # tried once and failed; never retried, so never sent twice

@@ -49,6 +49,9 @@ class RoundRepository(Protocol):
     async def open_for_team(self, team_id: str) -> Round | None:
         """The team's open round, if any."""
 
+    async def all_open(self) -> list[Round]:
+        """Every open round, of every team."""
+
     async def discard(self, round_id: str) -> None:
         """Delete a round that never reached anyone, with its salt and counts."""
 

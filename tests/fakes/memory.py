@@ -80,6 +80,9 @@ class MemoryRounds:
             del self._s.counts[key]
         self._s.participation.pop(round_id, None)
 
+    async def all_open(self) -> list[Round]:
+        return [r for r in self._s.rounds.values() if r.is_open]
+
     async def set_message_ref(self, round_id: str, message_ref: str) -> None:
         self._s.rounds[round_id] = replace(self._s.rounds[round_id], message_ref=message_ref)
 

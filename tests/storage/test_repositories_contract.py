@@ -66,6 +66,7 @@ async def test_a_round_and_its_salt(storage: UnitOfWorkFactory) -> None:
         assert await uow.rounds.get(round_.id, lock="share") == round_
         assert await uow.rounds.get(round_.id, lock="update") == round_
         assert await uow.rounds.open_for_team(team.id) == round_
+        assert await uow.rounds.all_open() == [round_]
         assert await uow.rounds.salt(round_.id) == b"s" * 32
         await uow.rounds.set_message_ref(round_.id, "ts-1")
         await uow.rounds.mark_reminded(round_.id)
@@ -105,6 +106,7 @@ async def test_closing_destroys_the_salt(storage: UnitOfWorkFactory) -> None:
     async with storage() as uow:
         assert await uow.rounds.salt(round_.id) is None
         assert await uow.rounds.open_for_team(team.id) is None
+        assert await uow.rounds.all_open() == []
         assert await uow.rounds.get(round_.id) == replace(
             round_, closed_at=closed_at, respondents=7
         )
