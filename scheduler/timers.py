@@ -1,0 +1,162 @@
+"""APScheduler wiring: per-team cron for opens, per-round timers for reminders and closes.
+
+The job store is in memory on purpose: a shared APScheduler 3 job store fires every job on
+every replica. Each replica keeps its own timers, rebuilt from the database at start and on
+every sync; the claims table makes sure only one of them acts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.date import DateTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from scheduler.acts import Acts
+from surveys.ports import Clock, UnitOfWorkFactory
+from surveys.rounds import Round
+from surveys.schedule import reminder_slot
+from surveys.team import Cadence, Team, TeamSettings
+
+log = logging.getLogger(__name__)
+
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+SYNC_JOB = "sync"
+
+
+def open_trigger(settings: TeamSettings) -> CronTrigger:
+    """The team's cron in its own zone. Biweekly fires weekly; the slot rule skips odd weeks."""
+    day = DAYS[settings.weekday]
+    common: dict[str, Any] = {
+        "hour": settings.local_time.hour,
+        "minute": settings.local_time.minute,
+        "timezone": settings.zone,
+    }
+    if settings.cadence is Cadence.MONTHLY:
+        return CronTrigger(day=f"1st {day}", **common)
+    return CronTrigger(day_of_week=day, **common)
+
+
+class PulseScheduler:
+    """Keeps one replica's timers in step with the database and asks `Acts` when they fire."""
+
+    def __init__(
+        self,
+        acts: Acts,
+        *,
+        unit_of_work: UnitOfWorkFactory,
+        clock: Clock,
+        sync_every: timedelta = timedelta(seconds=60),
+    ) -> None:
+        self._acts = acts
+        self._uow = unit_of_work
+        self._clock = clock
+        self._sync_every = sync_every
+        self._scheduler = AsyncIOScheduler(
+            job_defaults={
+                "coalesce": True,
+                "max_instances": 1,
+                # APScheduler's default is 1 s; a busy loop must not make a pulse vanish.
+                "misfire_grace_time": int(acts.rules.grace.total_seconds()),
+            }
+        )
+        self._timers: dict[str, object] = {}
+        self._syncing = asyncio.Lock()
+
+    @property
+    def running(self) -> bool:
+        """Whether the timers are running."""
+        return bool(self._scheduler.running)
+
+    async def start(self) -> None:
+        """Catch up on what was missed while down, set the timers, and start."""
+        self._scheduler.start()
+        await self.sync()
+        self._scheduler.add_job(
+            self.sync, IntervalTrigger(seconds=self._sync_every.total_seconds()), id=SYNC_JOB
+        )
+        log.info("scheduler started")
+
+    def stop(self) -> None:
+        """Stop the timers (jobs in flight finish on their own)."""
+        if self._scheduler.running:
+            self._scheduler.shutdown(wait=False)
+            log.info("scheduler stopped")
+
+    def nudge(self) -> None:
+        """Sync soon: a team or round changed in this process."""
+        if self._scheduler.running:
+            self._scheduler.add_job(self.sync, id="sync-now", replace_existing=True)
+
+    def jobs(self) -> dict[str, datetime | None]:
+        """The timers and when they next fire (for tests and operators)."""
+        return {job.id: job.next_run_time for job in self._scheduler.get_jobs()}
+
+    async def sync(self) -> None:
+        """Do what is due, then set each team's and each open round's timers."""
+        async with self._syncing:
+            await self._acts.catch_up()
+            async with self._uow() as uow:
+                teams = await uow.teams.all()
+                rounds = await uow.rounds.all_open()
+            wanted: dict[str, object] = {}
+            by_id = {team.id: team for team in teams}
+            for team in teams:
+                if not team.paused:
+                    wanted[f"open:{team.id}"] = self._timer_open(team)
+            for round_ in rounds:
+                owner = by_id.get(round_.team_id)
+                if owner is not None:
+                    wanted.update(self._timers_round(round_, owner))
+            for job_id in set(self._timers) - set(wanted):
+                if self._scheduler.get_job(job_id) is not None:
+                    self._scheduler.remove_job(job_id)
+            self._timers = wanted
+
+    def _timer_open(self, team: Team) -> object:
+        key = (team.settings, team.paused)
+        job_id = f"open:{team.id}"
+        if self._timers.get(job_id) != key or self._scheduler.get_job(job_id) is None:
+            self._scheduler.add_job(
+                self._open,
+                open_trigger(team.settings),
+                args=(team.id,),
+                id=job_id,
+                replace_existing=True,
+            )
+        return key
+
+    def _timers_round(self, round_: Round, team: Team) -> dict[str, object]:
+        now = self._clock.now()
+        timers: dict[str, object] = {}
+        moments = {f"close:{round_.id}": round_.closes_at}
+        if team.settings.reminders and not round_.reminded:
+            slot = reminder_slot(
+                round_.opened_at,
+                round_.closes_at,
+                zone=team.settings.zone,
+                quiet=self._acts.rules.quiet,
+            )
+            if slot is not None:
+                moments[f"remind:{round_.id}"] = slot
+        for job_id, moment in moments.items():
+            if moment <= now:
+                continue  # due now: the sync's catch-up has just handled it
+            timers[job_id] = moment
+            if self._timers.get(job_id) != moment or self._scheduler.get_job(job_id) is None:
+                self._scheduler.add_job(
+                    self.sync, DateTrigger(run_date=moment), id=job_id, replace_existing=True
+                )
+        return timers
+
+    async def _open(self, team_id: str) -> None:
+        async with self._uow() as uow:
+            team = await uow.teams.get(team_id)
+        if team is not None:
+            await self._acts.open_due(team)
+            await self.sync()

@@ -1,0 +1,229 @@
+"""Scheduled acts on every storage: on time, late, skipped, after a restart, and only once."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, time, timedelta
+
+import pytest
+
+from content.loader import default_pack
+from scheduler.acts import Acts, Outcome, Rules
+from surveys.announcements import PulseStatus
+from surveys.claims import Act, ClaimStatus
+from surveys.ports import UnitOfWorkFactory
+from surveys.rounds import RoundKind
+from surveys.schedule import QuietHours
+from surveys.service import PulseService
+from surveys.team import ChannelRef, Team, TeamSettings
+from tests.fakes.chat import FakeChat
+from tests.fakes.clock import FakeClock
+
+MEMBERS = [f"U{i}" for i in range(1, 10)]
+SET_UP = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)  # a Tuesday
+MONDAY_NINE = datetime(2026, 3, 16, 8, 0, tzinfo=UTC)  # 09:00 in Copenhagen
+GRACE = timedelta(hours=2)
+
+
+class Replica:
+    """One running service: its own service object and acts, on the shared storage."""
+
+    def __init__(self, storage: UnitOfWorkFactory, chat: FakeChat, clock: FakeClock) -> None:
+        self.service = PulseService(
+            unit_of_work=storage,
+            clock=clock,
+            chat=chat,
+            content=default_pack(),
+            secret_key=b"k" * 32,
+        )
+        self.acts = Acts(
+            service=self.service,
+            unit_of_work=storage,
+            clock=clock,
+            rules=Rules(grace=GRACE, barometer_months=3, quiet=QuietHours()),
+        )
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(SET_UP)
+
+
+@pytest.fixture
+def chat() -> FakeChat:
+    return FakeChat(members=list(MEMBERS))
+
+
+@pytest.fixture
+async def team(storage: UnitOfWorkFactory, chat: FakeChat, clock: FakeClock) -> Team:
+    replica = Replica(storage, chat, clock)
+    return await replica.service.set_up_team(
+        ChannelRef("slack", "T1", "C1"),
+        TeamSettings(weekday=0, local_time=time(9, 0), timezone="Europe/Copenhagen"),
+    )
+
+
+async def _claim(
+    storage: UnitOfWorkFactory, team: Team, act: Act, slot: datetime
+) -> ClaimStatus | None:
+    async with storage() as uow:
+        return await uow.claims.status(team.id, act, slot)
+
+
+async def test_nothing_is_due_before_the_first_slot(
+    storage: UnitOfWorkFactory, chat: FakeChat, clock: FakeClock, team: Team
+) -> None:
+    clock.moment = MONDAY_NINE - timedelta(minutes=1)
+    outcomes = await Replica(storage, chat, clock).acts.catch_up()
+    assert outcomes == {f"open:{team.id}": Outcome.NOT_DUE}
+    assert chat.pulses == []
+
+
+async def test_the_open_happens_once_at_its_slot(
+    storage: UnitOfWorkFactory, chat: FakeChat, clock: FakeClock, team: Team
+) -> None:
+    replica = Replica(storage, chat, clock)
+    clock.moment = MONDAY_NINE + timedelta(seconds=3)
+    assert (await replica.acts.catch_up())[f"open:{team.id}"] is Outcome.DONE
+    assert (await replica.acts.catch_up())[f"open:{team.id}"] is Outcome.TAKEN
+    assert len(chat.pulses) == 1
+    # The team's first round takes the temperature: the full barometer.
+    assert chat.pulses[0].round.kind is RoundKind.BAROMETER
+    assert await _claim(storage, team, Act.OPEN, MONDAY_NINE) is ClaimStatus.SENT
+
+
+async def test_a_missed_open_within_the_grace_period_happens_late_once(
+    storage: UnitOfWorkFactory, chat: FakeChat, clock: FakeClock, team: Team
+) -> None:
+    clock.moment = MONDAY_NINE + GRACE - timedelta(minutes=1)
+    first = Replica(storage, chat, clock)
+    assert (await first.acts.catch_up())[f"open:{team.id}"] is Outcome.LATE
+    restarted = Replica(storage, chat, clock)
+    assert (await restarted.acts.catch_up())[f"open:{team.id}"] is Outcome.TAKEN
+    assert len(chat.pulses) == 1
+
+
+async def test_an_open_missed_beyond_the_grace_period_is_skipped(
+    storage: UnitOfWorkFactory, chat: FakeChat, clock: FakeClock, team: Team
+) -> None:
+    clock.moment = MONDAY_NINE + GRACE + timedelta(minutes=1)
+    replica = Replica(storage, chat, clock)
+    assert (await replica.acts.catch_up())[f"open:{team.id}"] is Outcome.SKIPPED
+    assert chat.pulses == []
+    assert await _claim(storage, team, Act.OPEN, MONDAY_NINE) is ClaimStatus.SKIPPED
+    # Next week's slot is on time again.
+    clock.moment = MONDAY_NINE + timedelta(days=7)
+    assert (await replica.acts.catch_up())[f"open:{team.id}"] is Outcome.DONE
+
+
+async def test_a_restart_mid_round_still_closes_on_time_once(
+    storage: UnitOfWorkFactory, chat: FakeChat, clock: FakeClock, team: Team
+) -> None:
+    clock.moment = MONDAY_NINE
+    before = Replica(storage, chat, clock)
+    await before.acts.catch_up()
+    round_ = await before.service.open_round_of(team.id)
+    for member in MEMBERS[:5]:
+        await before.service.submit(
+            round_.id, user_id=member, answers=dict.fromkeys(round_.statement_ids, 3)
+        )
+    # The process dies; a new one starts just after the deadline.
+    clock.moment = round_.closes_at + timedelta(seconds=10)
+    after = Replica(storage, chat, clock)
+    outcomes = await after.acts.catch_up()
+    assert outcomes[f"close:{round_.id}"] is Outcome.DONE
+    assert len(chat.outcomes) == 1
+    assert chat.outcomes[0].result.respondents == 5
+    again = await Replica(storage, chat, clock).acts.catch_up()
+    assert f"close:{round_.id}" not in again
+    assert len(chat.outcomes) == 1
+
+
+async def test_a_close_is_done_even_when_very_late(
+    storage: UnitOfWorkFactory, chat: FakeChat, clock: FakeClock, team: Team
+) -> None:
+    clock.moment = MONDAY_NINE
+    replica = Replica(storage, chat, clock)
+    await replica.acts.catch_up()
+    round_ = await replica.service.open_round_of(team.id)
+    clock.moment = round_.closes_at + GRACE * 5
+    assert (await replica.acts.catch_up())[f"close:{round_.id}"] is Outcome.LATE
+    assert len(chat.outcomes) == 1
+
+
+async def test_the_reminder_goes_once_at_its_moment(
+    storage: UnitOfWorkFactory, chat: FakeChat, clock: FakeClock, team: Team
+) -> None:
+    clock.moment = MONDAY_NINE
+    replica = Replica(storage, chat, clock)
+    await replica.acts.catch_up()
+    round_ = await replica.service.open_round_of(team.id)
+    await replica.service.submit(
+        round_.id, user_id="U1", answers=dict.fromkeys(round_.statement_ids, 4)
+    )
+    # Monday 09:00 + 36 h is Tuesday 21:00: the reminder waits for Wednesday 09:00.
+    clock.moment = MONDAY_NINE + timedelta(hours=36)
+    assert (await replica.acts.catch_up())[f"remind:{round_.id}"] is Outcome.NOT_DUE
+    clock.moment = MONDAY_NINE + timedelta(hours=48)
+    assert (await replica.acts.catch_up())[f"remind:{round_.id}"] is Outcome.DONE
+    assert sorted(user for user, _ in chat.notes) == MEMBERS[1:]
+    assert (await replica.acts.catch_up()).get(f"remind:{round_.id}") is Outcome.NOT_DUE
+    assert len(chat.notes) == len(MEMBERS) - 1
+
+
+async def test_a_paused_team_gets_nothing(
+    storage: UnitOfWorkFactory, chat: FakeChat, clock: FakeClock, team: Team
+) -> None:
+    replica = Replica(storage, chat, clock)
+    await replica.service.set_paused(team.id, paused=True)
+    clock.moment = MONDAY_NINE
+    assert (await replica.acts.catch_up())[f"open:{team.id}"] is Outcome.NOT_DUE
+    assert chat.pulses == []
+
+
+async def test_a_round_already_open_by_hand_skips_the_scheduled_open(
+    storage: UnitOfWorkFactory, chat: FakeChat, clock: FakeClock, team: Team
+) -> None:
+    replica = Replica(storage, chat, clock)
+    clock.moment = MONDAY_NINE - timedelta(hours=1)
+    await replica.service.open_round(team.id)
+    clock.moment = MONDAY_NINE
+    assert (await replica.acts.catch_up())[f"open:{team.id}"] is Outcome.SKIPPED
+    assert len(chat.pulses) == 1
+
+
+class _Broken(FakeChat):
+    async def post_pulse(self, status: PulseStatus) -> str:
+        raise ConnectionError("the chat platform is down")
+
+
+async def test_a_failed_act_is_never_retried(
+    storage: UnitOfWorkFactory, clock: FakeClock, team: Team
+) -> None:
+    chat = _Broken(members=list(MEMBERS))
+    replica = Replica(storage, chat, clock)
+    clock.moment = MONDAY_NINE
+    assert (await replica.acts.catch_up())[f"open:{team.id}"] is Outcome.FAILED
+    assert (await replica.acts.catch_up())[f"open:{team.id}"] is Outcome.TAKEN
+    assert await _claim(storage, team, Act.OPEN, MONDAY_NINE) is ClaimStatus.FAILED
+
+
+async def test_replicas_racing_act_once(
+    storage: UnitOfWorkFactory, chat: FakeChat, clock: FakeClock, team: Team
+) -> None:
+    if type(storage).__name__ == "MemoryStorage":
+        pytest.skip("the in-memory fake is not transactional across tasks")
+    replicas = [Replica(storage, chat, clock) for _ in range(3)]
+    clock.moment = MONDAY_NINE
+    opens = await asyncio.gather(*(r.acts.catch_up() for r in replicas))
+    assert sorted(o[f"open:{team.id}"] for o in opens) == sorted(
+        [Outcome.DONE, Outcome.TAKEN, Outcome.TAKEN]
+    )
+    round_ = await replicas[0].service.open_round_of(team.id)
+    clock.moment = round_.closes_at
+    closes = await asyncio.gather(*(r.acts.catch_up() for r in replicas))
+    assert sorted(c.get(f"close:{round_.id}", Outcome.TAKEN) for c in closes) == sorted(
+        [Outcome.DONE, Outcome.TAKEN, Outcome.TAKEN]
+    )
+    assert len(chat.pulses) == 1
+    assert len(chat.outcomes) == 1
