@@ -67,11 +67,12 @@ class PulseScheduler:
         )
         self._timers: dict[str, object] = {}
         self._syncing = asyncio.Lock()
+        self._stopped = False
 
     @property
     def running(self) -> bool:
         """Whether the timers are running."""
-        return bool(self._scheduler.running)
+        return bool(self._scheduler.running) and not self._stopped
 
     async def start(self) -> None:
         """Catch up on what was missed while down, set the timers, and start."""
@@ -84,13 +85,15 @@ class PulseScheduler:
 
     def stop(self) -> None:
         """Stop the timers (jobs in flight finish on their own)."""
-        if self._scheduler.running:
+        if self._scheduler.running and not self._stopped:
+            # AsyncIOScheduler shuts down on its next loop turn; we are stopped from now.
+            self._stopped = True
             self._scheduler.shutdown(wait=False)
             log.info("scheduler stopped")
 
     def nudge(self) -> None:
         """Sync soon: a team or round changed in this process."""
-        if self._scheduler.running:
+        if self.running:
             self._scheduler.add_job(self.sync, id="sync-now", replace_existing=True)
 
     def jobs(self) -> dict[str, datetime | None]:
