@@ -157,3 +157,19 @@ class ClaimRow(Base):
     slot: Mapped[datetime] = mapped_column(UTCDateTime, primary_key=True)
     status: Mapped[str] = mapped_column(String(16))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ChannelAddressRow(Base):
+    """How to reach a channel unprompted (Teams: its conversation reference, with no person)."""
+
+    __tablename__ = "channel_addresses"
+    __table_args__ = (Index("ix_channel_addresses_group", "platform", "workspace_id", "group_id"),)
+
+    platform: Mapped[str] = mapped_column(String(16), primary_key=True)
+    workspace_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    channel_id: Mapped[str] = mapped_column(String(256), primary_key=True)
+    group_id: Mapped[str] = mapped_column(String(256))
+    name: Mapped[str] = mapped_column(String(200))
+    service_url: Mapped[str] = mapped_column(String(512))
+    reference: Mapped[dict[str, object]] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -7,6 +7,7 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from storage.addresses import SqlChannelAddresses
 from storage.answers import SqlAnswers
 from storage.claims import SqlClaims
 from storage.hack_log import SqlHackLog
@@ -25,6 +26,7 @@ class SqlUnitOfWork:
     participation: SqlParticipation
     hacks: SqlHackLog
     claims: SqlClaims
+    addresses: SqlChannelAddresses
 
     def __init__(self, engine: AsyncEngine, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._engine = engine
@@ -38,6 +40,7 @@ class SqlUnitOfWork:
         self.participation = SqlParticipation(self._session)
         self.hacks = SqlHackLog(self._session)
         self.claims = SqlClaims(self._session)
+        self.addresses = SqlChannelAddresses(self._session)
         return self
 
     async def commit(self) -> None:

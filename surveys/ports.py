@@ -8,6 +8,7 @@ from types import TracebackType
 from typing import Literal, Protocol, Self
 
 from content.schema import Hack
+from surveys.addresses import ChannelAddress
 from surveys.announcements import Notice, PulseStatus, RoundOutcome
 from surveys.claims import Act, ClaimStatus
 from surveys.hack_log import HackEvent, HackLogEntry
@@ -131,6 +132,27 @@ class ClaimRepository(Protocol):
         """Where a claim stands, if it exists."""
 
 
+class ChannelAddressRepository(Protocol):
+    """Where the bot can post in channels it was added to (Teams' conversation references)."""
+
+    async def save(self, address: ChannelAddress) -> None:
+        """Store an address, replacing the channel's previous one."""
+
+    async def get(self, channel: ChannelRef) -> ChannelAddress | None:
+        """The channel's address, if the bot knows one."""
+
+    async def in_group(
+        self, platform: str, workspace_id: str, group_id: str
+    ) -> list[ChannelAddress]:
+        """The known channels of one group (a Teams team), by name."""
+
+    async def remove(self, channel: ChannelRef) -> None:
+        """Forget a channel (deleted, or the bot was removed)."""
+
+    async def remove_group(self, platform: str, workspace_id: str, group_id: str) -> int:
+        """Forget every channel of a group (the app was uninstalled); returns how many."""
+
+
 class UnitOfWork(Protocol):
     """One transaction over every repository; rolled back unless committed."""
 
@@ -157,6 +179,10 @@ class UnitOfWork(Protocol):
     @property
     def claims(self) -> ClaimRepository:
         """Claims on scheduled acts."""
+
+    @property
+    def addresses(self) -> ChannelAddressRepository:
+        """Channel addresses."""
 
     async def commit(self) -> None:
         """Make the work durable."""

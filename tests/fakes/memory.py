@@ -9,6 +9,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Self
 
+from surveys.addresses import ChannelAddress
 from surveys.claims import Act, ClaimStatus
 from surveys.errors import RoundAlreadyOpen
 from surveys.hack_log import HackEvent, HackLogEntry
@@ -29,6 +30,7 @@ class MemoryState:
     participation: dict[str, set[str]] = field(default_factory=dict)
     hack_log: list[HackLogEntry] = field(default_factory=list)
     claims: dict[tuple[str, Act, datetime], ClaimStatus] = field(default_factory=dict)
+    addresses: dict[ChannelRef, ChannelAddress] = field(default_factory=dict)
 
 
 class MemoryTeams:
@@ -201,6 +203,39 @@ class MemoryClaims:
         return self._s.claims.get((team_id, act, slot))
 
 
+class MemoryChannelAddresses:
+    """Channel addresses in a dictionary."""
+
+    def __init__(self, state: MemoryState) -> None:
+        self._s = state
+
+    async def save(self, address: ChannelAddress) -> None:
+        self._s.addresses[address.channel] = address
+
+    async def get(self, channel: ChannelRef) -> ChannelAddress | None:
+        return self._s.addresses.get(channel)
+
+    async def in_group(
+        self, platform: str, workspace_id: str, group_id: str
+    ) -> list[ChannelAddress]:
+        found = [
+            a
+            for a in self._s.addresses.values()
+            if (a.channel.platform, a.channel.workspace_id, a.group_id)
+            == (platform, workspace_id, group_id)
+        ]
+        return sorted(found, key=lambda a: (a.name, a.channel.channel_id))
+
+    async def remove(self, channel: ChannelRef) -> None:
+        self._s.addresses.pop(channel, None)
+
+    async def remove_group(self, platform: str, workspace_id: str, group_id: str) -> int:
+        doomed = await self.in_group(platform, workspace_id, group_id)
+        for address in doomed:
+            del self._s.addresses[address.channel]
+        return len(doomed)
+
+
 class MemoryUnitOfWork:
     """Works on a copy of the state; commit publishes it, anything else discards it."""
 
@@ -215,6 +250,7 @@ class MemoryUnitOfWork:
         self.participation = MemoryParticipation(self._work)
         self.hacks = MemoryHackLog(self._work)
         self.claims = MemoryClaims(self._work)
+        self.addresses = MemoryChannelAddresses(self._work)
         return self
 
     async def commit(self) -> None:

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.unit_of_work import SqlStorage
+from surveys.addresses import ChannelAddress
 from surveys.claims import Act, ClaimStatus
 from surveys.errors import RoundAlreadyOpen
 from surveys.hack_log import HackEvent, HackLogEntry
@@ -267,3 +268,74 @@ async def test_a_discarded_round_leaves_nothing(storage: UnitOfWorkFactory) -> N
         assert await uow.rounds.open_for_team(team.id) is None
         assert await uow.answers.histograms([round_.id]) == {}
         assert await uow.participation.count(round_.id) == 0
+
+
+def _address(channel: str, *, group: str = "G1", name: str = "", at: int = 0) -> ChannelAddress:
+    return ChannelAddress(
+        channel=ChannelRef("teams", "tenant-1", channel),
+        group_id=group,
+        service_url="https://smba.example/emea/",
+        updated_at=T0 + timedelta(minutes=at),
+        name=name,
+        reference={"conversation": {"id": channel, "tenantId": "tenant-1"}, "channelId": "msteams"},
+    )
+
+
+async def test_channel_addresses_are_kept_per_channel(storage: UnitOfWorkFactory) -> None:
+    general, planning = (
+        _address("19:a@thread", name="General"),
+        _address("19:b@thread", name="Plan"),
+    )
+    async with storage() as uow:
+        await uow.addresses.save(general)
+        await uow.addresses.save(planning)
+        await uow.addresses.save(_address("19:c@thread", group="G2"))
+        await uow.commit()
+    async with storage() as uow:
+        assert await uow.addresses.get(general.channel) == general
+        assert await uow.addresses.get(ChannelRef("teams", "tenant-2", "19:a@thread")) is None
+        assert await uow.addresses.get(ChannelRef("slack", "tenant-1", "19:a@thread")) is None
+        group = await uow.addresses.in_group("teams", "tenant-1", "G1")
+        assert group == [general, planning]
+        assert await uow.addresses.in_group("teams", "tenant-2", "G1") == []
+
+
+async def test_saving_an_address_again_replaces_it(storage: UnitOfWorkFactory) -> None:
+    first = _address("19:a@thread", name="General")
+    renamed = replace(first, name="Allmänt", service_url="https://smba.example/amer/")
+    async with storage() as uow:
+        await uow.addresses.save(first)
+        await uow.commit()
+    async with storage() as uow:
+        assert await uow.addresses.get(first.channel) == first
+        await uow.addresses.save(replace(renamed, updated_at=T0 + timedelta(hours=1)))
+        assert (await uow.addresses.get(first.channel)) == replace(
+            renamed, updated_at=T0 + timedelta(hours=1)
+        )
+        await uow.commit()
+    async with storage() as uow:
+        stored = await uow.addresses.get(first.channel)
+    assert stored == replace(renamed, updated_at=T0 + timedelta(hours=1))
+    assert stored is not None
+    assert stored.updated_at.utcoffset() == timedelta(0)
+
+
+async def test_forgetting_channels_and_groups(storage: UnitOfWorkFactory) -> None:
+    addresses = [_address(f"19:{n}@thread", name=str(n)) for n in range(3)]
+    other = _address("19:x@thread", group="G2")
+    async with storage() as uow:
+        for address in [*addresses, other]:
+            await uow.addresses.save(address)
+        await uow.commit()
+    async with storage() as uow:
+        await uow.addresses.remove(addresses[0].channel)
+        await uow.addresses.remove(ChannelRef("teams", "tenant-1", "19:never@thread"))
+        await uow.commit()
+    async with storage() as uow:
+        assert await uow.addresses.in_group("teams", "tenant-1", "G1") == addresses[1:]
+        assert await uow.addresses.remove_group("teams", "tenant-1", "G1") == 2
+        assert await uow.addresses.remove_group("teams", "tenant-1", "G1") == 0
+        await uow.commit()
+    async with storage() as uow:
+        assert await uow.addresses.in_group("teams", "tenant-1", "G1") == []
+        assert await uow.addresses.get(other.channel) == other
