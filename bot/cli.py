@@ -61,6 +61,13 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="run the service (Slack, Teams, health)")
     serve.add_argument("--host", help="where to listen (TRYGHED_HOST, 127.0.0.1)")
     serve.add_argument("--port", type=_bounded(1, 65535), help="port (TRYGHED_PORT, 3978)")
+    roles = serve.add_mutually_exclusive_group()
+    roles.add_argument(
+        "--no-scheduler", action="store_true", help="web only: another replica runs the timers"
+    )
+    roles.add_argument(
+        "--no-web", action="store_true", help="timers only: no Slack/Teams routes (health stays)"
+    )
     serve.set_defaults(run=_serve)
 
     manifest = commands.add_parser("slack-manifest", help="print the Slack app manifest (YAML)")
@@ -111,6 +118,8 @@ def _serve(args: argparse.Namespace) -> int:
             _content(settings),
             host=args.host or settings.host,
             port=args.port or settings.port,
+            platforms=not args.no_web,
+            schedule=not args.no_scheduler,
         )
     )
     return 0

@@ -8,7 +8,7 @@ import signal
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from aiohttp import web
 
@@ -17,10 +17,13 @@ from bot.settings import Settings, SettingsError
 from bot.slack.wiring import Stop, slack_parts
 from bot.web import web_app
 from content.schema import ContentPack
+from scheduler.acts import Acts, Rules
+from scheduler.timers import PulseScheduler
 from storage.engine import create_engine, database_url
 from storage.migrate import DatabaseUnavailable, is_current, upgrade
 from storage.secret_key import SecretKeyError, secret_key_for
 from storage.unit_of_work import SqlStorage
+from surveys.schedule import QuietHours
 from surveys.service import PulseService
 
 log = logging.getLogger(__name__)
@@ -44,8 +47,13 @@ class Service:
 
 
 @asynccontextmanager
-async def running_service(settings: Settings, content: ContentPack) -> AsyncIterator[Service]:
-    """Migrate, wire and yield the service; dispose of the database pool afterwards."""
+async def running_service(
+    settings: Settings, content: ContentPack, *, platforms: bool = True, schedule: bool = True
+) -> AsyncIterator[Service]:
+    """Migrate, wire and yield the service; stop the timers and the pool afterwards.
+
+    `platforms=False` leaves out the platforms' routes (health and readiness stay);
+    `schedule=False` runs no timers (another replica does)."""
     settings.check_slack()
     url = database_url(settings.database_url)
     try:
@@ -55,12 +63,14 @@ async def running_service(settings: Settings, content: ContentPack) -> AsyncIter
     except SecretKeyError as error:
         raise SettingsError(str(error)) from None
     engine = create_engine(url)
+    timers: PulseScheduler | None = None
     try:
         await upgrade(engine)
         routes: list[web.RouteDef] = []
         chats = Chats()
+        storage = SqlStorage(engine)
         service = PulseService(
-            unit_of_work=SqlStorage(engine),
+            unit_of_work=storage,
             clock=SystemClock(),
             chat=chats,
             content=content,
@@ -70,32 +80,69 @@ async def running_service(settings: Settings, content: ContentPack) -> AsyncIter
         if settings.slack_enabled:
             slack = slack_parts(settings, service, content, engine)
             chats.add("slack", slack.chat)
-            routes.extend(slack.routes)
-            socket_mode = slack.start_socket_mode
+            if platforms:
+                routes.extend(slack.routes)
+                socket_mode = slack.start_socket_mode
         else:
             log.info(
                 "Slack is off: set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN to turn it on "
                 "(see docs/slack.md)"
             )
 
+        if schedule:
+            timers = _scheduler(settings, service, storage)
+
         async def readiness() -> dict[str, bool]:
+            checks = {} if timers is None else {"scheduler": timers.running}
             try:
                 current = await is_current(engine)
             except Exception:
-                return {"database": False, "migrations": False}
-            return {"database": True, "migrations": current}
+                return {"database": False, "migrations": False, **checks}
+            return {"database": True, "migrations": current, **checks}
+
+        if timers is not None:
+            await timers.start()
+            service.subscribe(timers.nudge)
 
         yield Service(
             app=web_app(routes, readiness=readiness), pulse=service, start_socket_mode=socket_mode
         )
     finally:
+        if timers is not None:
+            timers.stop()
         await engine.dispose()
 
 
-async def serve(settings: Settings, content: ContentPack, *, host: str, port: int) -> None:
+def _scheduler(settings: Settings, service: PulseService, storage: SqlStorage) -> PulseScheduler:
+    clock = SystemClock()
+    rules = Rules(
+        grace=timedelta(minutes=settings.grace_minutes),
+        barometer_months=settings.barometer_months,
+        quiet=QuietHours(enabled=settings.quiet_hours),
+    )
+    acts = Acts(service=service, unit_of_work=storage, clock=clock, rules=rules)
+    return PulseScheduler(
+        acts,
+        unit_of_work=storage,
+        clock=clock,
+        sync_every=timedelta(seconds=settings.sync_seconds),
+    )
+
+
+async def serve(
+    settings: Settings,
+    content: ContentPack,
+    *,
+    host: str,
+    port: int,
+    platforms: bool = True,
+    schedule: bool = True,
+) -> None:
     """Run until SIGTERM or SIGINT."""
     try:
-        async with running_service(settings, content) as service:
+        async with running_service(
+            settings, content, platforms=platforms, schedule=schedule
+        ) as service:
             runner = web.AppRunner(service.app, access_log=None)
             await runner.setup()
             site = web.TCPSite(runner, host, port)

@@ -11,6 +11,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from surveys.team import DEFAULT_MIN_RESPONDENTS, MIN_RESPONDENTS_FLOOR
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+TEAMS_APP_TYPES = {"singletenant": "SingleTenant", "multitenant": "MultiTenant"}
 
 
 class SettingsError(Exception):
@@ -40,6 +41,10 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=3978, ge=1, le=65535)
     public_url: str | None = None
+    grace_minutes: int = Field(default=120, ge=1)
+    barometer_months: int = Field(default=3, ge=0, le=12)
+    quiet_hours: bool = True
+    sync_seconds: int = Field(default=60, ge=1)
 
     slack_signing_secret: SecretStr | None = _var("SLACK_SIGNING_SECRET")
     slack_bot_token: SecretStr | None = _var("SLACK_BOT_TOKEN")
@@ -47,6 +52,12 @@ class Settings(BaseSettings):
     slack_client_secret: SecretStr | None = _var("SLACK_CLIENT_SECRET")
     slack_app_token: SecretStr | None = _var("SLACK_APP_TOKEN")
     slack_api_url: str = _var("SLACK_API_URL", DEFAULT_SLACK_API_URL)
+
+    microsoft_app_id: str | None = _var("MICROSOFT_APP_ID")
+    microsoft_app_password: SecretStr | None = _var("MICROSOFT_APP_PASSWORD")
+    microsoft_app_type: str = _var("MICROSOFT_APP_TYPE", "SingleTenant")
+    microsoft_app_tenant_id: str | None = _var("MICROSOFT_APP_TENANT_ID")
+    teams_insecure_no_auth: bool = False
 
     @field_validator("slack_api_url")
     @classmethod
@@ -77,6 +88,45 @@ class Settings(BaseSettings):
             raise SettingsError(
                 "TRYGHED_PUBLIC_URL is required with SLACK_CLIENT_ID (OAuth needs the public "
                 "https address Slack redirects to)"
+            )
+
+    @property
+    def teams_enabled(self) -> bool:
+        """Teams is on with an app id, or in the explicit insecure local mode."""
+        return self.microsoft_app_id is not None or self.teams_insecure_no_auth
+
+    def check_teams(self) -> None:
+        """Refuse a Teams configuration under which botbuilder would quietly skip authentication."""
+        if self.teams_insecure_no_auth:
+            if self.microsoft_app_id is not None:
+                raise SettingsError(
+                    "TRYGHED_TEAMS_INSECURE_NO_AUTH=true cannot be combined with MICROSOFT_APP_ID "
+                    "(requests would be checked after all); unset one of them"
+                )
+            return
+        if self.microsoft_app_id is None:
+            if self.microsoft_app_password or self.microsoft_app_tenant_id:
+                raise SettingsError(
+                    "MICROSOFT_APP_ID is empty, but the other MICROSOFT_APP_* variables are set: "
+                    "without an app id Teams requests go unchecked. Set MICROSOFT_APP_ID, or "
+                    "TRYGHED_TEAMS_INSECURE_NO_AUTH=true for a local run without Azure"
+                )
+            return
+        app_type = TEAMS_APP_TYPES.get(self.microsoft_app_type.strip().lower())
+        if app_type is None:
+            raise SettingsError(
+                f"MICROSOFT_APP_TYPE must be SingleTenant or MultiTenant, "
+                f"not {self.microsoft_app_type!r}"
+            )
+        if self.microsoft_app_password is None:
+            raise SettingsError(
+                "MICROSOFT_APP_PASSWORD is required with MICROSOFT_APP_ID (the client secret of "
+                "the bot's Azure app registration)"
+            )
+        if app_type == "SingleTenant" and not self.microsoft_app_tenant_id:
+            raise SettingsError(
+                "MICROSOFT_APP_TENANT_ID is required for a SingleTenant app (MICROSOFT_APP_TYPE); "
+                "it is the Directory (tenant) ID of the app registration"
             )
 
 

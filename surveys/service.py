@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -59,6 +59,15 @@ class PulseService:
         self._chat = chat
         self._content = content
         self._secret_key = secret_key
+        self._subscribers: list[Callable[[], None]] = []
+
+    def subscribe(self, changed: Callable[[], None]) -> None:
+        """Call `changed` whenever a team's schedule or a round's state may have changed."""
+        self._subscribers.append(changed)
+
+    def _changed(self) -> None:
+        for changed in self._subscribers:
+            changed()
 
     # Teams
 
@@ -82,6 +91,7 @@ class PulseService:
                 await uow.teams.update(team)
             await uow.commit()
         log.info("team %s set up (%s)", team.id, "new" if existing is None else "changed")
+        self._changed()
         return team
 
     async def team(self, team_id: str) -> Team:
@@ -116,6 +126,7 @@ class PulseService:
             team = replace(team, paused=paused)
             await uow.teams.update(team)
             await uow.commit()
+        self._changed()
         return team
 
     # Rounds
@@ -154,6 +165,7 @@ class PulseService:
                 await uow.commit()
             raise
         log.info("round %s opened for team %s (%s)", round_.id, team_id, kind)
+        self._changed()
         async with self._uow() as uow:
             await uow.rounds.set_message_ref(round_.id, message_ref)
             await uow.commit()
@@ -266,6 +278,7 @@ class PulseService:
             await uow.hacks.add(_log_entry(team.id, suggestion.hack.id, HackEvent.SUGGESTED, now))
             await uow.commit()
         log.info("round %s closed", round_id)
+        self._changed()
         outcome = RoundOutcome(
             team=team,
             round=closed,

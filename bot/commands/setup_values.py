@@ -23,12 +23,16 @@ CADENCES = {
     "månedlig": Cadence.MONTHLY,
     "maanedlig": Cadence.MONTHLY,
 }
-WEEKDAYS = {
-    **{day: n for n, day in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun"))},
-    **{day: n for n, day in enumerate(("man", "tir", "ons", "tor", "fre", "lør", "søn"))},
-    "loer": 5,
-    "soen": 6,
-}
+_DAY_NAMES = (
+    ("mon", "monday", "man", "mandag"),
+    ("tue", "tuesday", "tir", "tirsdag"),
+    ("wed", "wednesday", "ons", "onsdag"),
+    ("thu", "thursday", "tor", "torsdag"),
+    ("fri", "friday", "fre", "fredag"),
+    ("sat", "saturday", "lør", "lørdag", "loer", "loerdag"),
+    ("sun", "sunday", "søn", "søndag", "soen", "soendag"),
+)
+WEEKDAYS = {name: day for day, names in enumerate(_DAY_NAMES) for name in names}
 LANGUAGES = {"da": "da", "dansk": "da", "en": "en", "english": "en", "engelsk": "en"}
 _TIME = re.compile(r"^(\d{1,2})[:.](\d{2})$")
 _ZONE = re.compile(r"^[A-Za-z_]+(/[A-Za-z0-9_+-]+)+$|^UTC$")
@@ -49,8 +53,8 @@ def settings_from_words(words: Sequence[str], current: TeamSettings) -> TeamSett
         lower = word.lower()
         if lower in CADENCES:
             settings = replace(settings, cadence=CADENCES[lower])
-        elif (weekday := _weekday(lower)) is not None:
-            settings = replace(settings, weekday=weekday)
+        elif lower in WEEKDAYS:
+            settings = replace(settings, weekday=WEEKDAYS[lower])
         elif lower in LANGUAGES:
             settings = replace(settings, language="da" if LANGUAGES[lower] == "da" else "en")
         elif _TIME.match(word):
@@ -85,12 +89,12 @@ def settings_from_form(answers: Mapping[str, Sequence[str]], current: TeamSettin
         language=cast(Language, language),
         round_hours=round_hours,
         min_respondents=k,
-        reminders="on" in answers.get("reminders", ()),
-        leaders=frozenset(answers.get("leaders", ())),
-        facilitators=frozenset(answers.get("facilitators", ())),
+        # An absent answer keeps what was there; an empty one (nobody picked) clears it.
+        reminders=("on" in answers["reminders"]) if "reminders" in answers else current.reminders,
+        leaders=frozenset(answers["leaders"]) if "leaders" in answers else current.leaders,
+        facilitators=(
+            frozenset(answers["facilitators"])
+            if "facilitators" in answers
+            else current.facilitators
+        ),
     )
-
-
-def _weekday(word: str) -> int | None:
-    """mon/monday/man/mandag… as 0-6."""
-    return WEEKDAYS.get(word, WEEKDAYS.get(word[:3]))

@@ -114,7 +114,7 @@ def _element(element: Element) -> list[Block]:
                 for start in range(0, len(fields), FIELDS_PER_SECTION)
             ]
         case Chart(rows):
-            return [_section(_chart(rows))]
+            return [_section(_chart(rows))] if rows else []
         case Items(items, numbered):
             lines = [
                 f"{n}. {_escape(item)}" if numbered else f"• {_escape(item)}"

@@ -109,20 +109,18 @@ def trend_report(trend: Trend, team: Team, content: ContentPack) -> Card:
                 )
             )
         )
-    if trend.hacks_done:
-        elements.append(
-            Items(
-                tuple(
-                    t(
-                        "trend-hack-done",
-                        hack=t.of(content.hack(done.hack_id).title),
-                        date=t.short_date(done.at, team.settings.zone),
-                    )
-                    for done in trend.hacks_done
-                    if any(h.id == done.hack_id for h in content.hacks)
-                )
-            )
+    titled = {h.id for h in content.hacks}
+    done = tuple(
+        t(
+            "trend-hack-done",
+            hack=t.of(content.hack(entry.hack_id).title),
+            date=t.short_date(entry.at, team.settings.zone),
         )
+        for entry in trend.hacks_done
+        if entry.hack_id in titled  # a hack from an earlier content pack has no title now
+    )
+    if done:
+        elements.append(Items(done))
     if trend.participation_falling:
         elements.append(Paragraph(t("hint-participation-falling")))
     return Card(fallback=title, elements=tuple(elements))

@@ -344,3 +344,13 @@ async def test_a_round_whose_message_fails_is_taken_back(
         await service.open_round(team.id)
     with pytest.raises(NoOpenRound):
         await service.open_round_of(team.id)
+
+
+async def test_subscribers_hear_of_every_change(service: PulseService) -> None:
+    heard: list[int] = []
+    service.subscribe(lambda: heard.append(1))
+    team = await service.set_up_team(CHANNEL, TeamSettings())
+    round_ = await service.open_round(team.id)
+    await service.close_round(round_.id)
+    await service.set_paused(team.id, paused=True)
+    assert len(heard) == 4

@@ -54,4 +54,8 @@ async def test_health_answers(slack: Slack) -> None:
     assert (await slack.http.get("/healthz")).status == 200
     ready = await slack.http.get("/readyz")
     assert ready.status == 200
-    assert (await ready.json())["checks"] == {"database": True, "migrations": True}
+    assert (await ready.json())["checks"] == {
+        "database": True,
+        "migrations": True,
+        "scheduler": True,
+    }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
@@ -132,7 +133,7 @@ WEEK0 = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
 
 
 def a_trend(
-    results: list[RoundSummary | WithheldSummary], hacks_done: list[HackDone] | None = None
+    results: Sequence[RoundSummary | WithheldSummary], hacks_done: Sequence[HackDone] = ()
 ) -> Trend:
     return Trend(
         team_id="team",
@@ -140,7 +141,7 @@ def a_trend(
             TrendPoint(opened_at=WEEK0 + timedelta(weeks=n), result=result)
             for n, result in enumerate(results)
         ],
-        hacks_done=hacks_done or [],
+        hacks_done=list(hacks_done),
     )
 
 

@@ -1,0 +1,560 @@
+"""Every view builder in both languages: no missing message, and the facts people rely on."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.sparkline import GAP
+from bot.views.card import (
+    Action,
+    Button,
+    Buttons,
+    Card,
+    Chart,
+    Facts,
+    FormKind,
+    Heading,
+    Items,
+    Note,
+    Paragraph,
+    QuestionKind,
+    notice,
+)
+from bot.views.hacks import hack_card, hack_list, reflection
+from bot.views.knowledge import COMMANDS, about_card, help_card
+from bot.views.notices import private_note
+from bot.views.pulse import answer_form, participation_text, pulse_message, thanks
+from bot.views.results import summary, trend_report
+from bot.views.setup import ROUND_HOURS, setup_form
+from bot.views.status import status_card
+from bot.views.texts import Texts
+from content.schema import ContentPack, Language, PillarKey
+from surveys.announcements import Notice, PulseStatus
+from surveys.anonymity import RoundSummary, WithheldSummary
+from surveys.hack_choice import HackReason
+from surveys.rounds import RoundKind
+from surveys.scoring import Change
+from surveys.team import MIN_RESPONDENTS_FLOOR, TeamSettings
+from surveys.trend import HackDone
+from tests.bot.views.samples import (
+    LANGUAGES,
+    MEMBERS,
+    a_summary,
+    a_trend,
+    a_withheld,
+    a_world,
+    answer,
+    closed_round,
+    even,
+    every_view,
+    only,
+    strings,
+)
+from tests.builders import a_round, a_team, rich_settings
+
+pytestmark = pytest.mark.parametrize("language", LANGUAGES)
+
+
+def pillar_names(content: ContentPack, language: Language) -> list[str]:
+    return [p.name.in_(language) for p in content.pillars]
+
+
+# Everything renders
+
+
+async def test_every_view_renders_with_no_missing_message(
+    content: ContentPack, language: Language
+) -> None:
+    cards, forms = await every_view(content, language)
+    assert len(cards) == 18
+    for name, card in cards.items():
+        assert card.fallback, name
+        assert card.elements, name
+        assert all(text.strip() for text in strings(card)), name
+    assert [form.kind for form in forms] == [FormKind.ANSWER, FormKind.SETUP]
+
+
+async def test_the_two_languages_differ(content: ContentPack, language: Language) -> None:
+    other: Language = "en" if language == "da" else "da"
+    mine, _ = await every_view(content, language)
+    theirs, _ = await every_view(content, other)
+    for name in ("pulse-open", "summary-withheld", "help", "status-none", "hacks"):
+        assert mine[name].fallback != theirs[name].fallback or strings(mine[name]) != strings(
+            theirs[name]
+        ), name
+
+
+# The pulse message, the form and the thanks
+
+
+def test_participation_text(content: ContentPack, language: Language) -> None:
+    t = Texts(content, language)
+    assert participation_text(t, respondents=3, size=9, k=5) == content.text(
+        "participation-waiting", language, respondents=3, size=9, k=5
+    )
+    assert participation_text(t, respondents=5, size=9, k=5) == content.text(
+        "participation-enough", language, respondents=5, size=9
+    )
+    assert participation_text(t, respondents=7, size=None, k=5) == content.text(
+        "participation-enough", language, respondents=7, size="?"
+    )
+    assert "?" in participation_text(t, respondents=1, size=None, k=5)
+
+
+async def test_the_open_pulse_shows_the_count_and_one_answer_button(
+    content: ContentPack, language: Language
+) -> None:
+    world = await a_world(content, language)
+    round_ = await world.service.open_round(world.team.id)
+    status = await answer(world, round_, MEMBERS[:3], 4)
+    card = pulse_message(status, content)
+    t = Texts(content, language)
+    participation = content.text("participation-waiting", language, respondents=3, size=9, k=5)
+
+    assert [type(e) for e in card.elements] == [Heading, Paragraph, Facts, Note, Buttons]
+    assert card.elements[0] == Heading(t("pulse-title"))
+    assert card.elements[1] == Paragraph(t("pulse-intro", statements=4))
+    assert card.elements[2] == Facts(
+        (
+            (t("pulse-deadline"), t.moment(round_.closes_at, world.team.settings.zone)),
+            (t("participation"), participation),
+        )
+    )
+    assert card.elements[3] == Note(t("pulse-anonymous", k=5))
+    assert card.elements[4] == Buttons(
+        (Button(t("pulse-answer"), Action.ANSWER, round_.id, primary=True),)
+    )
+    assert card.fallback == f"{t('pulse-title')} – {participation}"
+    # Nothing but the count: no chart, no scores, no names.
+    assert not only(card, Chart)
+    assert not any(member in text for text in strings(card) for member in MEMBERS)
+
+
+async def test_the_closed_pulse_has_no_button(content: ContentPack, language: Language) -> None:
+    world = await a_world(content, language)
+    round_ = await world.service.open_round(world.team.id)
+    await answer(world, round_, MEMBERS[:6], 4)
+    await world.service.close_round(round_.id)
+    status = await world.service.status(round_.id)
+    assert not status.round.is_open
+    card = pulse_message(status, content)
+    t = Texts(content, language)
+    assert not only(card, Buttons)
+    assert card.elements[-1] == Note(t("pulse-closed"))
+    assert only(card, Facts)[0].rows[1] == (
+        t("participation"),
+        content.text("participation-enough", language, respondents=6, size=9),
+    )
+
+
+def test_a_barometer_has_its_own_title(content: ContentPack, language: Language) -> None:
+    team = a_team(language=language)
+    statements = tuple(s.id for s in content.statements)
+    round_ = a_round(team, kind=RoundKind.BAROMETER, statements=statements)
+    card = pulse_message(PulseStatus(team=team, round=round_, respondents=0), content)
+    t = Texts(content, language)
+    assert card.elements[0] == Heading(t("pulse-title-barometer"))
+    assert card.elements[1] == Paragraph(t("pulse-intro", statements=len(statements)))
+
+
+def test_the_answer_form_asks_each_statement_on_the_scale(
+    content: ContentPack, language: Language
+) -> None:
+    team = a_team(language=language, min_respondents=6)
+    round_ = a_round(team)
+    form = answer_form(round_, team, content)
+    t = Texts(content, language)
+    assert form.kind is FormKind.ANSWER
+    assert form.reference == round_.id
+    assert (form.title, form.submit, form.cancel) == (
+        t("form-title"),
+        t("form-submit"),
+        t("form-cancel"),
+    )
+    assert form.intro == (Paragraph(t("form-intro")), Note(t("pulse-anonymous", k=6)))
+    assert [q.id for q in form.questions] == list(round_.statement_ids)
+    for question in form.questions:
+        assert question.kind is QuestionKind.SCALE
+        assert question.label == content.statement(question.id).text.in_(language)
+        assert [c.value for c in question.choices] == ["1", "2", "3", "4", "5"]
+        assert [c.label for c in question.choices] == [s.in_(language) for s in content.scale]
+        assert question.initial == ()
+        assert not question.optional
+
+
+def test_thanks_names_the_deadline_in_the_team_zone(
+    content: ContentPack, language: Language
+) -> None:
+    team = a_team(language=language, timezone="America/New_York")
+    round_ = a_round(team)  # closes 2026-03-05 08:00 UTC, 03:00 in New York
+    card = thanks(PulseStatus(team=team, round=round_, respondents=1), content)
+    t = Texts(content, language)
+    deadline = t.moment(round_.closes_at, ZoneInfo("America/New_York"))
+    assert "03:00" in deadline
+    assert card == notice(t("answer-thanks", deadline=deadline), title=t("form-title"))
+
+
+# Results
+
+
+async def test_a_reportable_summary_charts_every_pillar_and_offers_the_hack(
+    content: ContentPack, language: Language
+) -> None:
+    world = await a_world(content, language)
+    outcome = await closed_round(world, MEMBERS[:6], 4)
+    assert isinstance(outcome.result, RoundSummary)
+    card = summary(outcome, content)
+    t = Texts(content, language)
+    title = t("summary-title", date=t.short_date(outcome.round.opened_at, world.team.settings.zone))
+    answered = t("answered-of", respondents=6, size=9)
+
+    assert card.elements[0] == Heading(title)
+    (chart,) = only(card, Chart)
+    assert [row[0] for row in chart.rows] == pillar_names(content, language)
+    # 4 of 5 everywhere is 75; a first round has nothing to compare with, so no arrows.
+    assert [row[2] for row in chart.rows] == ["75"] * 4
+    assert Note(f"{answered} · {t('summary-scale')}") in card.elements
+    hack = outcome.suggestion.hack
+    assert Heading(t("hack-of-the-week-title", hack=hack.title.in_(language))) in card.elements
+    assert only(card, Buttons) == [
+        Buttons((Button(t("hack-start"), Action.START_DISCUSSION, hack.id, primary=True),))
+    ]
+    assert card.fallback == f"{title}: {answered}"
+
+
+async def test_a_sharp_drop_shows_arrows_and_the_reason(
+    content: ContentPack, language: Language
+) -> None:
+    world = await a_world(content, language)
+    await closed_round(world, MEMBERS[:6], 5)
+    outcome = await closed_round(world, MEMBERS[:6], 1)
+    assert outcome.suggestion.reason is HackReason.DROP
+    card = summary(outcome, content)
+    (chart,) = only(card, Chart)
+    assert [row[2] for row in chart.rows] == ["0 ▼-100"] * 4
+    t = Texts(content, language)
+    reason = t("hack-reason-drop", pillar=t.pillar(outcome.suggestion.pillar))
+    assert any(isinstance(e, Paragraph) and e.text.startswith(reason + " ") for e in card.elements)
+
+
+async def test_a_withheld_summary_says_so_and_nothing_else(
+    content: ContentPack, language: Language
+) -> None:
+    world = await a_world(content, language)
+    outcome = await closed_round(world, MEMBERS[:4], 1)
+    assert isinstance(outcome.result, WithheldSummary)
+    card = summary(outcome, content)
+    t = Texts(content, language)
+    title = t("summary-title", date=t.short_date(outcome.round.opened_at, world.team.settings.zone))
+    assert card.elements == (
+        Heading(title),
+        Paragraph(t("withheld", k=5)),
+        Note(t("answered-of", respondents=4, size=9)),
+    )
+    assert card.fallback == f"{title}: {t('withheld', k=5)}"
+    assert not only(card, Chart)
+    assert not only(card, Buttons)
+    every_text = " ".join(strings(card))
+    for name in pillar_names(content, language):
+        assert name not in every_text
+
+
+def test_an_empty_trend_says_there_is_nothing_yet(content: ContentPack, language: Language) -> None:
+    team = a_team(language=language)
+    card = trend_report(a_trend([]), team, content)
+    t = Texts(content, language)
+    title = t("trend-title", rounds=0, team=team.name)
+    assert card == Card(fallback=title, elements=(Heading(title), Paragraph(t("trend-empty"))))
+
+
+def test_a_trend_charts_pillars_and_participation(content: ContentPack, language: Language) -> None:
+    team = replace(a_team(language=language), name="")
+    drop = {PillarKey.LEARN: Change(delta=-20.0, notable=True)}
+    trend = a_trend(
+        [
+            a_summary(even(50), respondents=8),
+            a_withheld(respondents=2),
+            a_summary(even(75), respondents=9, changes=drop),
+        ]
+    )
+    card = trend_report(trend, team, content)
+    t = Texts(content, language)
+    title = t("trend-title", rounds=3, team=t("trend-this-team"))
+    assert card.elements[0] == Heading(title)
+    (chart,) = only(card, Chart)
+    assert [row[0] for row in chart.rows] == [*pillar_names(content, language), t("participation")]
+    for _, line, span in chart.rows[:4]:
+        assert len(line) == 3
+        assert line[1] == GAP
+        assert span == "50 → 75"
+    assert chart.rows[4][2] == "90 %"
+    assert Note(t("trend-legend")) in card.elements
+    assert Facts(((t.pillar(PillarKey.LEARN), t("trend-change-down", points=20.0)),)) in (
+        card.elements
+    )
+    assert not only(card, Items)
+    assert Paragraph(t("hint-participation-falling")) not in card.elements
+
+
+def test_a_trend_lists_the_hacks_done(content: ContentPack, language: Language) -> None:
+    team = a_team(language=language, timezone="Europe/Copenhagen")
+    hack = content.hacks[1]
+    done_at = datetime(2026, 1, 7, 23, 30, tzinfo=UTC)  # already 8 Jan in Copenhagen
+    trend = a_trend(
+        [a_summary(even(60)), a_summary(even(62))],
+        [HackDone(hack.id, done_at), HackDone("retired-hack", done_at)],
+    )
+    card = trend_report(trend, team, content)
+    t = Texts(content, language)
+    date = t.short_date(done_at, ZoneInfo("Europe/Copenhagen"))
+    assert date == content.text("date-short", language, day=8, month=t("month-1"))
+    # A hack from an earlier content pack is left out rather than failing.
+    assert only(card, Items) == [
+        Items((t("trend-hack-done", hack=hack.title.in_(language), date=date),))
+    ]
+    assert not only(card, Facts)  # no notable change
+
+
+def test_a_trend_hints_when_participation_falls(content: ContentPack, language: Language) -> None:
+    team = a_team(language=language)
+    steady = [a_summary(even(60), respondents=9) for _ in range(3)]
+    falling = a_trend([*steady, a_summary(even(60), respondents=5)])
+    assert falling.participation_falling
+    card = trend_report(falling, team, content)
+    t = Texts(content, language)
+    assert card.elements[-1] == Paragraph(t("hint-participation-falling"))
+    assert only(card, Chart)[0].rows[-1][2] == "50 %"
+    unknown_size = a_trend([a_summary(even(60), size=None)])
+    assert only(trend_report(unknown_size, team, content), Chart)[0].rows[-1][2] == "–"
+
+
+# Hacks
+
+
+def test_an_open_hack_card_has_the_steps_and_a_button(
+    content: ContentPack, language: Language
+) -> None:
+    hack = content.hacks[0]
+    card = hack_card(hack, content, language)
+    t = Texts(content, language)
+    assert card.fallback == t("hack-of-the-week-title", hack=hack.title.in_(language))
+    assert card.elements[0] == Heading(hack.title.in_(language))
+    assert card.elements[1] == Paragraph(hack.purpose.in_(language))
+    assert card.elements[2] == Facts(
+        (
+            (t("hack-for"), t(f"audience-{hack.audience}")),
+            (t("hack-time"), t("hack-minutes", minutes=hack.minutes)),
+            (t("hack-pillar"), ", ".join(t.pillar(p) for p in hack.pillars)),
+        )
+    )
+    assert card.elements[3] == Items(tuple(s.in_(language) for s in hack.steps), numbered=True)
+    assert card.elements[4] == Note(t("hack-thread-hint"))
+    assert card.elements[5] == Buttons((Button(t("hack-did-it"), Action.HACK_DONE, hack.id),))
+
+
+def test_a_done_hack_card_says_when_and_has_no_button(
+    content: ContentPack, language: Language
+) -> None:
+    hack = content.hacks[-1]
+    done_at = datetime(2026, 5, 31, 22, 30, tzinfo=UTC)
+    card = hack_card(hack, content, language, done_at=done_at, zone=ZoneInfo("Europe/Copenhagen"))
+    t = Texts(content, language)
+    assert not only(card, Buttons)
+    june_first = content.text("date-short", language, day=1, month=t("month-6"))
+    assert card.elements[-1] == Note(t("hack-done-on", date=june_first))
+    # Without a zone the date is UTC's.
+    in_utc = hack_card(hack, content, language, done_at=done_at)
+    may_last = content.text("date-short", language, day=31, month=t("month-5"))
+    assert in_utc.elements[-1] == Note(t("hack-done-on", date=may_last))
+
+
+def test_the_reflection_asks_the_hacks_questions(content: ContentPack, language: Language) -> None:
+    hack = content.hacks[2]
+    card = reflection(hack, content, language)
+    t = Texts(content, language)
+    assert card == Card(
+        fallback=t("hack-reflection"),
+        elements=(
+            Paragraph(t("hack-reflection")),
+            Items(tuple(q.in_(language) for q in hack.reflection)),
+        ),
+    )
+
+
+def test_the_hack_list_has_every_hack_once_under_its_pillar(
+    content: ContentPack, language: Language
+) -> None:
+    card = hack_list(content, language)
+    t = Texts(content, language)
+    assert card.elements[0] == Heading(t("hacks-title"))
+    assert card.elements[-1] == Note(t("hacks-how"))
+    assert [p.text for p in only(card, Paragraph)] == pillar_names(content, language)
+    rows = [row for facts in only(card, Facts) for row in facts.rows]
+    assert sorted(title for title, _ in rows) == sorted(
+        h.title.in_(language) for h in content.hacks
+    )
+    assert sorted(value.rsplit(" · ", 1)[1] for _, value in rows) == sorted(
+        h.id for h in content.hacks
+    )
+    for pillar, facts in zip(PillarKey, only(card, Facts), strict=True):
+        ids = {value.rsplit(" · ", 1)[1] for _, value in facts.rows}
+        assert all(content.hack(i).pillars[0] == pillar for i in ids)
+
+
+# Knowledge
+
+
+def test_help_lists_every_command_with_the_prefix(content: ContentPack, language: Language) -> None:
+    card = help_card(content, language, prefix="@Tryghed")
+    t = Texts(content, language)
+    (facts,) = only(card, Facts)
+    assert len(facts.rows) == len(COMMANDS) == 10
+    for (usage, what), command in zip(facts.rows, COMMANDS, strict=True):
+        assert usage == f"@Tryghed {t(f'help-usage-{command}')}"
+        assert what == t(f"help-{command}")
+    assert card.elements[0] == Heading(t("help-title"))
+    assert card.elements[-1] == Note(t("help-roles"))
+
+
+def test_about_explains_pillars_traps_and_levels(content: ContentPack, language: Language) -> None:
+    card = about_card(content, language)
+    t = Texts(content, language)
+    assert [h.text for h in only(card, Heading)] == [
+        t("about-title"),
+        t("about-traps"),
+        t("about-levels"),
+    ]
+    (facts,) = only(card, Facts)
+    assert facts.rows == tuple(
+        (p.name.in_(language), p.description.in_(language)) for p in content.pillars
+    )
+    traps, levels = only(card, Items)
+    assert len(traps.items) == len(content.traps)
+    assert len(levels.items) == len(content.levels)
+    assert traps.items[0].startswith(content.traps[0].name.in_(language) + ": ")
+
+
+# Status, setup, notes
+
+
+async def test_status_with_an_open_round(content: ContentPack, language: Language) -> None:
+    world = await a_world(content, language)
+    round_ = await world.service.open_round(world.team.id)
+    status = await answer(world, round_, MEMBERS[:2], 3)
+    card = status_card(world.team, status, content)
+    t = Texts(content, language)
+    (facts,) = only(card, Facts)
+    rows = dict(facts.rows)
+    assert rows[t("status-state")] == t("status-active")
+    assert rows[t("status-round")] == content.text(
+        "participation-waiting", language, respondents=2, size=9, k=5
+    )
+    assert rows[t("pulse-deadline")] == t.moment(round_.closes_at, world.team.settings.zone)
+    assert rows[t("status-roles")] == t("status-roles-value", leaders=1, facilitators=0)
+    assert card.elements[-1] == Note(t("status-privacy"))
+
+
+def test_status_without_a_round_and_paused(content: ContentPack, language: Language) -> None:
+    team = replace(a_team(), settings=replace(rich_settings(), language=language), paused=True)
+    card = status_card(team, None, content)
+    t = Texts(content, language)
+    (facts,) = only(card, Facts)
+    assert facts.rows == (
+        (t("status-state"), t("status-paused")),
+        (
+            t("status-schedule-label"),
+            t(
+                "status-schedule",
+                cadence=t("cadence-weekly"),
+                weekday=t("weekday-3"),
+                time="14:30",
+                zone="America/New_York",
+                hours=48,
+            ),
+        ),
+        (t("status-threshold"), t("status-threshold-value", k=7)),
+        (t("status-reminders"), t("no")),
+        (t("status-roles"), t("status-roles-value", leaders=2, facilitators=1)),
+        (t("status-round"), t("status-no-round")),
+    )
+    assert card.fallback == t("status-title")
+
+
+def test_the_setup_form_is_filled_in_with_the_current_settings(
+    content: ContentPack, language: Language
+) -> None:
+    current = replace(rich_settings(), language=language)
+    form = setup_form("C42", current, content, language)
+    t = Texts(content, language)
+    assert form.kind is FormKind.SETUP
+    assert form.reference == "C42"
+    questions = {q.id: q for q in form.questions}
+    assert list(questions) == [
+        "cadence",
+        "weekday",
+        "time",
+        "timezone",
+        "language",
+        "round_hours",
+        "min_respondents",
+        "reminders",
+        "leaders",
+        "facilitators",
+    ]
+    threshold = questions["min_respondents"]
+    assert threshold.kind is QuestionKind.CHOICE
+    assert [c.value for c in threshold.choices] == [str(k) for k in range(3, 11)]
+    assert threshold.choices[0].value == str(MIN_RESPONDENTS_FLOOR)
+    assert threshold.initial == ("7",)
+    assert threshold.hint == t("setup-threshold-hint", floor=3)
+    assert [c.value for c in questions["cadence"].choices] == ["weekly", "biweekly", "monthly"]
+    assert questions["cadence"].initial == ("weekly",)
+    assert [c.label for c in questions["weekday"].choices] == [t(f"weekday-{d}") for d in range(7)]
+    assert questions["weekday"].initial == ("3",)
+    assert questions["time"].kind is QuestionKind.TEXT
+    assert questions["time"].initial == ("14:30",)
+    assert questions["timezone"].initial == ("America/New_York",)
+    assert questions["language"].initial == (language,)
+    assert [c.value for c in questions["round_hours"].choices] == [str(h) for h in ROUND_HOURS]
+    assert questions["round_hours"].initial == ("48",)
+    assert questions["reminders"].kind is QuestionKind.SWITCH
+    assert questions["reminders"].initial == ()
+    assert questions["leaders"].kind is QuestionKind.PEOPLE
+    assert questions["leaders"].initial == ("U1", "U2")
+    assert questions["facilitators"].initial == ("U3",)
+    assert [q.id for q in form.questions if q.optional] == ["reminders", "leaders", "facilitators"]
+
+
+def test_the_setup_form_leaves_an_unlisted_duration_unselected(
+    content: ContentPack, language: Language
+) -> None:
+    form = setup_form("C1", TeamSettings(round_hours=30), content, language)
+    questions = {q.id: q for q in form.questions}
+    assert questions["round_hours"].initial == ()
+    assert questions["reminders"].initial == ("on",)
+    assert questions["leaders"].initial == ()
+
+
+def test_a_private_note_shows_times_in_the_team_zone(
+    content: ContentPack, language: Language
+) -> None:
+    team = a_team(language=language, timezone="Europe/Copenhagen")
+    deadline = datetime(2026, 3, 5, 8, 0, tzinfo=UTC)
+    card = private_note(Notice("reminder", {"deadline": deadline}), team, content)
+    t = Texts(content, language)
+    moment = t.moment(deadline, ZoneInfo("Europe/Copenhagen"))
+    assert "09:00" in moment
+    assert card == notice(t("reminder", deadline=moment))
+    other = private_note(Notice("error-unknown-hack", {"hack": "x-y"}), team, content)
+    assert other == notice(t("error-unknown-hack", hack="x-y"))
+
+
+def test_notice_with_and_without_a_title(language: Language) -> None:
+    assert notice("Hi") == Card(fallback="Hi", elements=(Paragraph("Hi"),))
+    assert notice("Hi", title=language) == Card(
+        fallback="Hi", elements=(Heading(language), Paragraph("Hi"))
+    )
