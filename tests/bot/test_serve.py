@@ -13,6 +13,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -93,12 +94,12 @@ class Served:
     database: Path
 
 
-@pytest.fixture
-def served(tmp_path: Path) -> Iterator[Served]:
+@contextmanager
+def serving(tmp_path: Path, *flags: str) -> Iterator[Served]:
     """`tryghed serve` on a free port, ready; stopped (hard, if need be) afterwards."""
     port = free_port()
     process = subprocess.Popen(
-        [str(TRYGHED), "serve", "--port", str(port)],
+        [str(TRYGHED), "serve", "--port", str(port), *flags],
         env=slack_environment(tmp_path),
         cwd=tmp_path,
         stdout=subprocess.PIPE,
@@ -125,6 +126,32 @@ def served(tmp_path: Path) -> Iterator[Served]:
         if process.poll() is None:
             process.kill()
             process.communicate(timeout=STOP_SECONDS)
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[Served]:
+    """`tryghed serve` with everything on."""
+    with serving(tmp_path) as running:
+        yield running
+
+
+def test_web_only_has_no_scheduler(tmp_path: Path) -> None:
+    with serving(tmp_path, "--no-scheduler") as running:
+        ready = http(f"{running.url}/readyz").json()
+        assert ready["checks"] == {"database": True, "migrations": True}
+        assert http(f"{running.url}/slack/events", method="POST", body=b"x=1").status == 401
+
+
+def test_scheduler_only_has_no_platform_routes(tmp_path: Path) -> None:
+    with serving(tmp_path, "--no-web") as running:
+        ready = http(f"{running.url}/readyz").json()
+        assert ready["checks"]["scheduler"] is True
+        assert http(f"{running.url}/slack/events", method="POST", body=b"x=1").status == 404
+
+
+def test_the_two_roles_exclude_each_other(tmp_path: Path) -> None:
+    result = run("serve", "--no-web", "--no-scheduler", env=environment(), cwd=tmp_path)
+    assert result.returncode == 2
 
 
 def test_serve_starts_answers_and_stops_on_sigterm(served: Served) -> None:
