@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import string
 from enum import StrEnum
+from functools import cached_property
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
@@ -118,23 +119,27 @@ class ContentPack(_Strict):
     levels: tuple[Level, ...]
     messages: dict[str, Localized]
 
+    # Lookups by id happen for every answer count of every round in a trend: index them once
+    # (a cached_property: pydantic's private attributes are slow to read).
+    @cached_property
+    def _statements(self) -> dict[str, Statement]:
+        return {s.id: s for s in self.statements}
+
+    @cached_property
+    def _hacks(self) -> dict[str, Hack]:
+        return {h.id: h for h in self.hacks}
+
     def pillar(self, key: PillarKey) -> Pillar:
         """The pillar with `key`."""
         return next(p for p in self.pillars if p.key == key)
 
     def statement(self, statement_id: str) -> Statement:
         """The statement with `statement_id` (KeyError when unknown)."""
-        for statement in self.statements:
-            if statement.id == statement_id:
-                return statement
-        raise KeyError(statement_id)
+        return self._statements[statement_id]
 
     def hack(self, hack_id: str) -> Hack:
         """The hack with `hack_id` (KeyError when unknown)."""
-        for hack in self.hacks:
-            if hack.id == hack_id:
-                return hack
-        raise KeyError(hack_id)
+        return self._hacks[hack_id]
 
     def statements_for(self, pillar: PillarKey) -> tuple[Statement, ...]:
         """The statements on `pillar`, in bank order."""

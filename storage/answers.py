@@ -48,13 +48,14 @@ class SqlAnswers:
         await connection.execute(statement, [{"r": round_id, "s": s, "v": v} for s, v in answers])
 
     async def histograms(self, round_ids: Collection[str]) -> dict[str, dict[str, Histogram]]:
-        """The counts of each round, per statement."""
+        """The counts of each round, per answered statement."""
         if not round_ids:
             return {}
+        # Zero counts are most of the rows in a small team's round and say nothing.
         rows = await self._session.execute(
             select(
                 _COUNTS.c.round_id, _COUNTS.c.statement_id, _COUNTS.c.value, _COUNTS.c.count
-            ).where(_COUNTS.c.round_id.in_(list(round_ids)))
+            ).where(_COUNTS.c.round_id.in_(list(round_ids)), _COUNTS.c.count > 0)
         )
         result: dict[str, dict[str, list[int]]] = {}
         for round_id, statement_id, value, count in rows:

@@ -87,7 +87,7 @@ class AnswerRepository(Protocol):
         """Count one person's answers (statement id, value), in the given order."""
 
     async def histograms(self, round_ids: Collection[str]) -> dict[str, dict[str, Histogram]]:
-        """The counts of each round, per statement."""
+        """The counts of each round, per statement that got answers (others are left out)."""
 
 
 class ParticipationRepository(Protocol):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -13,6 +13,7 @@ Histogram = tuple[int, int, int, int, int]
 """How many answers a statement got for each value 1..5 in one round."""
 
 EMPTY: Histogram = (0, 0, 0, 0, 0)
+SCALE_VALUES = (1, 2, 3, 4, 5)
 NOTABLE_POINTS = 10.0
 Z_95 = 1.96
 
@@ -79,23 +80,21 @@ def score_pillars(
     }
 
 
-def _score(pillar: PillarKey, counts: Iterable[int], *, respondents: int) -> PillarScore:
-    values = list(counts)
-    n = sum(values)
-    mean = sum(value * count for value, count in zip(range(1, 6), values, strict=True)) / n
-    variance = (
-        sum(count * (value - mean) ** 2 for value, count in zip(range(1, 6), values, strict=True))
-        / (n - 1)
-        if n > 1
-        else 0.0
+def _score(pillar: PillarKey, counts: Sequence[int], *, respondents: int) -> PillarScore:
+    n = sum(counts)
+    total = sum(value * count for value, count in zip(SCALE_VALUES, counts, strict=True))
+    mean = total / n
+    squares = sum(
+        count * (value - mean) ** 2 for value, count in zip(SCALE_VALUES, counts, strict=True)
     )
+    variance = squares / (n - 1) if n > 1 else 0.0
     # One person's answers on a pillar are correlated, so the noise is judged per respondent,
     # not per answer: the conservative choice when a barometer asks several statements.
     people = max(1, min(respondents, n))
     return PillarScore(
         pillar=pillar,
         score=(mean - 1) / 4 * 100,
-        favourable=(values[3] + values[4]) / n * 100,
+        favourable=(counts[3] + counts[4]) / n * 100,
         answers=n,
         standard_error=25 * math.sqrt(variance / people),
     )

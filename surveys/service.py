@@ -301,14 +301,15 @@ class PulseService:
         rounds = max(1, min(rounds, MAX_TREND_ROUNDS))
         async with self._uow() as uow:
             team = await _team(uow, team_id)
-            newest_first = await uow.rounds.closed(team_id, limit=rounds)
+            # One query for the rounds shown and the few before them that changes compare to.
+            fetched = await uow.rounds.closed(team_id, limit=rounds + LOOKBACK_ROUNDS)
+            oldest_first = list(reversed(fetched))
+            shown = oldest_first[-rounds:]
+            earlier = oldest_first[: len(oldest_first) - len(shown)]
+            results = await self._results(uow, team, shown, earlier=earlier)
             points = [
                 TrendPoint(opened_at=round_.opened_at, result=result)
-                for round_, result in zip(
-                    reversed(newest_first),
-                    await self._results(uow, team, list(reversed(newest_first))),
-                    strict=True,
-                )
+                for round_, result in zip(shown, results, strict=True)
             ]
             done = (
                 await uow.hacks.between(team_id, points[0].opened_at, self._clock.now())
@@ -371,15 +372,23 @@ class PulseService:
         return entry
 
     async def _results(
-        self, uow: UnitOfWork, team: Team, rounds: Sequence[Round]
+        self,
+        uow: UnitOfWork,
+        team: Team,
+        rounds: Sequence[Round],
+        *,
+        earlier: Sequence[Round] | None = None,
     ) -> list[RoundResult]:
-        """Gate `rounds` (oldest first), each compared with the reportable round before it."""
+        """Gate `rounds` (oldest first), each compared with the reportable round before it;
+        `earlier` (oldest first) are the rounds before them, read here when not given."""
         if not rounds:
             return []
-        earlier = await uow.rounds.closed(
-            team.id, limit=LOOKBACK_ROUNDS, before=rounds[0].opened_at
-        )
-        chain = [*reversed(earlier), *rounds]
+        if earlier is None:
+            before = await uow.rounds.closed(
+                team.id, limit=LOOKBACK_ROUNDS, before=rounds[0].opened_at
+            )
+            earlier = list(reversed(before))
+        chain = [*earlier, *rounds]
         histograms = await uow.answers.histograms([r.id for r in chain])
         previous: RoundSummary | None = None
         results: list[RoundResult] = []

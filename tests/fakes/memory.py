@@ -133,7 +133,7 @@ class MemoryAnswers:
     async def histograms(self, round_ids: Collection[str]) -> dict[str, dict[str, Histogram]]:
         result: dict[str, dict[str, list[int]]] = {}
         for (round_id, statement_id, value), count in self._s.counts.items():
-            if round_id in round_ids:
+            if round_id in round_ids and count > 0:
                 counts = result.setdefault(round_id, {}).setdefault(statement_id, [0] * 5)
                 counts[value - 1] = count
         return {

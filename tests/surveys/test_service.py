@@ -167,7 +167,7 @@ async def test_refused_submissions_store_nothing(
     assert (await service.status(round_.id)).respondents == 0
     async with storage() as uow:
         histograms = await uow.answers.histograms([round_.id])
-    assert all(sum(h) == 0 for h in histograms[round_.id].values())
+    assert histograms == {}  # not a single answer was counted
     # U1 was refused every time, so U1 may still answer.
     await service.submit(round_.id, user_id="U1", answers=good)
 

@@ -1,0 +1,175 @@
+"""P3: `trend 52` for one team in a database of many teams x 104 rounds (SQLite, PostgreSQL).
+
+Prints one line per figure: `P3 <dialect> teams=<n> p50_ms=… p99_ms=…`. The 100-team and
+1,000-team databases are measured side by side: the cost should follow the team's own
+rounds, not the size of the database. Target: p99 <= 20 ms.
+
+    python bench/p3_trend.py [--teams 100 1000] [--postgres postgresql://…/db]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import insert, text
+
+from content.loader import default_pack
+from storage.engine import create_engine
+from storage.migrate import upgrade
+from storage.schema import METADATA
+from storage.unit_of_work import SqlStorage
+from surveys.rounds import SCALE, RoundKind, statements_for_round
+from surveys.service import PulseService
+from surveys.team import TeamSettings
+
+ROUNDS = 104
+CALLS = 300
+START = datetime(2024, 1, 1, 8, tzinfo=UTC)
+
+
+class _NoChat:
+    async def channel_members(self, team: object) -> list[str]:
+        return []
+
+
+async def _fill(url: str, teams: int) -> list[str]:
+    """`teams` teams with ROUNDS closed weekly rounds each, written in bulk."""
+    engine = create_engine(url)
+    await upgrade(engine)
+    tables = METADATA.tables
+    content = default_pack()
+    rng = random.Random(teams)
+    team_ids: list[str] = []
+    async with engine.begin() as connection:
+        for name in ("answer_counts", "rounds", "hack_log", "claims", "teams"):
+            await connection.execute(tables[name].delete())
+        for n in range(teams):
+            team_id = uuid.uuid4().hex
+            team_ids.append(team_id)
+            await connection.execute(
+                insert(tables["teams"]),
+                [_team_row(team_id, n)],
+            )
+            rounds, counts = [], []
+            for week in range(ROUNDS):
+                round_id = uuid.uuid4().hex
+                opened = START + timedelta(weeks=week)
+                kind = RoundKind.BAROMETER if week % 13 == 0 else RoundKind.PULSE
+                statements = statements_for_round(content, kind=kind, pulses_so_far=week)
+                rounds.append(
+                    {
+                        "id": round_id,
+                        "team_id": team_id,
+                        "kind": kind.value,
+                        "statement_ids": list(statements),
+                        "opened_at": opened,
+                        "closes_at": opened + timedelta(hours=72),
+                        "closed_at": opened + timedelta(hours=72),
+                        "channel_size": 9,
+                        "respondents": 7,
+                        "message_ref": None,
+                        "reminded": True,
+                    }
+                )
+                for statement in statements:
+                    spread = [rng.randint(0, 3) for _ in SCALE]
+                    counts.extend(
+                        {"round_id": round_id, "statement_id": statement, "value": v, "count": c}
+                        for v, c in zip(SCALE, spread, strict=True)
+                    )
+            await connection.execute(insert(tables["rounds"]), rounds)
+            await connection.execute(insert(tables["answer_counts"]), counts)
+        if engine.dialect.name == "postgresql":
+            await connection.execute(text("ANALYZE"))
+    await engine.dispose()
+    return team_ids
+
+
+def _team_row(team_id: str, n: int) -> dict[str, object]:
+    settings = TeamSettings()
+    return {
+        "id": team_id,
+        "platform": "slack",
+        "workspace_id": f"T{n % 10}",
+        "channel_id": f"C{n}",
+        "name": f"team {n}",
+        "cadence": settings.cadence.value,
+        "weekday": 0,
+        "local_time": "09:00",
+        "timezone": settings.timezone,
+        "language": "da",
+        "round_hours": 72,
+        "min_respondents": 5,
+        "reminders": True,
+        "leaders": [],
+        "facilitators": [],
+        "paused": False,
+        "created_at": START - timedelta(days=1),
+    }
+
+
+async def _measure(url: str, team_ids: list[str]) -> list[float]:
+    engine = create_engine(url)
+    service = PulseService(
+        unit_of_work=SqlStorage(engine),
+        clock=_Clock(),
+        chat=_NoChat(),  # type: ignore[arg-type]
+        content=default_pack(),
+        secret_key=b"k" * 32,
+    )
+    rng = random.Random(7)
+    await service.trend(team_ids[0], rounds=52)  # warm the pool
+    timings = []
+    for _ in range(CALLS):
+        started = time.perf_counter()
+        trend = await service.trend(rng.choice(team_ids), rounds=52)
+        timings.append((time.perf_counter() - started) * 1000)
+        assert len(trend.points) == 52
+    await engine.dispose()
+    return timings
+
+
+class _Clock:
+    def now(self) -> datetime:
+        return START + timedelta(weeks=ROUNDS + 1)
+
+
+def _p99(values: list[float]) -> float:
+    return statistics.quantiles(values, n=100)[98]
+
+
+async def main(argv: list[str]) -> None:
+    """Run P3 on SQLite (and PostgreSQL when given)."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--teams", type=int, nargs="+", default=[100, 1000])
+    parser.add_argument("--postgres", help="an empty PostgreSQL database URL")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as folder:
+        targets = [("sqlite", lambda n: f"sqlite+aiosqlite:///{Path(folder) / f'p3-{n}.db'}")]
+        if args.postgres:
+            targets.append(("postgresql", lambda _n: args.postgres))
+        for dialect, url_for in targets:
+            for teams in args.teams:
+                url = url_for(teams)
+                filled = time.perf_counter()
+                team_ids = await _fill(url, teams)
+                timings = await _measure(url, team_ids)
+                print(
+                    f"P3 {dialect} teams={teams} rounds={ROUNDS} trend=52 "
+                    f"p50_ms={statistics.median(timings):.2f} p99_ms={_p99(timings):.2f} "
+                    f"target_p99_ms=20 fill_s={time.perf_counter() - filled:.0f}",
+                    flush=True,
+                )
+
+
+if __name__ == "__main__":
+    asyncio.run(main(sys.argv[1:]))
