@@ -24,6 +24,9 @@ log = logging.getLogger(__name__)
 
 # A job that runs this much after its slot is on time; later than this, the log says "late".
 PUNCTUAL = timedelta(minutes=1)
+# A close still unfinished this long after it was claimed lost its claimer.
+RETAKE_CLOSE_AFTER = timedelta(minutes=10)
+UNFINISHED = frozenset({ClaimStatus.CLAIMED, ClaimStatus.SENDING})
 
 
 class Outcome(StrEnum):
@@ -107,7 +110,13 @@ class Acts:
         return await self._once(team.id, Act.REMIND, slot, lambda: self._service.remind(round_.id))
 
     async def close_due(self, round_: Round) -> Outcome:
-        """Close at the deadline. A close is never skipped for being late: a round must end."""
+        """Close at the deadline. A close is never skipped for being late: a round must end.
+
+        If the replica that claimed it died before closing, the round is still open, and as
+        the summary is only posted once the round is closed, nothing was posted: after a
+        while another replica takes the claim over (the row lock on the round keeps a slow
+        claimer and the one taking over from both closing it).
+        """
         if self._clock.now() < round_.closes_at:
             return Outcome.NOT_DUE
         return await self._once(
@@ -116,6 +125,7 @@ class Acts:
             round_.closes_at,
             lambda: self._service.close_round(round_.id),
             always=True,
+            retake_after=RETAKE_CLOSE_AFTER,
         )
 
     async def _once(
@@ -126,16 +136,26 @@ class Acts:
         do: Callable[[], Awaitable[object]],
         *,
         always: bool = False,
+        retake_after: timedelta | None = None,
     ) -> Outcome:
         """Claim (team, act, slot); only the one caller that wins it acts, and only once."""
+        now = self._clock.now()
         async with self._uow() as uow:
-            if await uow.claims.status(team_id, act, slot) is not None:
-                return Outcome.TAKEN
-            won = await uow.claims.claim(team_id, act, slot)
+            status = await uow.claims.status(team_id, act, slot)
+            if status is None:
+                won = await uow.claims.claim(team_id, act, slot, at=now)
+            elif retake_after is not None and status in UNFINISHED:
+                won = await uow.claims.take_over(
+                    team_id, act, slot, at=now, stale_before=now - retake_after
+                )
+                if won:
+                    log.warning("team %s: taking over the unfinished %s of %s", team_id, act, slot)
+            else:
+                won = False
             await uow.commit()
         if not won:
             return Outcome.TAKEN
-        lateness = self._clock.now() - slot
+        lateness = now - slot
         if lateness > self.rules.grace and not always:
             await self._mark(team_id, act, slot, ClaimStatus.SKIPPED)
             log.warning("team %s: %s of %s skipped, missed by %s", team_id, act, slot, lateness)
@@ -161,5 +181,5 @@ class Acts:
 
     async def _mark(self, team_id: str, act: Act, slot: datetime, status: ClaimStatus) -> None:
         async with self._uow() as uow:
-            await uow.claims.set_status(team_id, act, slot, status)
+            await uow.claims.set_status(team_id, act, slot, status, at=self._clock.now())
             await uow.commit()

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.conflicts import insert_if_absent
@@ -18,7 +19,7 @@ class SqlClaims:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def claim(self, team_id: str, act: Act, slot: datetime) -> bool:
+    async def claim(self, team_id: str, act: Act, slot: datetime, *, at: datetime) -> bool:
         """Claim (team, act, slot); True only for the one caller that gets it."""
         return await insert_if_absent(
             self._session,
@@ -28,17 +29,36 @@ class SqlClaims:
                 "act": act.value,
                 "slot": slot,
                 "status": ClaimStatus.CLAIMED.value,
-                "updated_at": datetime.now(UTC),
+                "updated_at": at,
             },
         )
 
-    async def set_status(self, team_id: str, act: Act, slot: datetime, status: ClaimStatus) -> None:
+    async def set_status(
+        self, team_id: str, act: Act, slot: datetime, status: ClaimStatus, *, at: datetime
+    ) -> None:
         """Move a claim on."""
         await self._session.execute(
             update(ClaimRow)
             .where(ClaimRow.team_id == team_id, ClaimRow.act == act.value, ClaimRow.slot == slot)
-            .values(status=status.value, updated_at=datetime.now(UTC))
+            .values(status=status.value, updated_at=at)
         )
+
+    async def take_over(
+        self, team_id: str, act: Act, slot: datetime, *, at: datetime, stale_before: datetime
+    ) -> bool:
+        """Claim again a stale claim; the row count says who got it."""
+        result = await self._session.execute(
+            update(ClaimRow)
+            .where(
+                ClaimRow.team_id == team_id,
+                ClaimRow.act == act.value,
+                ClaimRow.slot == slot,
+                ClaimRow.status.in_([ClaimStatus.CLAIMED.value, ClaimStatus.SENDING.value]),
+                ClaimRow.updated_at < stale_before,
+            )
+            .values(status=ClaimStatus.CLAIMED.value, updated_at=at)
+        )
+        return cast("CursorResult[Any]", result).rowcount == 1
 
     async def status(self, team_id: str, act: Act, slot: datetime) -> ClaimStatus | None:
         """Where a claim stands, if it exists."""

@@ -120,16 +120,24 @@ class HackLogRepository(Protocol):
 
 
 class ClaimRepository(Protocol):
-    """Claims on scheduled acts."""
+    """Claims on scheduled acts; `at` is when the caller acts (it dates the claim)."""
 
-    async def claim(self, team_id: str, act: Act, slot: datetime) -> bool:
+    async def claim(self, team_id: str, act: Act, slot: datetime, *, at: datetime) -> bool:
         """Claim (team, act, slot); True only for the one caller that gets it."""
 
-    async def set_status(self, team_id: str, act: Act, slot: datetime, status: ClaimStatus) -> None:
+    async def set_status(
+        self, team_id: str, act: Act, slot: datetime, status: ClaimStatus, *, at: datetime
+    ) -> None:
         """Move a claim on."""
 
     async def status(self, team_id: str, act: Act, slot: datetime) -> ClaimStatus | None:
         """Where a claim stands, if it exists."""
+
+    async def take_over(
+        self, team_id: str, act: Act, slot: datetime, *, at: datetime, stale_before: datetime
+    ) -> bool:
+        """Claim again an act left `claimed` or `sending` since before `stale_before` (its
+        claimer died); True only for the one caller that gets it."""
 
 
 class ChannelAddressRepository(Protocol):

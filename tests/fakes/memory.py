@@ -29,7 +29,9 @@ class MemoryState:
     counts: dict[tuple[str, str, int], int] = field(default_factory=dict)
     participation: dict[str, set[str]] = field(default_factory=dict)
     hack_log: list[HackLogEntry] = field(default_factory=list)
-    claims: dict[tuple[str, Act, datetime], ClaimStatus] = field(default_factory=dict)
+    claims: dict[tuple[str, Act, datetime], tuple[ClaimStatus, datetime]] = field(
+        default_factory=dict
+    )
     addresses: dict[ChannelRef, ChannelAddress] = field(default_factory=dict)
 
 
@@ -184,23 +186,37 @@ class MemoryHackLog:
 
 
 class MemoryClaims:
-    """Claims in a dictionary."""
+    """Claims in a dictionary: (status, when it last changed) by (team, act, slot)."""
 
     def __init__(self, state: MemoryState) -> None:
         self._s = state
 
-    async def claim(self, team_id: str, act: Act, slot: datetime) -> bool:
+    async def claim(self, team_id: str, act: Act, slot: datetime, *, at: datetime) -> bool:
         if (team_id, act, slot) in self._s.claims:
             return False
-        self._s.claims[(team_id, act, slot)] = ClaimStatus.CLAIMED
+        self._s.claims[(team_id, act, slot)] = (ClaimStatus.CLAIMED, at)
         return True
 
-    async def set_status(self, team_id: str, act: Act, slot: datetime, status: ClaimStatus) -> None:
+    async def set_status(
+        self, team_id: str, act: Act, slot: datetime, status: ClaimStatus, *, at: datetime
+    ) -> None:
         if (team_id, act, slot) in self._s.claims:
-            self._s.claims[(team_id, act, slot)] = status
+            self._s.claims[(team_id, act, slot)] = (status, at)
 
     async def status(self, team_id: str, act: Act, slot: datetime) -> ClaimStatus | None:
-        return self._s.claims.get((team_id, act, slot))
+        found = self._s.claims.get((team_id, act, slot))
+        return found[0] if found else None
+
+    async def take_over(
+        self, team_id: str, act: Act, slot: datetime, *, at: datetime, stale_before: datetime
+    ) -> bool:
+        found = self._s.claims.get((team_id, act, slot))
+        if found is None or found[0] not in (ClaimStatus.CLAIMED, ClaimStatus.SENDING):
+            return False
+        if found[1] >= stale_before:
+            return False
+        self._s.claims[(team_id, act, slot)] = (ClaimStatus.CLAIMED, at)
+        return True
 
 
 class MemoryChannelAddresses:

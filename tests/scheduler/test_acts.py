@@ -227,3 +227,22 @@ async def test_replicas_racing_act_once(
     )
     assert len(chat.pulses) == 1
     assert len(chat.outcomes) == 1
+
+
+async def test_a_close_whose_claimer_died_is_taken_over_once(
+    storage: UnitOfWorkFactory, chat: FakeChat, clock: FakeClock, team: Team
+) -> None:
+    clock.moment = MONDAY_NINE
+    replica = Replica(storage, chat, clock)
+    await replica.acts.catch_up()
+    round_ = await replica.service.open_round_of(team.id)
+    # A replica claimed the close and died before closing the round.
+    async with storage() as uow:
+        await uow.claims.claim(team.id, Act.CLOSE, round_.closes_at, at=round_.closes_at)
+        await uow.commit()
+    clock.moment = round_.closes_at + timedelta(minutes=5)
+    assert (await replica.acts.catch_up())[f"close:{round_.id}"] is Outcome.TAKEN
+    clock.moment = round_.closes_at + timedelta(minutes=11)
+    assert (await replica.acts.catch_up())[f"close:{round_.id}"] is Outcome.LATE
+    assert len(chat.outcomes) == 1
+    assert await _claim(storage, team, Act.CLOSE, round_.closes_at) is ClaimStatus.SENT

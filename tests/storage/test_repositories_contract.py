@@ -210,13 +210,13 @@ async def test_a_claim_is_won_once(storage: UnitOfWorkFactory) -> None:
     slot = T0 + timedelta(days=7)
     async with storage() as uow:
         await uow.teams.add(team)
-        assert await uow.claims.claim(team.id, Act.OPEN, slot) is True
+        assert await uow.claims.claim(team.id, Act.OPEN, slot, at=T0) is True
         await uow.commit()
     async with storage() as uow:
-        assert await uow.claims.claim(team.id, Act.OPEN, slot) is False
-        assert await uow.claims.claim(team.id, Act.CLOSE, slot) is True
+        assert await uow.claims.claim(team.id, Act.OPEN, slot, at=T0) is False
+        assert await uow.claims.claim(team.id, Act.CLOSE, slot, at=T0) is True
         assert await uow.claims.status(team.id, Act.OPEN, slot) is ClaimStatus.CLAIMED
-        await uow.claims.set_status(team.id, Act.OPEN, slot, ClaimStatus.SENT)
+        await uow.claims.set_status(team.id, Act.OPEN, slot, ClaimStatus.SENT, at=T0)
         await uow.commit()
     async with storage() as uow:
         assert await uow.claims.status(team.id, Act.OPEN, slot) is ClaimStatus.SENT
@@ -234,7 +234,7 @@ async def test_racing_claims_and_participation_have_one_winner(engine: AsyncEngi
 
     async def claim() -> bool:
         async with storage() as uow:
-            won = await uow.claims.claim(team.id, Act.OPEN, T0)
+            won = await uow.claims.claim(team.id, Act.OPEN, T0, at=T0)
             await uow.commit()
             return won
 
@@ -339,3 +339,37 @@ async def test_forgetting_channels_and_groups(storage: UnitOfWorkFactory) -> Non
     async with storage() as uow:
         assert await uow.addresses.in_group("teams", "tenant-1", "G1") == []
         assert await uow.addresses.get(other.channel) == other
+
+
+async def test_a_stale_claim_can_be_taken_over_once(storage: UnitOfWorkFactory) -> None:
+    team = a_team()
+    slot = T0 + timedelta(days=3)
+    claimed_at = slot + timedelta(seconds=1)
+    async with storage() as uow:
+        await uow.teams.add(team)
+        await uow.claims.claim(team.id, Act.CLOSE, slot, at=claimed_at)
+        await uow.claims.set_status(team.id, Act.CLOSE, slot, ClaimStatus.SENDING, at=claimed_at)
+        await uow.claims.claim(team.id, Act.OPEN, slot, at=claimed_at)
+        await uow.claims.set_status(team.id, Act.OPEN, slot, ClaimStatus.SENT, at=claimed_at)
+        await uow.commit()
+    later = claimed_at + timedelta(minutes=30)
+    async with storage() as uow:
+        # Not stale yet: the claimer may still be working.
+        assert not await uow.claims.take_over(
+            team.id, Act.CLOSE, slot, at=later, stale_before=claimed_at
+        )
+        assert await uow.claims.take_over(
+            team.id, Act.CLOSE, slot, at=later, stale_before=later - timedelta(minutes=10)
+        )
+        # Taken over once: the claim is fresh again.
+        assert not await uow.claims.take_over(
+            team.id, Act.CLOSE, slot, at=later, stale_before=later - timedelta(minutes=10)
+        )
+        # A finished act is never taken over.
+        assert not await uow.claims.take_over(team.id, Act.OPEN, slot, at=later, stale_before=later)
+        assert not await uow.claims.take_over(
+            team.id, Act.REMIND, slot, at=later, stale_before=later
+        )
+        await uow.commit()
+    async with storage() as uow:
+        assert await uow.claims.status(team.id, Act.CLOSE, slot) is ClaimStatus.CLAIMED
