@@ -15,6 +15,7 @@ from aiohttp import web
 from bot.chats import Chats
 from bot.settings import Settings, SettingsError
 from bot.slack.wiring import Stop, slack_parts
+from bot.teams.wiring import TeamsParts, teams_parts
 from bot.web import web_app
 from content.schema import ContentPack
 from scheduler.acts import Acts, Rules
@@ -55,6 +56,7 @@ async def running_service(
     `platforms=False` leaves out the platforms' routes (health and readiness stay);
     `schedule=False` runs no timers (another replica does)."""
     settings.check_slack()
+    settings.check_teams()
     url = database_url(settings.database_url)
     try:
         secret = secret_key_for(
@@ -64,6 +66,7 @@ async def running_service(
         raise SettingsError(str(error)) from None
     engine = create_engine(url)
     timers: PulseScheduler | None = None
+    teams: TeamsParts | None = None
     try:
         await upgrade(engine)
         routes: list[web.RouteDef] = []
@@ -88,6 +91,13 @@ async def running_service(
                 "Slack is off: set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN to turn it on "
                 "(see docs/slack.md)"
             )
+        if settings.teams_enabled:
+            teams = await teams_parts(settings, service, content, storage)
+            chats.add("teams", teams.chat)
+            if platforms:
+                routes.extend(teams.routes)
+        else:
+            log.info("Teams is off: set MICROSOFT_APP_ID to turn it on (see docs/teams.md)")
 
         if schedule:
             timers = _scheduler(settings, service, storage)
@@ -110,6 +120,8 @@ async def running_service(
     finally:
         if timers is not None:
             timers.stop()
+        if teams is not None:
+            await teams.stop()
         await engine.dispose()
 
 

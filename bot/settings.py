@@ -58,6 +58,8 @@ class Settings(BaseSettings):
     microsoft_app_type: str = _var("MICROSOFT_APP_TYPE", "SingleTenant")
     microsoft_app_tenant_id: str | None = _var("MICROSOFT_APP_TENANT_ID")
     teams_insecure_no_auth: bool = False
+    # Seconds to fold a burst of answers into one update of a pulse card (Teams redraws it).
+    teams_count_delay: float = Field(default=15.0, ge=0, le=600)
 
     @field_validator("slack_api_url")
     @classmethod

@@ -87,18 +87,36 @@ class CommandHandler:
         platform: str,
         prefix: str,
         default_min_respondents: int,
+        error_keys: Mapping[str, str] | None = None,
     ) -> None:
         self._service = service
         self._content = content
         self._platform = platform
         self._prefix = prefix
         self._default_k = default_min_respondents
+        # The platform's own wording of some refusals (how to add the bot to a channel differs).
+        self._error_keys = dict(error_keys or {})
 
     async def command(self, channel: ChannelRef, actor: Actor, text: str) -> Reply:
         """A typed command such as `trend 8` or `setup weekly mon 09:00`."""
         team = await self._team_or_none(channel)
         language = team.settings.language if team else actor.language
         return await self._guarded(language, lambda: self._command(channel, actor, team, text))
+
+    async def private_command(self, workspace_id: str, actor: Actor, text: str) -> Reply:
+        """A command typed in a private chat with the bot, where no team lives."""
+        # `trend` shows the person's own teams (as the home page does), `setup` belongs in the
+        # team's channel, and the rest answers as in a channel that is not set up.
+        intent = parse(text)
+        command = intent.command if isinstance(intent, Intent) else None
+        if command is Command.TREND:
+            return await self._guarded(
+                actor.language, lambda: self._home_reply(workspace_id, actor)
+            )
+        if command is Command.SETUP:
+            t = Texts(self._content, actor.language)
+            return Reply(card=notice(t("error-setup-in-channel", prefix=self._prefix)))
+        return await self.command(ChannelRef(self._platform, workspace_id, ""), actor, text)
 
     async def open_answer_form(self, round_id: str, actor: Actor, language: Language) -> Reply:
         """The Answer button: the form, or a kind word when it is not needed."""
@@ -197,6 +215,9 @@ class CommandHandler:
             trend = await self._service.trend(team.id, rounds=DEFAULT_TREND_ROUNDS)
             elements.extend(trend_report(trend, team, self._content).elements)
         return Card(fallback=t("home-title"), elements=tuple(elements))
+
+    async def _home_reply(self, workspace_id: str, actor: Actor) -> Reply:
+        return Reply(card=await self.home(workspace_id, actor))
 
     # The commands
 
@@ -362,7 +383,8 @@ class CommandHandler:
         try:
             return await run()
         except TryghedError as error:
-            return Reply(card=notice(t(error.key, prefix=self._prefix, **error.values)))
+            key = self._error_keys.get(error.key, error.key)
+            return Reply(card=notice(t(key, prefix=self._prefix, **error.values)))
         except Exception as error:
             log.error("a %s request failed: %s", self._platform, failure(error))
             return Reply(card=notice(t("error-generic")))

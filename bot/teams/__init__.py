@@ -1,0 +1,1 @@
+"""Microsoft Teams: the botbuilder adapter, Adaptive Cards, and the Teams ChatGateway."""

@@ -1,0 +1,53 @@
+"""POST /api/messages, routed by us: botbuilder 4.17's own `process()` breaks invoke replies."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from aiohttp import web
+from botbuilder.schema import Activity
+
+from bot.logs import failure
+from bot.teams.adapter import Adapter
+from bot.teams.bot import TeamsBot
+
+log = logging.getLogger(__name__)
+
+MESSAGES_PATH = "/api/messages"
+
+
+def teams_routes(adapter: Adapter, bot: TeamsBot) -> list[web.RouteDef]:
+    """The Bot Framework endpoint."""
+
+    async def messages(request: web.Request) -> web.Response:
+        if "application/json" not in request.headers.get("Content-Type", ""):
+            return web.Response(status=415)
+        try:
+            body: Any = await request.json()
+            activity = Activity().deserialize(body) if isinstance(body, dict) else None
+        except Exception:  # not JSON, or not an activity (msrest raises its own errors)
+            activity = None
+        if activity is None or not activity.type:
+            return web.Response(status=400)
+        try:
+            authenticated = await adapter.authentication.authenticate_request(
+                activity, request.headers.get("Authorization", "")
+            )
+        except Exception as error:  # a missing, malformed, forged or expired token
+            log.warning("a Teams request was refused: %s", failure(error))
+            return web.Response(status=401)
+        try:
+            invoke = await adapter.adapter.process_activity(authenticated, activity, bot.on_turn)
+        except Exception as error:
+            # Never the activity: it carries user ids and, for forms, answers.
+            log.error("a Teams request failed: %s", failure(error))
+            return web.Response(status=500)
+        if invoke is None:
+            return web.Response(status=201)
+        # The body is plain JSON already; botbuilder's `process()` would serialize it twice.
+        if invoke.body is None:
+            return web.Response(status=int(invoke.status))
+        return web.json_response(invoke.body, status=int(invoke.status))
+
+    return [web.post(MESSAGES_PATH, messages)]
