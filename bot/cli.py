@@ -15,6 +15,7 @@ from bot.logs import configure_logging
 from bot.main import serve
 from bot.settings import Settings, SettingsError, load_settings
 from bot.slack.manifest import manifest_yaml, slack_manifest
+from bot.teams.manifest import teams_manifest, teams_package
 from content.loader import BUILT_IN_DIR, ContentPackError, check_pack, default_pack, load_pack
 from content.schema import ContentPack
 from storage.engine import create_engine
@@ -72,6 +73,10 @@ def _parser() -> argparse.ArgumentParser:
 
     manifest = commands.add_parser("slack-manifest", help="print the Slack app manifest (YAML)")
     manifest.set_defaults(run=_slack_manifest)
+
+    package = commands.add_parser("teams-package", help="write the Teams app package (zip)")
+    package.add_argument("--out", type=Path, required=True, help="the zip file to write")
+    package.set_defaults(run=_teams_package)
 
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(required=True, metavar="ACTION")
@@ -136,6 +141,24 @@ def _slack_manifest(_args: argparse.Namespace) -> int:
         print(manifest_yaml(slack_manifest(settings.public_url)), end="")
     except ValueError as error:
         raise UserError(str(error)) from None
+    return 0
+
+
+def _teams_package(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    try:
+        manifest = teams_manifest(
+            app_id=settings.microsoft_app_id or "",
+            public_url=settings.public_url or "",
+            content=_content(settings),
+        )
+    except ValueError as error:
+        raise UserError(str(error)) from None
+    try:
+        args.out.write_bytes(teams_package(manifest))
+    except OSError as error:
+        raise UserError(f"cannot write {args.out}: {error.strerror}") from None
+    print(f"tryghed: wrote {args.out} (manifest.json, color.png, outline.png)")
     return 0
 
 

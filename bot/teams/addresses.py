@@ -14,6 +14,7 @@ from surveys.ports import UnitOfWorkFactory
 from surveys.team import ChannelRef
 
 PLATFORM = "teams"
+NAME_MAX = 200  # the column's size
 
 
 def channel_data(activity: Activity) -> dict[str, Any]:
@@ -22,26 +23,29 @@ def channel_data(activity: Activity) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+def part(activity: Activity, name: str) -> dict[str, Any]:
+    """One object of the channel data (`tenant`, `team`, `channel`), empty when absent."""
+    value = channel_data(activity).get(name)
+    return value if isinstance(value, dict) else {}
+
+
 def tenant_of(activity: Activity) -> str:
     """The activity's tenant id."""
-    tenant = channel_data(activity).get("tenant") or {}
-    conversation = activity.conversation
-    return str(tenant.get("id") or getattr(conversation, "tenant_id", None) or "")
+    tenant = part(activity, "tenant").get("id") or getattr(activity.conversation, "tenant_id", None)
+    return tenant if isinstance(tenant, str) else ""
 
 
 def channel_of(activity: Activity) -> ChannelRef | None:
     """The team channel an activity happened in (None in a personal or group chat)."""
-    channel = channel_data(activity).get("channel") or {}
-    channel_id = channel.get("id")
-    if not channel_id:
+    channel_id = part(activity, "channel").get("id")
+    if not isinstance(channel_id, str) or not channel_id:
         return None
-    return ChannelRef(PLATFORM, tenant_of(activity), str(channel_id))
+    return ChannelRef(PLATFORM, tenant_of(activity), channel_id)
 
 
 def address_of(activity: Activity, channel_id: str, *, name: str = "") -> ChannelAddress:
     """Where to reach `channel_id` later, from an activity that came from its team."""
-    data = channel_data(activity)
-    team = data.get("team") or {}
+    team, channel = part(activity, "team"), part(activity, "channel")
     reference = TurnContext.get_conversation_reference(activity)
     # A reference to the channel itself, not to the thread or message the activity was in.
     reference.conversation.id = channel_id
@@ -51,7 +55,7 @@ def address_of(activity: Activity, channel_id: str, *, name: str = "") -> Channe
         group_id=str(team.get("id") or channel_id),
         service_url=str(activity.service_url or ""),
         updated_at=datetime.now(UTC),
-        name=name or str((data.get("channel") or {}).get("name") or team.get("name") or ""),
+        name=(name or str(channel.get("name") or team.get("name") or ""))[:NAME_MAX],
         reference=reference_json(reference),
     )
 

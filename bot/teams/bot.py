@@ -22,7 +22,14 @@ from botbuilder.schema.teams import ChannelInfo, TeamInfo
 from bot.commands.access import Actor
 from bot.commands.handler import CommandHandler, Reply
 from bot.logs import failure
-from bot.teams.addresses import Addresses, address_of, channel_data, channel_of, tenant_of
+from bot.teams.addresses import (
+    Addresses,
+    address_of,
+    channel_data,
+    channel_of,
+    part,
+    tenant_of,
+)
 from bot.teams.cards import (
     REFERENCE,
     VALUE,
@@ -121,11 +128,14 @@ class TeamsBot(TeamsActivityHandler):  # type: ignore[misc]
         """In a personal chat, right there; anywhere else, in the person's 1:1 chat."""
         activity = turn_context.activity
         conversation = activity.conversation
-        here = address_of(activity, str(getattr(conversation, "id", "") or ""))
-        if getattr(conversation, "conversation_type", None) == PERSONAL:
-            await self._connector.post(here, str(conversation.id), card)
-        else:
-            await self._connector.send_to_person(here, str(activity.from_property.id), card)
+        here = address_of(activity, str(conversation.id))
+        try:
+            if conversation.conversation_type == PERSONAL:
+                await self._connector.post(here, str(conversation.id), card)
+            else:
+                await self._connector.send_to_person(here, str(activity.from_property.id), card)
+        except Exception as error:  # what was asked is done; only the answer did not arrive
+            log.warning("a private reply could not be delivered: %s", failure(error))
 
     async def _form(self, channel: ChannelRef | None, form: Form) -> Json:
         people: list[tuple[str, str]] = []
@@ -144,7 +154,8 @@ class TeamsBot(TeamsActivityHandler):  # type: ignore[misc]
         """`adaptiveCard/action` answered by us (botbuilder 4.17 mangles its bodies)."""
         activity = turn_context.activity
         if activity.name != ADAPTIVE_CARD_ACTION:
-            return await super().on_invoke_activity(turn_context)
+            # Tryghed uses no other invoke (no dialogs, no message extensions, no sign-in).
+            return InvokeResponse(status=int(HTTPStatus.BAD_REQUEST))
         actor = actor_of(activity)
         verb, data = action_data(activity.value)
         if not actor.user_id or not verb:
@@ -300,8 +311,8 @@ class TeamsBot(TeamsActivityHandler):  # type: ignore[misc]
 
     async def _forget_team(self, turn_context: TurnContext, team_info: Any) -> None:
         activity = turn_context.activity
-        team = channel_data(activity).get("team") or {}
-        team_id = getattr(team_info, "id", None) or _field(team_info, "id") or team.get("id")
+        team_id = getattr(team_info, "id", None) or _field(team_info, "id")
+        team_id = team_id or part(activity, "team").get("id")
         if team_id:
             forgotten = await self._addresses.forget_team(tenant_of(activity), str(team_id))
             log.info("Tryghed left a Teams team; %d channel address(es) forgotten", forgotten)

@@ -7,14 +7,33 @@ from typing import Any
 
 from aiohttp import web
 from botbuilder.schema import Activity
+from msrest.exceptions import DeserializationError
 
 from bot.logs import failure
 from bot.teams.adapter import Adapter
+from bot.teams.addresses import tenant_of
 from bot.teams.bot import TeamsBot
 
 log = logging.getLogger(__name__)
 
 MESSAGES_PATH = "/api/messages"
+
+
+def well_formed(activity: Activity) -> bool:
+    """The parts of an activity every handler relies on are there and have their types."""
+    conversation, recipient = activity.conversation, activity.recipient
+    sender = activity.from_property
+    return (
+        isinstance(activity.type, str)
+        and bool(activity.type)
+        and isinstance(activity.service_url, str)
+        and activity.service_url.startswith(("https://", "http://"))
+        and isinstance(getattr(conversation, "id", None), str)
+        and isinstance(getattr(recipient, "id", None), str)
+        and (sender is None or isinstance(getattr(sender, "id", None), str))
+        and (activity.channel_data is None or isinstance(activity.channel_data, dict))
+        and bool(tenant_of(activity))  # Teams names the tenant in every activity
+    )
 
 
 def teams_routes(adapter: Adapter, bot: TeamsBot) -> list[web.RouteDef]:
@@ -28,7 +47,7 @@ def teams_routes(adapter: Adapter, bot: TeamsBot) -> list[web.RouteDef]:
             activity = Activity().deserialize(body) if isinstance(body, dict) else None
         except Exception:  # not JSON, or not an activity (msrest raises its own errors)
             activity = None
-        if activity is None or not activity.type:
+        if activity is None or not well_formed(activity):
             return web.Response(status=400)
         try:
             authenticated = await adapter.authentication.authenticate_request(
@@ -39,6 +58,9 @@ def teams_routes(adapter: Adapter, bot: TeamsBot) -> list[web.RouteDef]:
             return web.Response(status=401)
         try:
             invoke = await adapter.adapter.process_activity(authenticated, activity, bot.on_turn)
+        except DeserializationError:
+            # Parts botbuilder reads lazily (Teams channel data) did not have their shape.
+            return web.Response(status=400)
         except Exception as error:
             # Never the activity: it carries user ids and, for forms, answers.
             log.error("a Teams request failed: %s", failure(error))

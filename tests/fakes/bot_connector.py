@@ -232,7 +232,8 @@ class FakeBotConnector:
         body = await _json(request)
         tenant = body.get("tenantId") or body.get("tenantID")
         if tenant != self.tenant_id:
-            self.violations.append(f"create conversation: tenant {tenant!r}")
+            # Teams refuses a conversation outside the bot's tenant (or without one).
+            return await self._record(request, "conversations", {}, status=400)
         activity = body.get("activity")
         channel = ((body.get("channelData") or {}).get("channel") or {}).get("id")
         if body.get("isGroup") and channel:

@@ -173,7 +173,9 @@ class Teams:
 
     def in_chat(self, person: Person) -> dict[str, Any]:
         """The 1:1 chat between `person` and the bot (as the fake connector named it)."""
-        chat = self.connector.chats.get(person.teams_id, f"a:chat-of-{person.teams_id}")
+        chat = self.connector.chats.setdefault(
+            person.teams_id, f"a:chat-{len(self.connector.chats) + 1}"
+        )
         return {"id": chat, "conversationType": "personal", "tenantId": TENANT}
 
     async def install(self) -> ClientResponse:
