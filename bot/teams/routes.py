@@ -6,8 +6,8 @@ import logging
 from typing import Any
 
 from aiohttp import web
+from azure.core.exceptions import DeserializationError
 from botbuilder.schema import Activity
-from msrest.exceptions import DeserializationError
 
 from bot.logs import failure
 from bot.teams.adapter import Adapter
