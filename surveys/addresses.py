@@ -11,13 +11,11 @@ from surveys.team import ChannelRef
 
 @dataclass(frozen=True, slots=True)
 class ChannelAddress:
-    """A channel the bot was added to, and what the platform needs to post there later.
+    """A channel the bot was added to, and what the platform needs to post there later."""
 
-    For Teams: `group_id` is the team (in Teams' sense) the channel belongs to, `service_url`
-    the Bot Framework endpoint of the tenant, and `reference` the serialized conversation
-    reference, kept without any person in it.
-    """
-
+    # For Teams: `group_id` is the team (in Teams' sense) the channel belongs to, `service_url`
+    # the Bot Framework endpoint of the tenant, and `reference` the serialized conversation
+    # reference, kept without any person in it.
     channel: ChannelRef
     group_id: str
     service_url: str

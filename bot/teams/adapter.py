@@ -17,12 +17,10 @@ log = logging.getLogger(__name__)
 
 
 class BotConfig:
-    """The configuration object botbuilder reads by attribute name.
+    """The configuration object botbuilder reads by attribute name."""
 
-    botbuilder uses `hasattr`/`getattr` with these exact upper-case names and treats anything
-    missing as empty; a dict or a misspelt name silently turns authentication off.
-    """
-
+    # botbuilder uses hasattr/getattr with these exact upper-case names and treats anything
+    # missing as empty: a dict or a misspelt name silently turns authentication off.
     def __init__(self, *, app_id: str, password: str, app_type: str, tenant_id: str) -> None:
         self.APP_ID = app_id
         self.APP_PASSWORD = password

@@ -55,12 +55,10 @@ def form_card(
     errors: Mapping[str, str] | None = None,
     answers: Mapping[str, Sequence[str]] | None = None,
 ) -> Json:
-    """A form as a card: one input per question and a submit action carrying the reference.
-
-    `people` are the choices (id, name) of people questions; `errors` are shown under their
-    questions, and `answers` (what was sent) replace the initial values, so nothing typed is
-    lost when a form comes back with an error.
-    """
+    """A form as a card: one input per question, and a submit action carrying the reference."""
+    # `people` are the choices (id, name) of people questions; `errors` show under their
+    # questions, and `answers` (what was sent) replace the initial values, so nothing typed
+    # is lost when a form is shown again.
     body: list[Json] = [_heading(form.title)]
     body.extend(block for element in form.intro for block in _element(element))
     for question in form.questions:

@@ -272,8 +272,7 @@ class Teams:
         card: Mapping[str, Any] | None = None,
         answers: Mapping[str, str] | None = None,
     ) -> dict[str, Any]:
-        """`person` presses `verb` on the card that started `thread` (or on `card`, shown to
-        them in that thread's place); returns the invoke response body."""
+        """`person` presses `verb` on the card starting `thread` (or `card`, shown in its place)."""
         shown = card if card is not None else thread.cards[0]
         pressed = action(shown, verb)
         conversation_id = str(thread.response["id"])
