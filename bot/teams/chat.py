@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 
 from bot.teams.addresses import Addresses
@@ -22,6 +22,9 @@ from surveys.errors import NotInChannel
 from surveys.team import ChannelRef, Team
 
 log = logging.getLogger(__name__)
+
+# The round's status as it is now (None when it is gone), read just before a delayed update.
+CurrentStatus = Callable[[str], Awaitable[PulseStatus | None]]
 
 # Teams' answers meaning "the bot is not (or no longer) in that team": someone can fix that.
 UNREACHABLE = frozenset({403, 404})
@@ -48,11 +51,13 @@ class TeamsChat:
         content: ContentPack,
         *,
         update_delay: float = 0.0,
+        current: CurrentStatus | None = None,
     ) -> None:
         self._connector = connector
         self._addresses = addresses
         self._content = content
         self._update_delay = update_delay
+        self._current = current
         # Teams ids of people by (tenant, AAD object id), learnt from rosters: in memory only.
         self._teams_ids: dict[tuple[str, str], str] = {}
         self._pending_updates: dict[str, asyncio.Task[None]] = {}
@@ -92,7 +97,7 @@ class TeamsChat:
         if pending is not None:
             pending.cancel()
         self._pending_updates[message_ref] = asyncio.create_task(
-            self._update_later(status.team, message_ref, card)
+            self._update_later(status, message_ref, card)
         )
 
     async def post_outcome(self, outcome: RoundOutcome) -> None:
@@ -169,11 +174,18 @@ class TeamsChat:
     async def _update(self, team: Team, message_ref: str, card: Json) -> None:
         await self.update_message(team.channel, MessageRef.decode(message_ref), card)
 
-    async def _update_later(self, team: Team, message_ref: str, card: Json) -> None:
+    async def _update_later(self, status: PulseStatus, message_ref: str, card: Json) -> None:
         await asyncio.sleep(self._update_delay)
         self._pending_updates.pop(message_ref, None)
         try:
-            await self._update(team, message_ref, card)
+            if self._current is not None:
+                # Meanwhile the round may have closed (on another replica, too): show what is
+                # true now, and never turn a closed card back into an open one.
+                now = await self._current(status.round.id)
+                if now is None or not now.round.is_open:
+                    return
+                card = adaptive_card(pulse_message(now, self._content))
+            await self._update(status.team, message_ref, card)
         except Exception:  # the count catches up with the next answer
             log.warning("could not update a pulse message's participation count")
 

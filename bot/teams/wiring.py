@@ -17,6 +17,8 @@ from bot.teams.connector import Connector
 from bot.teams.routes import teams_routes
 from bot.teams.sending import Sender
 from content.schema import ContentPack
+from surveys.announcements import PulseStatus
+from surveys.errors import TryghedError
 from surveys.ports import UnitOfWorkFactory
 from surveys.service import PulseService
 
@@ -44,7 +46,20 @@ async def teams_parts(
     adapter = await cloud_adapter(settings)
     addresses = Addresses(unit_of_work)
     connector = Connector(adapter, Sender())
-    chat = TeamsChat(connector, addresses, content, update_delay=settings.teams_count_delay)
+
+    async def current(round_id: str) -> PulseStatus | None:
+        try:
+            return await service.status(round_id)
+        except TryghedError:
+            return None
+
+    chat = TeamsChat(
+        connector,
+        addresses,
+        content,
+        update_delay=settings.teams_count_delay,
+        current=current,
+    )
     handler = CommandHandler(
         service,
         content,
