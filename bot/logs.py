@@ -1,4 +1,4 @@
-"""Logging: plain lines at INFO; the Slack libraries never log request bodies."""
+"""Logging: plain lines at INFO; the chat libraries never log request bodies."""
 
 from __future__ import annotations
 
@@ -6,7 +6,16 @@ import logging
 import traceback
 
 # At DEBUG, bolt and slack_sdk log whole request and response bodies: user ids and answers.
-QUIET_LIBRARIES = ("slack_bolt", "slack_sdk", "botbuilder", "aiohttp.access")
+# msrest (under botbuilder's connector) logs whole request bodies at DEBUG as well.
+QUIET_LIBRARIES = (
+    "slack_bolt",
+    "slack_sdk",
+    "botbuilder",
+    "botframework",
+    "msrest",
+    "azure",
+    "aiohttp.access",
+)
 
 
 def configure_logging(level: int = logging.INFO) -> None:
