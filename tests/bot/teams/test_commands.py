@@ -215,3 +215,20 @@ async def test_a_submit_from_an_older_client_is_answered_privately(teams: Teams)
     assert response.status in (200, 201)
     form = teams.chat(PEOPLE[2])[-1]
     assert [b["type"] for b in inputs(form)] == ["Input.ChoiceSet"] * 4
+
+
+async def test_a_closed_round_takes_no_more_answers(teams: Teams) -> None:
+    await reply_to(teams, SETUP)
+    pulse = await start_pulse(teams)
+    form = (await teams.press(pulse, "tryghed_answer", person=PEOPLE[2]))["value"]
+    await teams.say("close", person=FACILITATOR)
+    pressed = await teams.press(pulse, "tryghed_answer", person=PEOPLE[3])
+    assert pressed["type"] == MESSAGE
+    assert "This round has closed" in pressed["value"]
+    values = {b["id"]: "4" for b in inputs(form)}
+    late = await teams.press(
+        pulse, "tryghed_answer_form", person=PEOPLE[2], card=form, answers=values
+    )
+    assert "This round has closed" in card_text(late["value"])
+    round_id = action(pulse.cards[0], "tryghed_answer")["data"]["value"]
+    assert (await teams.pulse.status(round_id)).respondents == 0
