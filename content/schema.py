@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import string
 from enum import StrEnum
-from functools import cached_property
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
@@ -108,6 +107,9 @@ class Level(_Strict):
     responsibility: Localized
 
 
+_Identified = Statement | Hack
+
+
 class ContentPack(_Strict):
     """A whole, validated content pack."""
 
@@ -119,15 +121,16 @@ class ContentPack(_Strict):
     levels: tuple[Level, ...]
     messages: dict[str, Localized]
 
-    # Lookups by id happen for every answer count of every round in a trend: index them once
-    # (a cached_property: pydantic's private attributes are slow to read).
-    @cached_property
-    def _statements(self) -> dict[str, Statement]:
-        return {s.id: s for s in self.statements}
-
-    @cached_property
-    def _hacks(self) -> dict[str, Hack]:
-        return {h.id: h for h in self.hacks}
+    # Lookups by id happen for every answer count of every round in a trend, so they are
+    # indexed. The index remembers which tuple it was built from: `model_copy(update=…)`
+    # copies the instance dictionary, index included, and must not see a stale one.
+    def _index(self, name: str, items: tuple[_Identified, ...]) -> dict[str, _Identified]:
+        cached = self.__dict__.get(name)
+        if cached is None or cached[0] is not items:
+            cached = (items, {item.id: item for item in items})
+            self.__dict__[name] = cached
+        index: dict[str, _Identified] = cached[1]
+        return index
 
     def pillar(self, key: PillarKey) -> Pillar:
         """The pillar with `key`."""
@@ -135,11 +138,15 @@ class ContentPack(_Strict):
 
     def statement(self, statement_id: str) -> Statement:
         """The statement with `statement_id` (KeyError when unknown)."""
-        return self._statements[statement_id]
+        statement = self._index("_statement_index", self.statements)[statement_id]
+        assert isinstance(statement, Statement)
+        return statement
 
     def hack(self, hack_id: str) -> Hack:
         """The hack with `hack_id` (KeyError when unknown)."""
-        return self._hacks[hack_id]
+        hack = self._index("_hack_index", self.hacks)[hack_id]
+        assert isinstance(hack, Hack)
+        return hack
 
     def statements_for(self, pillar: PillarKey) -> tuple[Statement, ...]:
         """The statements on `pillar`, in bank order."""
