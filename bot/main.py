@@ -119,7 +119,7 @@ async def running_service(
         )
     finally:
         if timers is not None:
-            timers.stop()
+            await timers.stop()
         if teams is not None:
             await teams.stop()
         await engine.dispose()

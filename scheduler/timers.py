@@ -83,13 +83,14 @@ class PulseScheduler:
         )
         log.info("scheduler started")
 
-    def stop(self) -> None:
-        """Stop the timers (jobs in flight finish on their own)."""
+    async def stop(self) -> None:
+        """Stop the timers and wait for an act in flight to finish (before the database goes)."""
         if self._scheduler.running and not self._stopped:
             # AsyncIOScheduler shuts down on its next loop turn; we are stopped from now.
             self._stopped = True
             self._scheduler.shutdown(wait=False)
-            log.info("scheduler stopped")
+            async with self._syncing:
+                log.info("scheduler stopped")
 
     def nudge(self) -> None:
         """Sync soon: a team or round changed in this process."""
@@ -103,6 +104,8 @@ class PulseScheduler:
     async def sync(self) -> None:
         """Do what is due, then set each team's and each open round's timers."""
         async with self._syncing:
+            if self._stopped:
+                return
             await self._acts.catch_up()
             async with self._uow() as uow:
                 teams = await uow.teams.all()
@@ -158,8 +161,11 @@ class PulseScheduler:
         return timers
 
     async def _open(self, team_id: str) -> None:
-        async with self._uow() as uow:
-            team = await uow.teams.get(team_id)
-        if team is not None:
-            await self._acts.open_due(team)
-            await self.sync()
+        async with self._syncing:
+            if self._stopped:
+                return
+            async with self._uow() as uow:
+                team = await uow.teams.get(team_id)
+            if team is not None:
+                await self._acts.open_due(team)
+        await self.sync()

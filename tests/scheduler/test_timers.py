@@ -91,5 +91,5 @@ async def test_timers_follow_teams_and_rounds(storage: UnitOfWorkFactory) -> Non
         await scheduler.sync()
         assert set(scheduler.jobs()) == {"sync"}
     finally:
-        scheduler.stop()
+        await scheduler.stop()
     assert not scheduler.running
