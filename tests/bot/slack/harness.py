@@ -211,6 +211,18 @@ def block_text(blocks: Any) -> str:
     return ""
 
 
+async def settle(seconds: float = 10.0) -> None:
+    """Let bolt's listeners finish: they run on after the HTTP answer, and one still holding
+    a database connection when the pool closes would leak it."""
+    pending = [
+        task
+        for task in asyncio.all_tasks()
+        if not task.done() and "run_ack_function" in getattr(task.get_coro(), "__qualname__", "")
+    ]
+    if pending:
+        await asyncio.wait(pending, timeout=seconds)
+
+
 @asynccontextmanager
 async def running_slack(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, **env: str
@@ -233,3 +245,4 @@ async def running_slack(
             TestClient[Any, Any](server) as http,
         ):
             yield Slack(http=http, api=api, pulse=service.pulse)
+            await settle()
