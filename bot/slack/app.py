@@ -125,12 +125,7 @@ def _listen(
         workspace, actor = await actor_of(body)
         channel = ChannelRef(PLATFORM, workspace, str(body.get("channel_id", "")))
         reply = await handler.command(channel, actor, str(body.get("text", "")))
-        await _deliver(
-            reply,
-            body=body,
-            respond=respond,
-            client=client,
-        )
+        await _deliver(reply, body=body, respond=respond, client=client)
 
     @app.action(Action.ANSWER.value)
     async def on_answer(
@@ -139,12 +134,7 @@ def _listen(
         await ack()
         _, actor = await actor_of(body)
         reply = await handler.open_answer_form(_action_value(body), actor, actor.language)
-        await _deliver(
-            reply,
-            body=body,
-            respond=respond,
-            client=client,
-        )
+        await _deliver(reply, body=body, respond=respond, client=client)
 
     @app.action(Action.START_DISCUSSION.value)
     async def on_start_discussion(
@@ -155,12 +145,7 @@ def _listen(
         reply = await handler.start_discussion(
             _channel(body, workspace), actor, _action_value(body)
         )
-        await _deliver(
-            reply,
-            body=body,
-            respond=respond,
-            client=client,
-        )
+        await _deliver(reply, body=body, respond=respond, client=client)
 
     @app.action(Action.HACK_DONE.value)
     async def on_hack_done(
@@ -169,20 +154,7 @@ def _listen(
         await ack()
         workspace, actor = await actor_of(body)
         reply = await handler.hack_done(_channel(body, workspace), actor, _action_value(body))
-        if reply.shared_update is not None:
-            card = reply.shared_update
-            await client.chat_update(
-                channel=(body.get("channel") or {}).get("id", ""),
-                ts=(body.get("message") or {}).get("ts", ""),
-                text=card.fallback,
-                blocks=message_blocks(card),
-            )
-        await _deliver(
-            reply,
-            body=body,
-            respond=respond,
-            client=client,
-        )
+        await _deliver(reply, body=body, respond=respond, client=client)
 
     @app.view(FormKind.ANSWER.value)
     async def on_answers(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
@@ -228,7 +200,16 @@ async def _deliver(
     respond: AsyncRespond,
     client: AsyncWebClient,
 ) -> None:
-    """A form opens as a modal; a card goes back privately (ephemeral) to the asker."""
+    """A form opens as a modal; a card goes back privately (ephemeral) to the asker; a
+    shared update replaces the message whose button was pressed, for everyone."""
+    if reply.shared_update is not None:
+        card = reply.shared_update
+        await client.chat_update(
+            channel=(body.get("channel") or {}).get("id", ""),
+            ts=(body.get("message") or {}).get("ts", ""),
+            text=card.fallback,
+            blocks=message_blocks(card),
+        )
     if reply.form is not None:
         await client.views_open(trigger_id=str(body.get("trigger_id", "")), view=modal(reply.form))
     elif reply.card is not None:
