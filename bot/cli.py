@@ -69,6 +69,11 @@ def _parser() -> argparse.ArgumentParser:
     roles.add_argument(
         "--no-web", action="store_true", help="timers only: no Slack/Teams routes (health stays)"
     )
+    serve.add_argument(
+        "--no-migrate",
+        action="store_true",
+        help="do not apply migrations on start (run `tryghed db upgrade` yourself)",
+    )
     serve.set_defaults(run=_serve)
 
     manifest = commands.add_parser("slack-manifest", help="print the Slack app manifest (YAML)")
@@ -116,7 +121,7 @@ def _demo(args: argparse.Namespace) -> int:
 
 def _serve(args: argparse.Namespace) -> int:
     settings = load_settings()
-    configure_logging()
+    configure_logging(settings.log_format)
     asyncio.run(
         serve(
             settings,
@@ -125,6 +130,7 @@ def _serve(args: argparse.Namespace) -> int:
             port=args.port or settings.port,
             platforms=not args.no_web,
             schedule=not args.no_scheduler,
+            migrate=not args.no_migrate,
         )
     )
     return 0

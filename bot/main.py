@@ -9,14 +9,18 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
+from typing import Any
 
 from aiohttp import web
 
 from bot.chats import Chats
+from bot.logs import ACCESS_LOGGER, AccessLog
+from bot.metrics import Metrics
 from bot.settings import Settings, SettingsError
 from bot.slack.wiring import Stop, slack_parts
-from bot.teams.wiring import TeamsParts, teams_parts
-from bot.web import web_app
+from bot.teams.wiring import teams_parts
+from bot.web import Readiness, web_app
 from content.schema import ContentPack
 from scheduler.acts import Acts, Rules
 from scheduler.timers import PulseScheduler
@@ -28,6 +32,16 @@ from surveys.schedule import QuietHours
 from surveys.service import PulseService
 
 log = logging.getLogger(__name__)
+
+# Requests still running at SIGTERM get this long (Slack gives up after 3 s anyway); it is
+# well inside the grace period container runtimes allow (docker-compose.yml sets 30 s).
+SHUTDOWN_SECONDS = 10.0
+READINESS_SECONDS = 3.0
+NO_PLATFORM = (
+    "neither Slack nor Teams is on, so only /healthz, /readyz and /metrics are served: set "
+    "SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN (docs/slack.md), or MICROSOFT_APP_ID, "
+    "MICROSOFT_APP_PASSWORD and MICROSOFT_APP_TENANT_ID (docs/teams.md)"
+)
 
 
 class SystemClock:
@@ -44,17 +58,25 @@ class Service:
 
     app: web.Application
     pulse: PulseService
+    metrics: Metrics
     start_socket_mode: Callable[[], Awaitable[Stop]] | None
 
 
 @asynccontextmanager
 async def running_service(
-    settings: Settings, content: ContentPack, *, platforms: bool = True, schedule: bool = True
+    settings: Settings,
+    content: ContentPack,
+    *,
+    platforms: bool = True,
+    schedule: bool = True,
+    migrate: bool = True,
 ) -> AsyncIterator[Service]:
-    """Migrate, wire and yield the service; stop the timers and the pool afterwards.
+    """Migrate, wire and yield the service; afterwards let work in flight finish, stop the
+    timers and close the pool.
 
-    `platforms=False` leaves out the platforms' routes (health and readiness stay);
-    `schedule=False` runs no timers (another replica does)."""
+    `platforms=False` leaves out the platforms' routes (health, readiness, metrics stay);
+    `schedule=False` runs no timers (another replica does); `migrate=False` leaves the
+    schema to `tryghed db upgrade` (readiness says so until it is current)."""
     settings.check_slack()
     settings.check_teams()
     url = database_url(settings.database_url)
@@ -66,11 +88,12 @@ async def running_service(
         raise SettingsError(str(error)) from None
     engine = create_engine(url)
     timers: PulseScheduler | None = None
-    teams: TeamsParts | None = None
+    stops: list[Stop] = []
+    metrics = Metrics()
     try:
-        await upgrade(engine)
+        await (upgrade(engine) if migrate else _check_schema(engine))
         routes: list[web.RouteDef] = []
-        chats = Chats()
+        chats = Chats(failed=metrics.chat_failure)
         storage = SqlStorage(engine)
         service = PulseService(
             unit_of_work=storage,
@@ -79,60 +102,80 @@ async def running_service(
             content=content,
             secret_key=secret,
         )
+        service.subscribe(metrics.heard)
         socket_mode = None
         if settings.slack_enabled:
-            slack = slack_parts(settings, service, content, engine)
+            slack = slack_parts(settings, service, content, engine=engine, metrics=metrics)
+            stops.append(slack.stop)
             chats.add("slack", slack.chat)
             if platforms:
                 routes.extend(slack.routes)
                 socket_mode = slack.start_socket_mode
-        else:
-            log.info(
-                "Slack is off: set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN to turn it on "
-                "(see docs/slack.md)"
-            )
         if settings.teams_enabled:
-            teams = await teams_parts(settings, service, content, storage)
+            teams = await teams_parts(settings, service, content, storage, metrics)
+            stops.append(teams.stop)
             chats.add("teams", teams.chat)
             if platforms:
                 routes.extend(teams.routes)
-        else:
-            log.info("Teams is off: set MICROSOFT_APP_ID to turn it on (see docs/teams.md)")
-
+        if not (settings.slack_enabled or settings.teams_enabled):
+            log.warning(NO_PLATFORM)
         if schedule:
-            timers = _scheduler(settings, service, storage)
-
-        async def readiness() -> dict[str, bool]:
-            checks = {} if timers is None else {"scheduler": timers.running}
-            try:
-                current = await is_current(engine)
-            except Exception:
-                return {"database": False, "migrations": False, **checks}
-            return {"database": True, "migrations": current, **checks}
-
+            timers = _scheduler(settings, service, storage, metrics)
         if timers is not None:
             await timers.start()
-            service.subscribe(timers.nudge)
+            service.subscribe(timers.heard)
 
         yield Service(
-            app=web_app(routes, readiness=readiness), pulse=service, start_socket_mode=socket_mode
+            app=web_app(
+                routes, readiness=_readiness(partial(is_current, engine), timers), metrics=metrics
+            ),
+            pulse=service,
+            metrics=metrics,
+            start_socket_mode=socket_mode,
         )
     finally:
+        # Listeners still running after their HTTP answer finish their writes first, then
+        # the timers stop (waiting for an act in flight), and only then does the pool close.
+        for stop in stops:
+            await stop()
         if timers is not None:
             await timers.stop()
-        if teams is not None:
-            await teams.stop()
         await engine.dispose()
 
 
-def _scheduler(settings: Settings, service: PulseService, storage: SqlStorage) -> PulseScheduler:
+async def _check_schema(engine: Any) -> None:
+    if not await is_current(engine):
+        log.warning("the database schema is not current: run `tryghed db upgrade`")
+
+
+def _readiness(
+    schema_current: Callable[[], Awaitable[bool]], timers: PulseScheduler | None
+) -> Readiness:
+    async def readiness() -> dict[str, bool]:
+        checks = {} if timers is None else {"scheduler": timers.running}
+        try:
+            # A database that is gone can take a minute to refuse; a probe must answer now.
+            async with asyncio.timeout(READINESS_SECONDS):
+                current = await schema_current()
+        except Exception:
+            return {"database": False, "migrations": False, **checks}
+        return {"database": True, "migrations": current, **checks}
+
+    return readiness
+
+
+def _scheduler(
+    settings: Settings, service: PulseService, storage: SqlStorage, metrics: Metrics
+) -> PulseScheduler:
     clock = SystemClock()
     rules = Rules(
         grace=timedelta(minutes=settings.grace_minutes),
         barometer_months=settings.barometer_months,
         quiet=QuietHours(enabled=settings.quiet_hours),
     )
-    acts = Acts(service=service, unit_of_work=storage, clock=clock, rules=rules)
+    acts = Acts(
+        service=service, unit_of_work=storage, clock=clock, rules=rules, observe=metrics.act
+    )
     return PulseScheduler(
         acts,
         unit_of_work=storage,
@@ -149,13 +192,20 @@ async def serve(
     port: int,
     platforms: bool = True,
     schedule: bool = True,
+    migrate: bool = True,
 ) -> None:
-    """Run until SIGTERM or SIGINT."""
+    """Run until SIGTERM or SIGINT; then stop listening, let requests in flight finish, and
+    stop the rest (see `running_service`)."""
     try:
         async with running_service(
-            settings, content, platforms=platforms, schedule=schedule
+            settings, content, platforms=platforms, schedule=schedule, migrate=migrate
         ) as service:
-            runner = web.AppRunner(service.app, access_log=None)
+            runner = web.AppRunner(
+                service.app,
+                access_log_class=AccessLog,
+                access_log=logging.getLogger(ACCESS_LOGGER),
+                shutdown_timeout=SHUTDOWN_SECONDS,
+            )
             await runner.setup()
             site = web.TCPSite(runner, host, port)
             await site.start()

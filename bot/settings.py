@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.logs import LogFormat
 from surveys.team import DEFAULT_MIN_RESPONDENTS, MIN_RESPONDENTS_FLOOR
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
@@ -45,6 +46,7 @@ class Settings(BaseSettings):
     barometer_months: int = Field(default=3, ge=0, le=12)
     quiet_hours: bool = True
     sync_seconds: int = Field(default=60, ge=1)
+    log_format: LogFormat = LogFormat.TEXT
 
     slack_signing_secret: SecretStr | None = _var("SLACK_SIGNING_SECRET")
     slack_bot_token: SecretStr | None = _var("SLACK_BOT_TOKEN")

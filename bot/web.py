@@ -1,4 +1,4 @@
-"""The aiohttp application: the platforms' routes plus health and readiness."""
+"""The aiohttp application: the platforms' routes plus health, readiness and metrics."""
 
 from __future__ import annotations
 
@@ -6,10 +6,14 @@ from collections.abc import Awaitable, Callable, Iterable
 
 from aiohttp import web
 
+from bot.metrics import Metrics
+
 Readiness = Callable[[], Awaitable[dict[str, bool]]]
 
 
-def web_app(routes: Iterable[web.RouteDef], *, readiness: Readiness) -> web.Application:
+def web_app(
+    routes: Iterable[web.RouteDef], *, readiness: Readiness, metrics: Metrics
+) -> web.Application:
     """One app for Slack, Teams and the operator's probes."""
 
     async def healthz(_request: web.Request) -> web.Response:
@@ -23,6 +27,13 @@ def web_app(routes: Iterable[web.RouteDef], *, readiness: Readiness) -> web.Appl
             status=200 if ready else 503,
         )
 
-    app = web.Application()
-    app.add_routes([web.get("/healthz", healthz), web.get("/readyz", readyz), *routes])
+    app = web.Application(middlewares=[metrics.middleware])
+    app.add_routes(
+        [
+            web.get("/healthz", healthz),
+            web.get("/readyz", readyz),
+            web.get("/metrics", metrics.endpoint),
+            *routes,
+        ]
+    )
     return app

@@ -59,11 +59,13 @@ class Acts:
         unit_of_work: UnitOfWorkFactory,
         clock: Clock,
         rules: Rules,
+        observe: Callable[[Act, Outcome], None] | None = None,
     ) -> None:
         self._service = service
         self._uow = unit_of_work
         self._clock = clock
         self.rules = rules
+        self._observe = observe
 
     async def catch_up(self) -> dict[str, Outcome]:
         """Everything due now: each team's open, each open round's reminder and close."""
@@ -139,6 +141,23 @@ class Acts:
         retake_after: timedelta | None = None,
     ) -> Outcome:
         """Claim (team, act, slot); only the one caller that wins it acts, and only once."""
+        outcome = await self._claim_and_do(
+            team_id, act, slot, do, always=always, retake_after=retake_after
+        )
+        if self._observe is not None and outcome is not Outcome.TAKEN:
+            self._observe(act, outcome)
+        return outcome
+
+    async def _claim_and_do(
+        self,
+        team_id: str,
+        act: Act,
+        slot: datetime,
+        do: Callable[[], Awaitable[object]],
+        *,
+        always: bool,
+        retake_after: timedelta | None,
+    ) -> Outcome:
         now = self._clock.now()
         async with self._uow() as uow:
             status = await uow.claims.status(team_id, act, slot)

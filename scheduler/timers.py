@@ -18,6 +18,7 @@ from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from scheduler.acts import Acts
+from surveys.events import Happened
 from surveys.ports import Clock, UnitOfWorkFactory
 from surveys.rounds import Round
 from surveys.schedule import reminder_slot
@@ -92,9 +93,9 @@ class PulseScheduler:
             async with self._syncing:
                 log.info("scheduler stopped")
 
-    def nudge(self) -> None:
-        """Sync soon: a team or round changed in this process."""
-        if self.running:
+    def heard(self, happened: Happened) -> None:
+        """Sync soon if a team or round changed in this process (answers change no timer)."""
+        if self.running and happened.changes_schedule:
             self._scheduler.add_job(self.sync, id="sync-now", replace_existing=True)
 
     def jobs(self) -> dict[str, datetime | None]:

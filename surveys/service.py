@@ -17,9 +17,12 @@ from surveys.errors import (
     RoundAlreadyOpen,
     RoundClosed,
     RoundNotFound,
+    RoundOfAnotherTeam,
+    TeamInactive,
     TeamNotSetUp,
     TeamPaused,
 )
+from surveys.events import Happened
 from surveys.hack_choice import (
     NO_REPEAT_WINDOW,
     HackSuggestion,
@@ -28,9 +31,10 @@ from surveys.hack_choice import (
     hack_of_the_week,
 )
 from surveys.hack_log import HackEvent, HackLogEntry
+from surveys.lifecycle import TeamLifecycle
 from surveys.ports import ChatGateway, Clock, RowLock, UnitOfWork, UnitOfWorkFactory
 from surveys.rounds import Round, RoundKind, statements_for_round, validate_answers
-from surveys.team import ChannelRef, Team, TeamSettings
+from surveys.team import ChannelRef, Origin, Team, TeamSettings
 from surveys.trend import HackDone, Trend, TrendPoint
 
 log = logging.getLogger(__name__)
@@ -59,15 +63,16 @@ class PulseService:
         self._chat = chat
         self._content = content
         self._secret_key = secret_key
-        self._subscribers: list[Callable[[], None]] = []
+        self.lifecycle = TeamLifecycle(unit_of_work=unit_of_work, clock=clock)
+        self._listeners: list[Callable[[Happened], None]] = []
 
-    def subscribe(self, changed: Callable[[], None]) -> None:
-        """Call `changed` whenever a team's schedule or a round's state may have changed."""
-        self._subscribers.append(changed)
+    def subscribe(self, listener: Callable[[Happened], None]) -> None:
+        """Tell `listener` what happened: a team changed, a round opened or closed, answers."""
+        self._listeners.append(listener)
 
-    def _changed(self) -> None:
-        for changed in self._subscribers:
-            changed()
+    def _tell(self, happened: Happened) -> None:
+        for listener in self._listeners:
+            listener(happened)
 
     # Teams
 
@@ -87,11 +92,14 @@ class PulseService:
                 )
                 await uow.teams.add(team)
             else:
-                team = replace(existing, name=name or existing.name, settings=settings)
+                # Setting a switched-off team up again switches it on.
+                team = replace(
+                    existing, name=name or existing.name, settings=settings, deactivated_at=None
+                )
                 await uow.teams.update(team)
             await uow.commit()
         log.info("team %s set up (%s)", team.id, "new" if existing is None else "changed")
-        self._changed()
+        self._tell(Happened.TEAM_CHANGED)
         return team
 
     async def team(self, team_id: str) -> Team:
@@ -126,7 +134,7 @@ class PulseService:
             team = replace(team, paused=paused)
             await uow.teams.update(team)
             await uow.commit()
-        self._changed()
+        self._tell(Happened.TEAM_CHANGED)
         return team
 
     # Rounds
@@ -134,6 +142,8 @@ class PulseService:
     async def open_round(self, team_id: str, *, kind: RoundKind = RoundKind.PULSE) -> Round:
         """Start a round and post the pulse message in the team's channel."""
         team = await self.team(team_id)
+        if not team.active:
+            raise TeamInactive()
         if team.paused:
             raise TeamPaused()
         members = await self._chat.channel_members(team)
@@ -165,7 +175,7 @@ class PulseService:
                 await uow.commit()
             raise
         log.info("round %s opened for team %s (%s)", round_.id, team_id, kind)
-        self._changed()
+        self._tell(Happened.ROUND_OPENED)
         async with self._uow() as uow:
             await uow.rounds.set_message_ref(round_.id, message_ref)
             await uow.commit()
@@ -179,11 +189,13 @@ class PulseService:
             raise NoOpenRound()
         return round_
 
-    async def status(self, round_id: str) -> PulseStatus:
-        """The round and its participation count (the only number an open round has)."""
+    async def status(self, round_id: str, *, origin: Origin | None = None) -> PulseStatus:
+        """The round and its participation count (the only number an open round has); with
+        `origin`, only if the round's team lives where the request came from."""
         async with self._uow() as uow:
             round_ = await _round(uow, round_id)
             team = await _team(uow, round_.team_id)
+            _check_origin(origin, team)
             respondents = (
                 await uow.participation.count(round_id)
                 if round_.is_open
@@ -201,11 +213,20 @@ class PulseService:
             return bool(await uow.participation.among(round_id, [key]))
 
     async def submit(
-        self, round_id: str, *, user_id: str, answers: Mapping[str, int]
+        self,
+        round_id: str,
+        *,
+        user_id: str,
+        answers: Mapping[str, int],
+        origin: Origin | None = None,
     ) -> PulseStatus:
-        """Count one person's answers once; refuse a second time, a closed round, bad answers."""
+        """Count one person's answers once; refuse a second time, a closed round, bad answers,
+        and (given the request's `origin`) a round of a team living elsewhere."""
         async with self._uow() as uow:
             round_ = await _round(uow, round_id, lock="share")
+            team = await _team(uow, round_.team_id)
+            # Before anything else: another team's round is not even said to be closed.
+            _check_origin(origin, team)
             if not round_.is_open:
                 raise RoundClosed()
             ordered = validate_answers(round_, answers)
@@ -218,8 +239,8 @@ class PulseService:
                 raise AlreadyAnswered()
             await uow.answers.add(round_id, ordered)
             respondents = await uow.participation.count(round_id)
-            team = await _team(uow, round_.team_id)
             await uow.commit()
+        self._tell(Happened.ANSWERS_RECORDED)
         return PulseStatus(team=team, round=round_, respondents=respondents)
 
     async def show_participation(self, status: PulseStatus) -> None:
@@ -278,7 +299,7 @@ class PulseService:
             await uow.hacks.add(_log_entry(team.id, suggestion.hack.id, HackEvent.SUGGESTED, now))
             await uow.commit()
         log.info("round %s closed", round_id)
-        self._changed()
+        self._tell(Happened.ROUND_CLOSED)
         outcome = RoundOutcome(
             team=team,
             round=closed,
@@ -411,6 +432,13 @@ async def _team(uow: UnitOfWork, team_id: str) -> Team:
     if team is None:
         raise TeamNotSetUp()
     return team
+
+
+def _check_origin(origin: Origin | None, team: Team) -> None:
+    """A request names a round; it may only reach a round of the team living where it came
+    from. No origin: a caller inside the system (scheduler, demo), which knows its rounds."""
+    if origin is not None and not origin.reaches(team.channel):
+        raise RoundOfAnotherTeam()
 
 
 async def _round(uow: UnitOfWork, round_id: str, *, lock: RowLock | None = None) -> Round:

@@ -6,6 +6,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+import aiohttp
 from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
@@ -20,6 +21,8 @@ from bot.commands.access import Actor
 # People rarely become admins or change language mid-conversation; asking Slack once per
 # few minutes keeps each click fast and well inside the rate limits.
 ACTOR_TTL_SECONDS = 300.0
+# slack_sdk's own default; each retry gets it afresh.
+REQUEST_TIMEOUT_SECONDS = 30
 
 
 class NotInstalled(Exception):
@@ -50,8 +53,11 @@ class SlackClients:
         base_url: str,
         bot_token: str | None,
         installation_store: AsyncInstallationStore | None,
+        trace: aiohttp.TraceConfig | None = None,
     ) -> None:
         self.base_url = base_url
+        self._trace = trace
+        self._session: aiohttp.ClientSession | None = None
         self._bot_token = bot_token
         self._installations = installation_store
         self._clients: dict[str, AsyncWebClient] = {}
@@ -68,9 +74,27 @@ class SlackClients:
         key = token or ""
         if key not in self._clients:
             self._clients[key] = AsyncWebClient(
-                token=token, base_url=self.base_url, retry_handlers=retry_handlers()
+                token=token,
+                base_url=self.base_url,
+                retry_handlers=retry_handlers(),
+                session=self._shared_session(),
             )
         return self._clients[key]
+
+    def _shared_session(self) -> aiohttp.ClientSession:
+        # One session for every workspace: connections are reused (slack_sdk would otherwise
+        # open a session per call), and the trace counts every attempt, retries included.
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession(
+                timeout=aiohttp.ClientTimeout(total=REQUEST_TIMEOUT_SECONDS),
+                trace_configs=[self._trace] if self._trace else None,
+            )
+        return self._session
+
+    async def close(self) -> None:
+        """Close the HTTP session."""
+        if self._session is not None:
+            await self._session.close()
 
     async def for_workspace(self, workspace_id: str) -> AsyncWebClient:
         """The bot's client in a workspace."""

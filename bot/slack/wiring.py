@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from aiohttp import web
 
 from bot.commands.handler import CommandHandler
+from bot.metrics import Metrics
 from bot.settings import Settings
 from bot.slack.app import SlackOAuth, slack_app
 from bot.slack.chat import SlackChat
@@ -23,6 +26,7 @@ from surveys.service import PulseService
 log = logging.getLogger(__name__)
 
 Stop = Callable[[], Awaitable[None]]
+LISTENERS_TIMEOUT_SECONDS = 10.0
 
 
 @dataclass(frozen=True)
@@ -32,10 +36,16 @@ class SlackParts:
     routes: list[web.RouteDef]
     chat: SlackChat
     start_socket_mode: Callable[[], Awaitable[Stop]] | None
+    stop: Stop
 
 
 def slack_parts(
-    settings: Settings, service: PulseService, content: ContentPack, engine: Any
+    settings: Settings,
+    service: PulseService,
+    content: ContentPack,
+    *,
+    engine: Any,
+    metrics: Metrics,
 ) -> SlackParts:
     """Slack as configured: one workspace (bot token) or several (OAuth, stores on `engine`)."""
     signing_secret = settings.slack_signing_secret
@@ -56,6 +66,7 @@ def slack_parts(
         base_url=settings.slack_api_url,
         bot_token=token.get_secret_value() if token else None,
         installation_store=oauth.installations if oauth else None,
+        trace=metrics.trace("slack"),
     )
     handler = CommandHandler(
         service,
@@ -86,4 +97,23 @@ def slack_parts(
         routes=slack_routes(app),
         chat=SlackChat(clients, content),
         start_socket_mode=start_socket_mode if app_token else None,
+        stop=partial(_stop, clients),
     )
+
+
+async def _stop(clients: SlackClients) -> None:
+    await finish_listeners()
+    await clients.close()
+
+
+async def finish_listeners(seconds: float = LISTENERS_TIMEOUT_SECONDS) -> None:
+    """Wait for bolt's listeners still running after their HTTP answer (a command's work
+    goes on after its ack): at shutdown they finish their writes before the pool closes."""
+    pending = [
+        task
+        for task in asyncio.all_tasks()
+        # bolt keeps no handle on these tasks; this is the coroutine it runs them in.
+        if not task.done() and "run_ack_function" in getattr(task.get_coro(), "__qualname__", "")
+    ]
+    if pending:
+        await asyncio.wait(pending, timeout=seconds)

@@ -35,12 +35,15 @@ class Sender:
         first_delay: float = FIRST_DELAY,
         max_delay: float = MAX_DELAY,
         sleep: Sleep = asyncio.sleep,
+        observe: Callable[[int | str], None] | None = None,
     ) -> None:
         self._in_flight = in_flight
         self._attempts = attempts
         self._first_delay = first_delay
         self._max_delay = max_delay
         self._sleep = sleep
+        # Told each attempt's status: botbuilder hides a success's code, so those are "2xx".
+        self._observe = observe or (lambda _status: None)
         self._gates: dict[str, asyncio.Semaphore] = {}
         self.retries = 0
         self.failures = 0
@@ -53,9 +56,10 @@ class Sender:
             attempt = 1
             while True:
                 try:
-                    return await send()
+                    result = await send()
                 except Exception as error:
                     status, retry_after = response_status(error)
+                    self._observe(status if status is not None else "connection")
                     if status not in RETRY_STATUSES or attempt >= self._attempts:
                         self.failures += 1
                         raise
@@ -71,6 +75,9 @@ class Sender:
                     )
                     await self._sleep(delay)
                     attempt += 1
+                else:
+                    self._observe("2xx")
+                    return result
 
 
 def response_status(error: BaseException) -> tuple[int | None, float | None]:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from functools import partial
 
 from aiohttp import web
 
 from bot.commands.handler import CommandHandler
+from bot.metrics import Metrics
 from bot.settings import Settings
 from bot.teams.adapter import cloud_adapter
 from bot.teams.addresses import Addresses
@@ -41,11 +43,12 @@ async def teams_parts(
     service: PulseService,
     content: ContentPack,
     unit_of_work: UnitOfWorkFactory,
+    metrics: Metrics,
 ) -> TeamsParts:
     """Teams as configured; refuses (SettingsError) a configuration that would skip auth."""
     adapter = await cloud_adapter(settings)
     addresses = Addresses(unit_of_work)
-    connector = Connector(adapter, Sender())
+    connector = Connector(adapter, Sender(observe=partial(metrics.chat_call, "teams")))
 
     async def current(round_id: str) -> PulseStatus | None:
         try:

@@ -8,6 +8,7 @@ from typing import Any
 
 from aiohttp import test_utils, web
 
+from bot.metrics import Metrics
 from bot.web import Readiness, web_app
 
 
@@ -19,7 +20,7 @@ async def client(
         return dict(checks)
 
     ready: Readiness = readiness
-    app = web_app(routes or [], readiness=ready)
+    app = web_app(routes or [], readiness=ready, metrics=Metrics())
     async with test_utils.TestClient(test_utils.TestServer(app)) as http:
         yield http
 

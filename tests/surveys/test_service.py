@@ -19,15 +19,17 @@ from surveys.errors import (
     RoundAlreadyOpen,
     RoundClosed,
     RoundNotFound,
+    RoundOfAnotherTeam,
     TeamNotSetUp,
     TeamPaused,
     UnknownHack,
 )
+from surveys.events import Happened
 from surveys.hack_choice import HackReason
 from surveys.ports import UnitOfWorkFactory
 from surveys.rounds import RoundKind
 from surveys.service import PulseService
-from surveys.team import ChannelRef, TeamSettings
+from surveys.team import ChannelRef, Origin, TeamSettings
 from tests.fakes.chat import FakeChat
 from tests.fakes.clock import FakeClock
 
@@ -346,11 +348,62 @@ async def test_a_round_whose_message_fails_is_taken_back(
         await service.open_round_of(team.id)
 
 
-async def test_subscribers_hear_of_every_change(service: PulseService) -> None:
-    heard: list[int] = []
-    service.subscribe(lambda: heard.append(1))
+async def test_subscribers_hear_what_happened(service: PulseService) -> None:
+    heard: list[Happened] = []
+    service.subscribe(heard.append)
     team = await service.set_up_team(CHANNEL, TeamSettings())
     round_ = await service.open_round(team.id)
+    await service.submit(round_.id, user_id="U1", answers=dict.fromkeys(round_.statement_ids, 4))
     await service.close_round(round_.id)
     await service.set_paused(team.id, paused=True)
-    assert len(heard) == 4
+    assert heard == [
+        Happened.TEAM_CHANGED,
+        Happened.ROUND_OPENED,
+        Happened.ANSWERS_RECORDED,
+        Happened.ROUND_CLOSED,
+        Happened.TEAM_CHANGED,
+    ]
+    assert [h.changes_schedule for h in heard] == [True, True, False, True, True]
+
+
+async def test_an_answer_from_another_teams_channel_is_refused(
+    service: PulseService, storage: UnitOfWorkFactory
+) -> None:
+    team = await service.set_up_team(CHANNEL, TeamSettings())
+    other = await service.set_up_team(ChannelRef("slack", "T2", "C9"), TeamSettings())
+    round_ = await service.open_round(team.id)
+    await service.open_round(other.id)
+    answers = dict.fromkeys(round_.statement_ids, 4)
+    elsewhere = [
+        Origin("slack", "T1", "C2"),  # another channel of the same workspace
+        Origin("slack", "T2", "C9"),  # the other team's channel, in another workspace
+        Origin("slack", "T2"),  # another workspace, channel not named
+        Origin("teams", "T1", "C1"),  # the same ids on another platform
+    ]
+    for origin in elsewhere:
+        with pytest.raises(RoundOfAnotherTeam):
+            await service.submit(round_.id, user_id="U1", answers=answers, origin=origin)
+        with pytest.raises(RoundOfAnotherTeam):
+            await service.status(round_.id, origin=origin)
+    async with storage() as uow:
+        assert await uow.answers.histograms([round_.id]) == {}
+        assert await uow.participation.count(round_.id) == 0
+    # Refused before anything else: a closed round of another team is not even called closed.
+    await service.close_round(round_.id)
+    with pytest.raises(RoundOfAnotherTeam):
+        await service.submit(round_.id, user_id="U1", answers=answers, origin=elsewhere[1])
+
+
+async def test_an_answer_from_the_teams_own_channel_counts(service: PulseService) -> None:
+    team = await service.set_up_team(CHANNEL, TeamSettings())
+    round_ = await service.open_round(team.id)
+    answers = dict.fromkeys(round_.statement_ids, 4)
+    here = Origin("slack", "T1", "C1")
+    status = await service.submit(round_.id, user_id="U1", answers=answers, origin=here)
+    assert status.respondents == 1
+    # A modal's submission names only the workspace; that is enough for the team's own.
+    status = await service.submit(
+        round_.id, user_id="U2", answers=answers, origin=Origin("slack", "T1")
+    )
+    assert status.respondents == 2
+    assert (await service.status(round_.id, origin=here)).respondents == 2

@@ -20,6 +20,7 @@ from slack_sdk.signature import SignatureVerifier
 
 from bot.main import running_service
 from bot.settings import load_settings
+from bot.slack.wiring import finish_listeners
 from content.loader import default_pack
 from surveys.service import PulseService
 from tests.fakes.slack_api import FakeSlackApi
@@ -212,15 +213,8 @@ def block_text(blocks: Any) -> str:
 
 
 async def settle(seconds: float = 10.0) -> None:
-    """Let bolt's listeners finish: they run on after the HTTP answer, and one still holding
-    a database connection when the pool closes would leak it."""
-    pending = [
-        task
-        for task in asyncio.all_tasks()
-        if not task.done() and "run_ack_function" in getattr(task.get_coro(), "__qualname__", "")
-    ]
-    if pending:
-        await asyncio.wait(pending, timeout=seconds)
+    """Let bolt's listeners finish: they run on after the HTTP answer."""
+    await finish_listeners(seconds)
 
 
 @asynccontextmanager
