@@ -80,3 +80,15 @@ class NotInChannel(TryghedError):
     """The bot cannot post in the team's channel (it was never added, or was removed)."""
 
     key = "error-not-in-channel"
+
+
+class RoundOfAnotherTeam(TryghedError):
+    """The round belongs to a team in another channel than the one the request came from."""
+
+    key = "error-round-other-team"
+
+
+class StorageUnavailable(TryghedError):
+    """The database could not be reached or did not answer in time; nothing was saved."""
+
+    key = "error-try-again"

@@ -40,6 +40,25 @@ class ChannelRef:
 
 
 @dataclass(frozen=True, slots=True)
+class Origin:
+    """Where a request came from: platform and workspace always, the channel when the platform
+    names it (a Slack modal's submission, for one, does not)."""
+
+    platform: str
+    workspace_id: str
+    channel_id: str | None = None
+
+    def reaches(self, channel: ChannelRef) -> bool:
+        """Whether a request from here may act on the team living in `channel`: the same
+        workspace, and the same channel whenever the request names one."""
+        return (
+            self.platform == channel.platform
+            and self.workspace_id == channel.workspace_id
+            and self.channel_id in (None, channel.channel_id)
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class TeamSettings:
     """Everything a facilitator configures; validated on construction."""
 

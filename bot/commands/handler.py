@@ -32,7 +32,7 @@ from surveys.errors import (
 )
 from surveys.hack_choice import HackSuggestion
 from surveys.service import MAX_TREND_ROUNDS, PulseService
-from surveys.team import ChannelRef, Team, TeamSettings
+from surveys.team import ChannelRef, Origin, Team, TeamSettings
 
 log = logging.getLogger(__name__)
 
@@ -118,12 +118,15 @@ class CommandHandler:
             return Reply(card=notice(t("error-setup-in-channel", prefix=self._prefix)))
         return await self.command(ChannelRef(self._platform, workspace_id, ""), actor, text)
 
-    async def open_answer_form(self, round_id: str, actor: Actor, language: Language) -> Reply:
-        """The Answer button: the form, or a kind word when it is not needed."""
-        language = await self._round_language(round_id, language)
+    async def open_answer_form(
+        self, round_id: str, actor: Actor, language: Language, *, origin: Origin
+    ) -> Reply:
+        """The Answer button (pressed where `origin` says): the form, or a kind word when it
+        is not needed."""
+        language = await self._round_language(round_id, language, origin=origin)
 
         async def run() -> Reply:
-            status = await self._service.status(round_id)
+            status = await self._service.status(round_id, origin=origin)
             t = Texts(self._content, status.team.settings.language)
             if not status.round.is_open:
                 return Reply(card=notice(t("error-round-closed")))
@@ -134,17 +137,26 @@ class CommandHandler:
         return await self._guarded(language, run)
 
     async def submit_answers(
-        self, round_id: str, actor: Actor, answers: Mapping[str, str], language: Language
+        self,
+        round_id: str,
+        actor: Actor,
+        answers: Mapping[str, str],
+        language: Language,
+        *,
+        origin: Origin,
     ) -> Reply:
-        """The answer form sent: count it once and say thank you, privately."""
-        language = await self._round_language(round_id, language)
+        """The answer form sent (from where `origin` says): count it once and say thank you,
+        privately."""
+        language = await self._round_language(round_id, language, origin=origin)
 
         async def run() -> Reply:
             try:
                 values = {statement: int(value) for statement, value in answers.items()}
             except ValueError:
                 raise InvalidAnswers() from None
-            status = await self._service.submit(round_id, user_id=actor.user_id, answers=values)
+            status = await self._service.submit(
+                round_id, user_id=actor.user_id, answers=values, origin=origin
+            )
             return Reply(
                 card=thanks(status, self._content),
                 after=lambda: self._service.show_participation(status),
@@ -337,10 +349,13 @@ class CommandHandler:
 
     # Helpers
 
-    async def _round_language(self, round_id: str, fallback: Language) -> Language:
-        """Speak the team's language about its round (the person's own if it is unknown)."""
+    async def _round_language(
+        self, round_id: str, fallback: Language, *, origin: Origin
+    ) -> Language:
+        """Speak the team's language about its round (the person's own if it is unknown, or
+        another team's)."""
         try:
-            return (await self._service.status(round_id)).team.settings.language
+            return (await self._service.status(round_id, origin=origin)).team.settings.language
         except TryghedError:
             return fallback
 

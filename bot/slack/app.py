@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections import OrderedDict
@@ -24,7 +25,7 @@ from bot.slack.clients import SlackClients
 from bot.slack.manifest import BOT_SCOPES, COMMAND, OAUTH_REDIRECT_PATH
 from bot.views.card import Action, FormKind
 from content.schema import ContentPack, Language
-from surveys.team import ChannelRef
+from surveys.team import ChannelRef, Origin
 
 log = logging.getLogger(__name__)
 
@@ -132,8 +133,14 @@ def _listen(
         ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
     ) -> None:
         await ack()
-        _, actor = await actor_of(body)
-        reply = await handler.open_answer_form(_action_value(body), actor, actor.language)
+        workspace, actor = await actor_of(body)
+        pressed_in = _channel(body, workspace).channel_id
+        reply = await handler.open_answer_form(
+            _action_value(body),
+            actor,
+            actor.language,
+            origin=Origin(PLATFORM, workspace, pressed_in),
+        )
         await _deliver(reply, body=body, respond=respond, client=client)
 
     @app.action(Action.START_DISCUSSION.value)
@@ -158,11 +165,16 @@ def _listen(
 
     @app.view(FormKind.ANSWER.value)
     async def on_answers(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
-        _, actor = await actor_of(body)
+        workspace, actor = await actor_of(body)
         answers = {k: v[0] for k, v in form_answers(view).items() if v}
+        round_id, channel_id = _answer_reference(view.get("private_metadata"))
         # Counting takes milliseconds; the confirmation rides on the acknowledgement.
         reply = await handler.submit_answers(
-            str(view.get("private_metadata", "")), actor, answers, actor.language
+            round_id,
+            actor,
+            answers,
+            actor.language,
+            origin=Origin(PLATFORM, workspace, channel_id),
         )
         await ack(response_action="update", view=_notice_view(reply, content, actor.language))
         if reply.after is not None:
@@ -211,7 +223,14 @@ async def _deliver(
             blocks=message_blocks(card),
         )
     if reply.form is not None:
-        await client.views_open(trigger_id=str(body.get("trigger_id", "")), view=modal(reply.form))
+        view = modal(reply.form)
+        if reply.form.kind is FormKind.ANSWER:
+            # A modal's submission does not say where the form was opened; Slack hands our
+            # private_metadata back untouched, so the channel rides along with the round.
+            view["private_metadata"] = json.dumps(
+                {"round": reply.form.reference, "channel": _channel(body, "").channel_id}
+            )
+        await client.views_open(trigger_id=str(body.get("trigger_id", "")), view=view)
     elif reply.card is not None:
         await respond(
             text=reply.card.fallback,
@@ -239,6 +258,20 @@ def _workspace(body: Mapping[str, Any]) -> str:
 
 def _channel(body: Mapping[str, Any], workspace: str) -> ChannelRef:
     return ChannelRef(PLATFORM, workspace, str((body.get("channel") or {}).get("id", "")))
+
+
+def _answer_reference(metadata: object) -> tuple[str, str | None]:
+    """The round and the channel an answer form was opened in, from its private_metadata (a
+    bare round id, as forms opened before the channel rode along carry, names no channel)."""
+    text = str(metadata or "")
+    try:
+        reference = json.loads(text)
+    except ValueError:
+        return text, None
+    if not isinstance(reference, dict):
+        return text, None
+    channel = reference.get("channel")
+    return str(reference.get("round", "")), channel if isinstance(channel, str) else None
 
 
 def _action_value(body: Mapping[str, Any]) -> str:

@@ -44,7 +44,7 @@ from bot.teams.connector import Connector, MessageRef
 from bot.teams.invoke import card_response, error_response, message_response
 from bot.teams.mentions import command_text
 from bot.views.card import Action, Form, FormKind, notice
-from surveys.team import ChannelRef
+from surveys.team import ChannelRef, Origin
 
 log = logging.getLogger(__name__)
 
@@ -178,15 +178,21 @@ class TeamsBot(TeamsActivityHandler):  # type: ignore[misc]
         activity = turn_context.activity
         value = str(data.get(VALUE, ""))
         channel = channel_of(activity)
+        # Where the card was pressed; a press outside a team's channel names none.
+        origin = Origin("teams", tenant_of(activity), channel.channel_id if channel else None)
         if verb == Action.ANSWER.value:
-            reply = await self._handler.open_answer_form(value, actor, actor.language)
+            reply = await self._handler.open_answer_form(
+                value, actor, actor.language, origin=origin
+            )
             if reply.form is not None:
                 return Answer(card=form_card(reply.form), after=reply.after)
             return _message(reply)
         if verb == FormKind.ANSWER.value:
             answers = {k: v[0] for k, v in form_answers(data).items() if v}
             reference = str(data.get(REFERENCE, ""))
-            reply = await self._handler.submit_answers(reference, actor, answers, actor.language)
+            reply = await self._handler.submit_answers(
+                reference, actor, answers, actor.language, origin=origin
+            )
             card = adaptive_card(reply.card) if reply.card is not None else None
             return Answer(card=card, after=reply.after)
         if verb == FormKind.SETUP.value:

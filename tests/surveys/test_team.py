@@ -7,7 +7,7 @@ from datetime import UTC, time
 import pytest
 
 from surveys.errors import InvalidSettings
-from surveys.team import MIN_RESPONDENTS_FLOOR, Role, TeamSettings
+from surveys.team import MIN_RESPONDENTS_FLOOR, ChannelRef, Origin, Role, TeamSettings
 
 
 def test_defaults_are_sensible() -> None:
@@ -53,3 +53,14 @@ def test_roles() -> None:
     assert settings.role_of("L") is Role.LEADER
     assert settings.role_of("F") is Role.FACILITATOR
     assert settings.role_of("someone") is None
+
+
+def test_an_origin_reaches_only_the_team_living_there() -> None:
+    home = ChannelRef("slack", "T1", "C1")
+    assert Origin("slack", "T1", "C1").reaches(home)
+    assert Origin("slack", "T1").reaches(home)  # the platform did not name the channel
+    assert not Origin("slack", "T1", "C2").reaches(home)
+    assert not Origin("slack", "T2", "C1").reaches(home)
+    assert not Origin("slack", "T2").reaches(home)
+    assert not Origin("teams", "T1", "C1").reaches(home)
+    assert not Origin("slack", "T1", "").reaches(home)

@@ -14,7 +14,7 @@ from bot.views.card import Buttons, Card, FormKind, Heading, Note, Paragraph, no
 from bot.views.texts import Texts
 from content.schema import ContentPack, Language
 from surveys.service import PulseService
-from surveys.team import ChannelRef, Team, TeamSettings
+from surveys.team import ChannelRef, Origin, Team, TeamSettings
 from tests.fakes.chat import FakeChat
 from tests.fakes.clock import FakeClock
 from tests.fakes.memory import MemoryStorage
@@ -23,6 +23,7 @@ PREFIX = "/tryghed"
 MEMBERS = [f"U{n}" for n in range(1, 10)]
 FACILITATOR, LEADER, MEMBER = "U1", "U2", "U5"
 CHANNEL = ChannelRef(platform="slack", workspace_id="T1", channel_id="C1")
+HERE = Origin("slack", "T1", "C1")  # a request from the team's own channel
 
 
 class BrokenChat(FakeChat):
@@ -133,7 +134,7 @@ async def test_a_non_numeric_answer_is_invalid(content: ContentPack) -> None:
     round_ = await s.service.open_round(team.id)
     answers = dict.fromkeys(round_.statement_ids, "4")
     answers[round_.statement_ids[0]] = "four"
-    reply = await s.handler.submit_answers(round_.id, Actor(MEMBER), answers, "da")
+    reply = await s.handler.submit_answers(round_.id, Actor(MEMBER), answers, "da", origin=HERE)
     # The team speaks English, so the refusal does too, whatever the person's client says.
     assert reply == Reply(card=s.note("error-invalid-answers"))
     assert (await s.service.status(round_.id)).respondents == 0
@@ -147,7 +148,7 @@ async def test_an_answer_is_thanked_and_the_count_updated_only_afterwards(
     team = await set_up(s)
     round_ = await s.service.open_round(team.id)
     answers = dict.fromkeys(round_.statement_ids, "4")
-    reply = await s.handler.submit_answers(round_.id, Actor(MEMBER), answers, "en")
+    reply = await s.handler.submit_answers(round_.id, Actor(MEMBER), answers, "en", origin=HERE)
     assert reply.card is not None
     assert isinstance(reply.card.elements[0], Heading)
     assert reply.card.elements[0].text == s.t()("form-title")
@@ -165,11 +166,11 @@ async def test_a_second_answer_is_not_counted(content: ContentPack) -> None:
     team = await set_up(s)
     round_ = await s.service.open_round(team.id)
     answers = dict.fromkeys(round_.statement_ids, "2")
-    await s.handler.submit_answers(round_.id, Actor(MEMBER), answers, "en")
-    again = await s.handler.submit_answers(round_.id, Actor(MEMBER), answers, "en")
+    await s.handler.submit_answers(round_.id, Actor(MEMBER), answers, "en", origin=HERE)
+    again = await s.handler.submit_answers(round_.id, Actor(MEMBER), answers, "en", origin=HERE)
     assert again == Reply(card=s.note("error-already-answered"))
     assert (await s.service.status(round_.id)).respondents == 1
-    form = await s.handler.open_answer_form(round_.id, Actor(MEMBER), "en")
+    form = await s.handler.open_answer_form(round_.id, Actor(MEMBER), "en", origin=HERE)
     assert form == Reply(card=s.note("error-already-answered"))
 
 
@@ -177,14 +178,14 @@ async def test_the_answer_form_opens_for_an_open_round_only(content: ContentPack
     s = make(content)
     team = await set_up(s)
     round_ = await s.service.open_round(team.id)
-    reply = await s.handler.open_answer_form(round_.id, Actor(MEMBER), "da")
+    reply = await s.handler.open_answer_form(round_.id, Actor(MEMBER), "da", origin=HERE)
     assert reply.form is not None
     assert reply.form.kind is FormKind.ANSWER
     assert reply.form.reference == round_.id
     await s.service.close_round(round_.id)
-    closed = await s.handler.open_answer_form(round_.id, Actor(MEMBER), "da")
+    closed = await s.handler.open_answer_form(round_.id, Actor(MEMBER), "da", origin=HERE)
     assert closed == Reply(card=s.note("error-round-closed"))
-    unknown = await s.handler.open_answer_form("no-such-round", Actor(MEMBER), "da")
+    unknown = await s.handler.open_answer_form("no-such-round", Actor(MEMBER), "da", origin=HERE)
     assert unknown == Reply(card=s.note("error-round-not-found", "da"))
 
 
@@ -296,3 +297,20 @@ async def test_a_bad_setup_form_points_at_the_field(content: ContentPack) -> Non
     assert reply == Reply(
         field_errors={"min_respondents": t("error-setting-min-respondents", floor=3)}
     )
+
+
+async def test_another_teams_round_is_refused_kindly(content: ContentPack) -> None:
+    s = make(content)
+    team = await set_up(s)
+    round_ = await s.service.open_round(team.id)
+    answers = dict.fromkeys(round_.statement_ids, "4")
+    elsewhere = Origin("slack", "T1", "C2")
+    refused = Reply(card=s.note("error-round-other-team", "da"))
+    # The person's own language: the round's team is not theirs to speak for.
+    form = await s.handler.open_answer_form(round_.id, Actor(MEMBER), "da", origin=elsewhere)
+    assert form == refused
+    reply = await s.handler.submit_answers(
+        round_.id, Actor(MEMBER), answers, "da", origin=elsewhere
+    )
+    assert reply == refused
+    assert (await s.service.status(round_.id)).respondents == 0
