@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import CursorResult, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.conflicts import insert_if_absent
@@ -68,3 +68,13 @@ class SqlClaims:
             )
         )
         return ClaimStatus(value) if value else None
+
+    async def remove_before(self, team_id: str, before: datetime, *, act: Act | None = None) -> int:
+        """Delete the team's claims on slots before `before` (of one act, or all)."""
+        query = delete(ClaimRow).where(ClaimRow.team_id == team_id, ClaimRow.slot < before)
+        if act is not None:
+            query = query.where(ClaimRow.act == act.value)
+        result = await self._session.execute(
+            query, execution_options={"synchronize_session": False}
+        )
+        return cast("CursorResult[Any]", result).rowcount

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import CursorResult, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.tables import HackLogRow
@@ -48,6 +49,14 @@ class SqlHackLog:
             .order_by(HackLogRow.at)
         )
         return [_entry(row) for row in rows]
+
+    async def remove_before(self, team_id: str, before: datetime) -> int:
+        """Delete the team's events dated before `before`."""
+        result = await self._session.execute(
+            delete(HackLogRow).where(HackLogRow.team_id == team_id, HackLogRow.at < before),
+            execution_options={"synchronize_session": False},
+        )
+        return cast("CursorResult[Any]", result).rowcount
 
 
 def _entry(row: HackLogRow) -> HackLogEntry:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import CursorResult, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -116,6 +117,18 @@ class SqlRounds:
             .where(RoundRow.team_id == team_id, RoundRow.kind == kind.value)
         )
         return total or 0
+
+    async def remove_closed_before(self, team_id: str, before: datetime) -> int:
+        """Delete the team's rounds closed before `before`; their counts go with them."""
+        result = await self._session.execute(
+            delete(RoundRow).where(
+                RoundRow.team_id == team_id,
+                RoundRow.closed_at.is_not(None),
+                RoundRow.closed_at < before,
+            ),
+            execution_options={"synchronize_session": False},
+        )
+        return cast("CursorResult[Any]", result).rowcount
 
 
 def _round(row: RoundRow) -> Round:

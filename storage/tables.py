@@ -63,6 +63,7 @@ class TeamRow(Base):
     facilitators: Mapped[list[str]] = mapped_column(JSON)
     paused: Mapped[bool]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class RoundRow(Base):

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import time
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.rounds import SCRUB_AFTER_COMMIT
 from storage.tables import TeamRow
 from surveys.team import Cadence, ChannelRef, Team, TeamSettings
 
@@ -51,6 +52,15 @@ class SqlTeams:
         rows = await self._session.scalars(select(TeamRow).order_by(TeamRow.created_at))
         return [_team(row) for row in rows]
 
+    async def remove(self, team_id: str) -> None:
+        """Delete a team; the foreign keys cascade to its rounds, counts, hack log and claims."""
+        await self._session.execute(
+            delete(TeamRow).where(TeamRow.id == team_id),
+            execution_options={"synchronize_session": False},
+        )
+        # An open round's salt and hashes may go with it: scrub them as at a close.
+        self._session.info[SCRUB_AFTER_COMMIT] = True
+
 
 def _fill(row: TeamRow, team: Team) -> None:
     settings = team.settings
@@ -59,6 +69,7 @@ def _fill(row: TeamRow, team: Team) -> None:
     row.channel_id = team.channel.channel_id
     row.name = team.name
     row.paused = team.paused
+    row.deactivated_at = team.deactivated_at
     row.cadence = settings.cadence.value
     row.weekday = settings.weekday
     row.local_time = settings.local_time.strftime("%H:%M")
@@ -78,6 +89,7 @@ def _team(row: TeamRow) -> Team:
         name=row.name,
         created_at=row.created_at,
         paused=row.paused,
+        deactivated_at=row.deactivated_at,
         settings=TeamSettings(
             cadence=Cadence(row.cadence),
             weekday=row.weekday,

@@ -11,6 +11,7 @@ class Act(StrEnum):
     OPEN = "open"
     REMIND = "remind"
     CLOSE = "close"
+    PURGE = "purge"  # the daily retention purge of one team; its slot is the day (00:00 UTC)
 
 
 class ClaimStatus(StrEnum):

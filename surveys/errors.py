@@ -34,6 +34,12 @@ class TeamPaused(TryghedError):
     key = "error-team-paused"
 
 
+class TeamInactive(TryghedError):
+    """The app was removed from the team's workspace; the team must be set up again."""
+
+    key = "error-team-inactive"
+
+
 class RoundAlreadyOpen(TryghedError):
     """The team already has an open round."""
 

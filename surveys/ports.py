@@ -37,6 +37,9 @@ class TeamRepository(Protocol):
     async def all(self) -> list[Team]:
         """Every team, paused or not."""
 
+    async def remove(self, team_id: str) -> None:
+        """Delete a team with everything of it: rounds, counts, participation, hack log, claims."""
+
 
 class RoundRepository(Protocol):
     """Rounds and their per-round salt."""
@@ -75,6 +78,9 @@ class RoundRepository(Protocol):
 
     async def count(self, team_id: str, *, kind: RoundKind) -> int:
         """How many rounds of `kind` the team has had."""
+
+    async def remove_closed_before(self, team_id: str, before: datetime) -> int:
+        """Delete the team's rounds closed before `before`, with their counts; how many."""
 
 
 class AnswerRepository(Protocol):
@@ -118,6 +124,9 @@ class HackLogRepository(Protocol):
     async def between(self, team_id: str, start: datetime, end: datetime) -> list[HackLogEntry]:
         """The team's events in [start, end], oldest first."""
 
+    async def remove_before(self, team_id: str, before: datetime) -> int:
+        """Delete the team's events dated before `before`; how many."""
+
 
 class ClaimRepository(Protocol):
     """Claims on scheduled acts; `at` is when the caller acts (it dates the claim)."""
@@ -138,6 +147,9 @@ class ClaimRepository(Protocol):
     ) -> bool:
         """Claim again an act left `claimed` or `sending` since before `stale_before` (its
         claimer died); True only for the one caller that gets it."""
+
+    async def remove_before(self, team_id: str, before: datetime, *, act: Act | None = None) -> int:
+        """Delete the team's claims on slots before `before` (of one act, or all); how many."""
 
 
 class ChannelAddressRepository(Protocol):

@@ -114,3 +114,10 @@ class Team:
     settings: TeamSettings
     created_at: datetime
     paused: bool = False
+    # Set when the app was removed from the team's workspace; a new setup switches it on again.
+    deactivated_at: datetime | None = None
+
+    @property
+    def active(self) -> bool:
+        """Whether the team is switched on (its app was not removed since it was set up)."""
+        return self.deactivated_at is None

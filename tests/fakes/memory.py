@@ -14,6 +14,7 @@ from surveys.claims import Act, ClaimStatus
 from surveys.errors import RoundAlreadyOpen
 from surveys.hack_log import HackEvent, HackLogEntry
 from surveys.ports import RowLock
+from surveys.retention import hack_event_expired, round_expired
 from surveys.rounds import SCALE, Round, RoundKind
 from surveys.scoring import Histogram
 from surveys.team import ChannelRef, Team
@@ -55,6 +56,16 @@ class MemoryTeams:
 
     async def all(self) -> list[Team]:
         return sorted(self._s.teams.values(), key=lambda t: t.created_at)
+
+    async def remove(self, team_id: str) -> None:
+        # What the foreign keys cascade to in SQL.
+        if self._s.teams.pop(team_id, None) is None:
+            return
+        rounds = MemoryRounds(self._s)
+        for round_id in [r.id for r in self._s.rounds.values() if r.team_id == team_id]:
+            await rounds.discard(round_id)
+        self._s.hack_log = [e for e in self._s.hack_log if e.team_id != team_id]
+        self._s.claims = {k: v for k, v in self._s.claims.items() if k[0] != team_id}
 
 
 class MemoryRounds:
@@ -114,6 +125,16 @@ class MemoryRounds:
 
     async def count(self, team_id: str, *, kind: RoundKind) -> int:
         return sum(1 for r in self._s.rounds.values() if r.team_id == team_id and r.kind is kind)
+
+    async def remove_closed_before(self, team_id: str, before: datetime) -> int:
+        doomed = [
+            r.id
+            for r in self._s.rounds.values()
+            if r.team_id == team_id and round_expired(r, before)
+        ]
+        for round_id in doomed:
+            await self.discard(round_id)
+        return len(doomed)
 
 
 class MemoryAnswers:
@@ -184,6 +205,16 @@ class MemoryHackLog:
         entries = [e for e in self._s.hack_log if e.team_id == team_id and start <= e.at <= end]
         return sorted(entries, key=lambda e: e.at)
 
+    async def remove_before(self, team_id: str, before: datetime) -> int:
+        kept = [
+            e
+            for e in self._s.hack_log
+            if not (e.team_id == team_id and hack_event_expired(e, before))
+        ]
+        removed = len(self._s.hack_log) - len(kept)
+        self._s.hack_log = kept
+        return removed
+
 
 class MemoryClaims:
     """Claims in a dictionary: (status, when it last changed) by (team, act, slot)."""
@@ -217,6 +248,16 @@ class MemoryClaims:
             return False
         self._s.claims[(team_id, act, slot)] = (ClaimStatus.CLAIMED, at)
         return True
+
+    async def remove_before(self, team_id: str, before: datetime, *, act: Act | None = None) -> int:
+        doomed = [
+            key
+            for key in self._s.claims
+            if key[0] == team_id and key[2] < before and (act is None or key[1] is act)
+        ]
+        for key in doomed:
+            del self._s.claims[key]
+        return len(doomed)
 
 
 class MemoryChannelAddresses:

@@ -1,0 +1,132 @@
+"""A team's export on every storage: aggregates of closed rounds, through the anonymity gate."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from content.schema import ContentPack
+from surveys.anonymity import RoundSummary, WithheldSummary
+from surveys.errors import TeamNotSetUp
+from surveys.export import NothingToExport, export_team
+from surveys.ports import UnitOfWorkFactory
+from surveys.rounds import Round, RoundKind
+from surveys.service import PulseService
+from surveys.team import ChannelRef, Team, TeamSettings
+from tests.fakes.chat import FakeChat
+from tests.fakes.clock import FakeClock
+
+MEMBERS = [f"U{i}" for i in range(1, 10)]
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def service(storage: UnitOfWorkFactory, clock: FakeClock, content: ContentPack) -> PulseService:
+    return PulseService(
+        unit_of_work=storage,
+        clock=clock,
+        chat=FakeChat(members=list(MEMBERS)),
+        content=content,
+        secret_key=b"k" * 32,
+    )
+
+
+async def _round(
+    service: PulseService,
+    clock: FakeClock,
+    team: Team,
+    values: list[int],
+    *,
+    kind: RoundKind = RoundKind.PULSE,
+) -> Round:
+    """A closed round where person n answers values[n] to every statement."""
+    round_ = await service.open_round(team.id, kind=kind)
+    for person, value in zip(MEMBERS, values, strict=False):
+        await service.submit(
+            round_.id, user_id=person, answers=dict.fromkeys(round_.statement_ids, value)
+        )
+    clock.advance(hours=72)
+    await service.close_round(round_.id)
+    clock.advance(days=4)
+    return round_
+
+
+async def test_reportable_rounds_carry_numbers_and_withheld_ones_none(
+    service: PulseService, storage: UnitOfWorkFactory, clock: FakeClock, content: ContentPack
+) -> None:
+    team = await service.set_up_team(ChannelRef("slack", "T1", "C1"), TeamSettings())
+    first = await _round(service, clock, team, [4, 4, 4, 5, 5])
+    withheld = await _round(service, clock, team, [1, 1, 1, 1])
+    barometer = await _round(service, clock, team, [2, 3, 4, 4, 5, 5], kind=RoundKind.BAROMETER)
+    await service.open_round(team.id)  # open rounds are not exported
+
+    export = await export_team(storage, content, team.id)
+
+    assert export.team == await service.team(team.id)
+    assert [r.opened_at for r in export.rounds] == [
+        first.opened_at,
+        withheld.opened_at,
+        barometer.opened_at,
+    ]
+    reported, hidden, full = export.rounds
+    assert isinstance(reported.result, RoundSummary)
+    shown = await service.result(first.id)
+    assert isinstance(shown, RoundSummary)
+    # The same scores the summary showed (the export compares no round with another).
+    assert {k: p.score for k, p in reported.result.pillars.items()} == {
+        k: p.score for k, p in shown.pillars.items()
+    }
+    assert reported.result.respondents == 5
+    assert [s.statement_id for s in reported.statements] == list(first.statement_ids)
+    assert all(s.answers == 5 for s in reported.statements)
+    assert all(s.mean == pytest.approx(4.4) for s in reported.statements)
+    assert [s.pillar for s in reported.statements] == [
+        content.statement(s).pillar for s in first.statement_ids
+    ]
+    assert isinstance(hidden.result, WithheldSummary)
+    assert hidden.statements == ()
+    assert isinstance(full.result, RoundSummary)
+    assert full.result.kind is RoundKind.BAROMETER
+    assert len(full.statements) == len(content.statements)
+    reverse = [s for s in full.statements if s.reverse]
+    assert reverse
+    assert all(s.mean == pytest.approx(23 / 6) for s in full.statements)
+
+
+async def test_nothing_to_export_below_k(
+    service: PulseService, storage: UnitOfWorkFactory, clock: FakeClock, content: ContentPack
+) -> None:
+    team = await service.set_up_team(ChannelRef("slack", "T1", "C1"), TeamSettings())
+    with pytest.raises(NothingToExport):
+        await export_team(storage, content, team.id)
+    await _round(service, clock, team, [5, 5, 5, 5])
+    with pytest.raises(NothingToExport):
+        await export_team(storage, content, team.id)
+    with pytest.raises(TeamNotSetUp):
+        await export_team(storage, content, "no-such-team")
+
+
+async def test_a_long_history_is_read_in_chunks(
+    service: PulseService,
+    storage: UnitOfWorkFactory,
+    clock: FakeClock,
+    content: ContentPack,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("surveys.export._CHUNK", 2)
+    team = await service.set_up_team(
+        ChannelRef("slack", "T1", "C1"), TeamSettings(min_respondents=3)
+    )
+    for _ in range(3):
+        await _round(service, clock, team, [3, 3, 3])
+    clock.advance(days=1)
+    export = await export_team(storage, content, team.id)
+    assert len(export.rounds) == 3
+    assert all(isinstance(r.result, RoundSummary) for r in export.rounds)
+    assert all(len(r.statements) == 4 for r in export.rounds)
+    assert all(r.opened_at < clock.now() - timedelta(days=1) for r in export.rounds)
