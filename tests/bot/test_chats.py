@@ -98,3 +98,19 @@ async def test_a_platform_without_a_gateway_is_refused_by_name(content: ContentP
 async def test_no_gateways_at_all() -> None:
     with pytest.raises(PlatformNotEnabled, match=r"^slack$"):
         await Chats().channel_members(on("slack"))
+
+
+async def test_a_failed_call_is_told_by_platform_and_still_raised() -> None:
+    failed: list[str] = []
+    chats = Chats(
+        {"slack": FakeChat(fail_updates=True), "msteams": FakeChat()}, failed=failed.append
+    )
+    slack_team, teams_team = on("slack"), on("msteams")
+    await chats.update_pulse(
+        PulseStatus(team=teams_team, round=a_round(teams_team), respondents=1), "m"
+    )
+    with pytest.raises(ConnectionError):
+        await chats.update_pulse(
+            PulseStatus(team=slack_team, round=a_round(slack_team), respondents=1), "m"
+        )
+    assert failed == ["slack"]
