@@ -18,7 +18,7 @@ from bot.slack.manifest import manifest_yaml, slack_manifest
 from bot.teams.manifest import teams_manifest, teams_package
 from content.loader import BUILT_IN_DIR, ContentPackError, check_pack, default_pack, load_pack
 from content.schema import ContentPack
-from storage.engine import create_engine
+from storage.engine import BadDatabaseUrl, create_engine
 from storage.migrate import DatabaseUnavailable, upgrade
 
 USER_ERROR = 1
@@ -39,6 +39,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return USER_ERROR
     except ContentPackError as error:
         print(f"tryghed: {error}", file=sys.stderr)
+        return USER_ERROR
+    except BadDatabaseUrl as error:
+        print(f"tryghed: TRYGHED_DATABASE_URL: {error}", file=sys.stderr)
         return USER_ERROR
 
 
@@ -202,7 +205,12 @@ def _content_check(args: argparse.Namespace) -> int:
 
 
 def _content(settings: Settings) -> ContentPack:
-    return load_pack(settings.content_dir) if settings.content_dir else default_pack()
+    if settings.content_dir is None:
+        return default_pack()
+    try:
+        return load_pack(settings.content_dir)
+    except ContentPackError as error:
+        raise UserError(f"TRYGHED_CONTENT_DIR: {error}") from None
 
 
 def _bounded(low: int, high: int) -> Callable[[str], int]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import event
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
@@ -18,11 +19,26 @@ _ASYNC_DRIVERS = {
 }
 
 
+class BadDatabaseUrl(ValueError):
+    """The database URL cannot be used; the message says what would work (never the URL,
+    which may hold a password)."""
+
+
 def database_url(url: str) -> URL:
     """The URL with an async driver, so that `postgresql://…` and `sqlite:///…` work as given."""
-    parsed = make_url(url)
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise BadDatabaseUrl(f"not a database URL; {_URL_FORMS}") from None
     driver = _ASYNC_DRIVERS.get(parsed.drivername)
-    return parsed.set(drivername=driver) if driver else parsed
+    if driver:
+        parsed = parsed.set(drivername=driver)
+    if parsed.drivername not in _ASYNC_DRIVERS.values():
+        raise BadDatabaseUrl(f"{parsed.drivername} is not supported; {_URL_FORMS}")
+    return parsed
+
+
+_URL_FORMS = "use sqlite:///path/to/tryghed.db or postgresql://user:password@host:5432/database"
 
 
 def create_engine(url: str | URL) -> AsyncEngine:

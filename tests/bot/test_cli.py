@@ -179,7 +179,9 @@ def test_demo_refuses_a_broken_custom_pack(
     assert main(["demo", "--weeks", "2", "--database", str(database)]) == 1
     out, err = capsys.readouterr()
     assert out == ""
-    assert err.startswith(f"tryghed: content pack {directory} has 2 problem(s):\n")
+    assert err.startswith(
+        f"tryghed: TRYGHED_CONTENT_DIR: content pack {directory} has 2 problem(s):\n"
+    )
     for problem in BROKEN_PROBLEMS:
         assert f"  - {problem}\n" in err
     assert not database.exists()

@@ -19,7 +19,6 @@ from subprocess import Popen
 from typing import IO, Any
 
 import aiohttp
-import pytest
 
 from content.loader import default_pack
 from tests.bot.slack.conftest import FACILITATOR
@@ -138,19 +137,3 @@ async def test_sigterm_during_a_burst_loses_no_confirmed_answer(tmp_path: Path) 
         assert secret not in logged
     for statement in default_pack().statements:
         assert statement.id not in logged
-
-
-@pytest.mark.parametrize("format_", ["xml", "JSON "])
-def test_a_bad_log_format_stops_start_up_naming_the_variable(tmp_path: Path, format_: str) -> None:
-    done = subprocess.run(
-        [str(TRYGHED), "serve", "--port", str(free_port())],
-        env=environment(TRYGHED_LOG_FORMAT=format_),
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert done.returncode == 1
-    assert done.stderr.startswith("tryghed: TRYGHED_LOG_FORMAT: ")
-    assert done.stderr.count("\n") == 1

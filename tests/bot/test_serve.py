@@ -232,3 +232,72 @@ def test_slack_manifest_without_the_public_url_is_one_line(tmp_path: Path) -> No
     lines = result.stderr.splitlines()
     assert len(lines) == 1, result.stderr
     assert "TRYGHED_PUBLIC_URL" in lines[0]
+
+
+SECRET_KEY = "k" * 40
+UNREACHABLE_POSTGRES = "postgresql://postgres@127.0.0.1:1/tryghed"
+
+
+@pytest.mark.parametrize(
+    ("variables", "starts"),
+    [
+        ({"TRYGHED_PORT": "http"}, "TRYGHED_PORT: "),
+        ({"TRYGHED_MIN_RESPONDENTS": "2"}, "TRYGHED_MIN_RESPONDENTS: "),
+        ({"TRYGHED_LOG_FORMAT": "xml"}, "TRYGHED_LOG_FORMAT: Input should be 'text' or 'json'"),
+        ({"TRYGHED_QUIET_HOURS": "perhaps"}, "TRYGHED_QUIET_HOURS: "),
+        ({"TRYGHED_GRACE_MINUTES": "0"}, "TRYGHED_GRACE_MINUTES: "),
+        ({"TRYGHED_CONTENT_DIR": "/no/such/pack"}, "TRYGHED_CONTENT_DIR: content pack"),
+        ({"TRYGHED_DATABASE_URL": "tryghed.db"}, "TRYGHED_DATABASE_URL: not a database URL"),
+        ({"TRYGHED_DATABASE_URL": "mysql://db/t"}, "TRYGHED_DATABASE_URL: mysql is not supported"),
+        (
+            {"TRYGHED_DATABASE_URL": UNREACHABLE_POSTGRES, "TRYGHED_SECRET_KEY": SECRET_KEY},
+            "TRYGHED_DATABASE_URL: cannot use the database",
+        ),
+        ({"TRYGHED_DATABASE_URL": UNREACHABLE_POSTGRES}, "TRYGHED_SECRET_KEY is required"),
+        ({"SLACK_SIGNING_SECRET": "s" * 32}, "SLACK_SIGNING_SECRET is set, but neither"),
+        ({"MICROSOFT_APP_ID": "app"}, "MICROSOFT_APP_PASSWORD is required"),
+        (
+            {"MICROSOFT_APP_ID": "app", "MICROSOFT_APP_PASSWORD": "p", "MICROSOFT_APP_TYPE": "x"},
+            "MICROSOFT_APP_TYPE must be SingleTenant or MultiTenant",
+        ),
+    ],
+    ids=lambda v: "+".join(v) if isinstance(v, dict) else "",
+)
+def test_a_bad_variable_stops_serve_with_one_line_naming_it(
+    tmp_path: Path, variables: dict[str, str], starts: str
+) -> None:
+    done = run("serve", "--port", str(free_port()), env=environment(**variables), cwd=tmp_path)
+    assert done.returncode == 1
+    lines = [line for line in done.stderr.splitlines() if line.startswith("tryghed: ")]
+    assert len(lines) == 1, done.stderr
+    assert lines[0].startswith(f"tryghed: {starts}"), lines[0]
+    assert "Traceback" not in done.stderr
+
+
+def test_serve_without_any_platform_explains_how_to_enable_one(tmp_path: Path) -> None:
+    port = free_port()
+    process = subprocess.Popen(
+        [str(TRYGHED), "serve", "--port", str(port)],
+        env=environment(TRYGHED_DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 't.db'}"),
+        cwd=tmp_path,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + START_SECONDS
+        while True:
+            try:
+                if http(f"http://127.0.0.1:{port}/readyz").status == 200:
+                    break
+            except OSError:
+                assert time.monotonic() < deadline
+                time.sleep(0.1)
+        assert http(f"http://127.0.0.1:{port}/metrics").status == 200
+        assert http(f"http://127.0.0.1:{port}/slack/events", method="POST", body=b"").status == 404
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, err = process.communicate(timeout=STOP_SECONDS)
+    assert process.returncode == 0
+    assert "neither Slack nor Teams is on" in err
+    assert "SLACK_SIGNING_SECRET" in err
+    assert "MICROSOFT_APP_ID" in err
