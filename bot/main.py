@@ -23,6 +23,7 @@ from bot.teams.wiring import teams_parts
 from bot.web import Readiness, web_app
 from content.schema import ContentPack
 from scheduler.acts import Acts, Rules
+from scheduler.retention import Retention
 from scheduler.timers import PulseScheduler
 from storage.engine import create_engine, database_url
 from storage.migrate import DatabaseUnavailable, is_current, upgrade
@@ -181,6 +182,7 @@ def _scheduler(
         unit_of_work=storage,
         clock=clock,
         sync_every=timedelta(seconds=settings.sync_seconds),
+        retention=Retention(unit_of_work=storage, clock=clock, months=settings.retention_months),
     )
 
 

@@ -9,6 +9,7 @@ from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_vali
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.logs import LogFormat
+from surveys.retention import DEFAULT_RETENTION_MONTHS, MAX_RETENTION_MONTHS
 from surveys.team import DEFAULT_MIN_RESPONDENTS, MIN_RESPONDENTS_FLOOR
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
@@ -46,6 +47,7 @@ class Settings(BaseSettings):
     barometer_months: int = Field(default=3, ge=0, le=12)
     quiet_hours: bool = True
     sync_seconds: int = Field(default=60, ge=1)
+    retention_months: int = Field(default=DEFAULT_RETENTION_MONTHS, ge=1, le=MAX_RETENTION_MONTHS)
     log_format: LogFormat = LogFormat.TEXT
 
     slack_signing_secret: SecretStr | None = _var("SLACK_SIGNING_SECRET")

@@ -86,7 +86,7 @@ class Acts:
 
     async def open_due(self, team: Team) -> Outcome:
         """Open the round of the team's latest slot, if that slot is still unclaimed."""
-        if team.paused:
+        if team.paused or not team.active:
             return Outcome.NOT_DUE
         now = self._clock.now()
         slot = open_slot_at_or_before(team.settings, since=team.created_at, at=now)

@@ -18,6 +18,7 @@ from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from scheduler.acts import Acts
+from scheduler.retention import Retention
 from surveys.events import Happened
 from surveys.ports import Clock, UnitOfWorkFactory
 from surveys.rounds import Round
@@ -53,8 +54,10 @@ class PulseScheduler:
         unit_of_work: UnitOfWorkFactory,
         clock: Clock,
         sync_every: timedelta = timedelta(seconds=60),
+        retention: Retention | None = None,
     ) -> None:
         self._acts = acts
+        self._retention = retention
         self._uow = unit_of_work
         self._clock = clock
         self._sync_every = sync_every
@@ -82,6 +85,8 @@ class PulseScheduler:
         self._scheduler.add_job(
             self.sync, IntervalTrigger(seconds=self._sync_every.total_seconds()), id=SYNC_JOB
         )
+        if self._retention is not None:
+            self._retention.schedule(self._scheduler)
         log.info("scheduler started")
 
     async def stop(self) -> None:
@@ -90,6 +95,8 @@ class PulseScheduler:
             # AsyncIOScheduler shuts down on its next loop turn; we are stopped from now.
             self._stopped = True
             self._scheduler.shutdown(wait=False)
+            if self._retention is not None:
+                await self._retention.stop()
             async with self._syncing:
                 log.info("scheduler stopped")
 
@@ -114,7 +121,7 @@ class PulseScheduler:
             wanted: dict[str, object] = {}
             by_id = {team.id: team for team in teams}
             for team in teams:
-                if not team.paused:
+                if not team.paused and team.active:
                     wanted[f"open:{team.id}"] = self._timer_open(team)
             for round_ in rounds:
                 owner = by_id.get(round_.team_id)

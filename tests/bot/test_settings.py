@@ -30,6 +30,7 @@ def test_defaults() -> None:
     assert settings.content_dir is None
     assert (settings.host, settings.port) == ("127.0.0.1", 3978)
     assert settings.public_url is None
+    assert settings.retention_months == 24
     assert settings.slack_api_url == DEFAULT_SLACK_API_URL == "https://slack.com/api/"
     assert settings.slack_signing_secret is None
     assert settings.slack_bot_token is None
@@ -156,6 +157,8 @@ def test_a_dot_env_file_is_read_and_the_environment_wins(
         ("TRYGHED_PORT", "notaport"),
         ("TRYGHED_PORT", "0"),
         ("TRYGHED_PORT", "65536"),
+        ("TRYGHED_RETENTION_MONTHS", "0"),
+        ("TRYGHED_RETENTION_MONTHS", "forever"),
     ],
 )
 def test_a_bad_value_names_its_variable_on_one_line(
@@ -237,3 +240,8 @@ def test_without_a_signing_secret_slack_is_off_whatever_else_is_set(
     settings = load_settings()
     assert not settings.slack_enabled
     settings.check_slack()
+
+
+def test_the_retention_is_read_in_months(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TRYGHED_RETENTION_MONTHS", "6")
+    assert load_settings().retention_months == 6
