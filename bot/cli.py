@@ -5,12 +5,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
+from typing import Any, TypeVar
 
+from bot import stored_teams
 from bot.chart import trend_svg
 from bot.demo.report import render_demo
 from bot.demo.story import run_demo
+from bot.exports import FORMATS, render
 from bot.logs import configure_logging
 from bot.main import serve
 from bot.settings import Settings, SettingsError, load_settings
@@ -20,8 +23,12 @@ from content.loader import BUILT_IN_DIR, ContentPackError, check_pack, default_p
 from content.schema import ContentPack
 from storage.engine import BadDatabaseUrl, create_engine
 from storage.migrate import DatabaseUnavailable, upgrade
+from surveys.errors import TeamNotSetUp
+from surveys.export import NothingToExport
+from surveys.team import Team
 
 USER_ERROR = 1
+T = TypeVar("T")
 
 
 class UserError(Exception):
@@ -85,6 +92,18 @@ def _parser() -> argparse.ArgumentParser:
     package = commands.add_parser("teams-package", help="write the Teams app package (zip)")
     package.add_argument("--out", type=Path, required=True, help="the zip file to write")
     package.set_defaults(run=_teams_package)
+
+    export = commands.add_parser("export", help="a team's results, aggregates only (CSV/JSON)")
+    export.add_argument("--team", required=True, metavar="ID", help="see `tryghed team list`")
+    export.add_argument("--format", choices=FORMATS, default="csv", help="csv (default) or json")
+    export.set_defaults(run=_export)
+
+    team = commands.add_parser("team", help="the stored teams")
+    team_commands = team.add_subparsers(required=True, metavar="ACTION")
+    team_commands.add_parser("list", help="every team and its id").set_defaults(run=_team_list)
+    delete = team_commands.add_parser("delete", help="delete a team and everything stored of it")
+    delete.add_argument("--team", required=True, metavar="ID", help="see `tryghed team list`")
+    delete.set_defaults(run=_team_delete)
 
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(required=True, metavar="ACTION")
@@ -202,6 +221,64 @@ def _content_check(args: argparse.Namespace) -> int:
         f"{len(pack.messages)} messages)"
     )
     return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    try:
+        export = _on_database(stored_teams.export(settings, _content(settings), args.team))
+    except TeamNotSetUp:
+        raise UserError(_no_team(args.team)) from None
+    except NothingToExport:
+        raise UserError(
+            f"team {args.team} has no closed round with at least its anonymity threshold of "
+            "respondents yet, so there is nothing to export"
+        ) from None
+    sys.stdout.write(render(export, args.format))
+    return 0
+
+
+def _team_list(_args: argparse.Namespace) -> int:
+    teams = _on_database(stored_teams.list_teams(load_settings()))
+    if not teams:
+        print("tryghed: no teams yet")
+    for team in teams:
+        channel = team.channel
+        print(
+            f"{team.id}  {channel.platform}  {channel.workspace_id}  {channel.channel_id}  "
+            f"{_state(team)}  {team.name}".rstrip()
+        )
+    return 0
+
+
+def _team_delete(args: argparse.Namespace) -> int:
+    try:
+        team = _on_database(stored_teams.delete(load_settings(), args.team))
+    except TeamNotSetUp:
+        raise UserError(_no_team(args.team)) from None
+    channel = team.channel
+    print(
+        f"tryghed: deleted team {team.id} ({channel.platform} {channel.workspace_id} "
+        f"{channel.channel_id}) with its rounds, answer counts, hack log and claims"
+    )
+    return 0
+
+
+def _on_database(work: Coroutine[Any, Any, T]) -> T:
+    try:
+        return asyncio.run(work)
+    except DatabaseUnavailable as error:
+        raise UserError(f"cannot use the database in TRYGHED_DATABASE_URL: {error}") from None
+
+
+def _no_team(team_id: str) -> str:
+    return f"no team with the id {team_id!r} (`tryghed team list` shows every team and its id)"
+
+
+def _state(team: Team) -> str:
+    if team.deactivated_at is not None:
+        return f"switched-off-since-{team.deactivated_at.date().isoformat()}"
+    return "paused" if team.paused else "active"
 
 
 def _content(settings: Settings) -> ContentPack:
