@@ -77,7 +77,7 @@ async def running_service(
 
     `platforms=False` leaves out the platforms' routes (health, readiness, metrics stay);
     `schedule=False` runs no timers (another replica does); `migrate=False` leaves the
-    schema to `tryghed db upgrade` (readiness says so until it is current)."""
+    schema to `tryghed db upgrade` and refuses to start on a schema that is not current."""
     settings.check_slack()
     settings.check_teams()
     url = database_url(settings.database_url)
@@ -145,8 +145,12 @@ async def running_service(
 
 
 async def _check_schema(engine: Any) -> None:
+    # Code and schema out of step would fail at the first query, mid-request or mid-act.
     if not await is_current(engine):
-        log.warning("the database schema is not current: run `tryghed db upgrade`")
+        raise SettingsError(
+            "TRYGHED_DATABASE_URL: the database schema is not current for this version: run "
+            "`tryghed db upgrade` first, or start without --no-migrate"
+        )
 
 
 def _readiness(

@@ -301,3 +301,34 @@ def test_serve_without_any_platform_explains_how_to_enable_one(tmp_path: Path) -
     assert "neither Slack nor Teams is on" in err
     assert "SLACK_SIGNING_SECRET" in err
     assert "MICROSOFT_APP_ID" in err
+
+
+def test_no_migrate_refuses_a_schema_that_is_not_current(tmp_path: Path) -> None:
+    env = environment(TRYGHED_DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 't.db'}")
+    refused = run("serve", "--no-migrate", "--port", str(free_port()), env=env, cwd=tmp_path)
+    assert refused.returncode == 1
+    assert refused.stderr.startswith("tryghed: TRYGHED_DATABASE_URL: the database schema is not")
+    assert "tryghed db upgrade" in refused.stderr
+    assert run("db", "upgrade", env=env, cwd=tmp_path).returncode == 0
+    port = free_port()
+    process = subprocess.Popen(
+        [str(TRYGHED), "serve", "--no-migrate", "--port", str(port)],
+        env=env,
+        cwd=tmp_path,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + START_SECONDS
+        while True:
+            try:
+                ready = http(f"http://127.0.0.1:{port}/readyz")
+                break
+            except OSError:
+                assert time.monotonic() < deadline
+                time.sleep(0.1)
+        assert ready.status == 200
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.communicate(timeout=STOP_SECONDS)
+    assert process.returncode == 0
