@@ -31,6 +31,7 @@ from surveys.errors import (
     TryghedError,
 )
 from surveys.hack_choice import HackSuggestion
+from surveys.rounds import SCALE
 from surveys.service import MAX_TREND_ROUNDS, PulseService
 from surveys.team import ChannelRef, Origin, Team, TeamSettings
 
@@ -150,9 +151,11 @@ class CommandHandler:
         language = await self._round_language(round_id, language, origin=origin)
 
         async def run() -> Reply:
+            # Exactly the form's own choices: int() would also take " 3", "+3" or "٣".
+            choices = {str(point): point for point in SCALE}
             try:
-                values = {statement: int(value) for statement, value in answers.items()}
-            except ValueError:
+                values = {statement: choices[value] for statement, value in answers.items()}
+            except KeyError:
                 raise InvalidAnswers() from None
             status = await self._service.submit(
                 round_id, user_id=actor.user_id, answers=values, origin=origin

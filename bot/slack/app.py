@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_bolt.error import BoltUnhandledRequestError
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_bolt.response import BoltResponse
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
@@ -30,9 +31,21 @@ from surveys.team import ChannelRef, Origin
 log = logging.getLogger(__name__)
 
 PLATFORM = "slack"
+# bolt's signature check logs each refusal here, with the request's whole body.
+VERIFICATION_LOGGER = "slack_bolt.AsyncRequestVerification"
 INSTALL_PATH = "/slack/install"
 SEEN_EVENTS = 10_000
 EVENT_MEMORY_SECONDS = 3600.0
+
+
+class _WithoutBody(logging.Filter):
+    """Keeps the fact of a refused signature and drops what bolt logs with it: the raw body,
+    at INFO (user ids, answers), for anyone who posts to the endpoint or a wrong secret."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = "a Slack request with a missing, wrong or stale signature was refused (401)"
+        record.args = None
+        return True
 
 
 class EventLog:
@@ -77,7 +90,12 @@ def slack_app(
     if oauth is None:
         # bolt takes the token from the client it is given.
         app = AsyncApp(
-            signing_secret=signing_secret, client=clients.client(clients.single_token), logger=log
+            signing_secret=signing_secret,
+            client=clients.client(clients.single_token),
+            logger=log,
+            # bolt's own warning about an unhandled request quotes its fields; on_error
+            # logs it without them.
+            raise_error_for_unhandled_request=True,
         )
     else:
         app = AsyncApp(
@@ -95,8 +113,12 @@ def slack_app(
                 redirect_uri=f"{oauth.public_url}{OAUTH_REDIRECT_PATH}",
             ),
             logger=log,
+            raise_error_for_unhandled_request=True,
         )
         app.enable_token_revocation_listeners()
+    verification = logging.getLogger(VERIFICATION_LOGGER)
+    if not any(isinstance(f, _WithoutBody) for f in verification.filters):
+        verification.addFilter(_WithoutBody())
     _listen(app, handler=handler, clients=clients, content=content)
     return app
 
@@ -202,6 +224,9 @@ def _listen(
     @app.error
     async def on_error(error: Exception) -> None:
         # Never the body: it carries user ids and, for forms, answers.
+        if isinstance(error, BoltUnhandledRequestError):
+            log.info("a Slack request Tryghed has no listener for was refused (404)")
+            return
         log.error("a Slack request failed: %s", failure(error))
 
 

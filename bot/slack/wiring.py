@@ -94,7 +94,7 @@ def slack_parts(
         return socket.close_async
 
     return SlackParts(
-        routes=slack_routes(app),
+        routes=slack_routes(app, signing_secret=signing_secret.get_secret_value()),
         chat=SlackChat(clients, content),
         start_socket_mode=start_socket_mode if app_token else None,
         stop=partial(_stop, clients),
