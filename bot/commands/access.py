@@ -1,4 +1,5 @@
-"""Who may do what: facilitators and leaders run the team, admins may do everything."""
+"""Who may do what: facilitators and leaders run the team, leaders may delete it, and admins
+may do everything."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ RUN_THE_TEAM = frozenset(
     {Command.SETUP, Command.PULSE, Command.CLOSE, Command.PAUSE, Command.RESUME, Command.HACK}
 )
 SEE_THE_TREND = frozenset({Command.TREND})
+# Deleting a team destroys its history for good: the team's leaders decide, or an admin.
+DELETE_THE_TEAM = frozenset({Command.DELETE})
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,9 +29,12 @@ class Actor:
 
 def may(actor: Actor, command: Command, team: Team | None) -> bool:
     """Whether `actor` may run `command` in `team` (None: a channel not set up yet)."""
-    if command not in RUN_THE_TEAM | SEE_THE_TREND or actor.is_admin:
+    if command not in RUN_THE_TEAM | SEE_THE_TREND | DELETE_THE_TEAM or actor.is_admin:
         return True
     if team is None:
         # Whoever sets a channel up first becomes its facilitator.
         return command is Command.SETUP
-    return team.settings.role_of(actor.user_id) in (Role.LEADER, Role.FACILITATOR)
+    role = team.settings.role_of(actor.user_id)
+    if command in DELETE_THE_TEAM:
+        return role is Role.LEADER
+    return role in (Role.LEADER, Role.FACILITATOR)

@@ -27,10 +27,12 @@ from surveys.errors import (
     InvalidAnswers,
     InvalidSettings,
     NoOpenRound,
+    TeamInactive,
     TeamNotSetUp,
     TryghedError,
 )
 from surveys.hack_choice import HackSuggestion
+from surveys.lifecycle import deletion_code
 from surveys.rounds import SCALE
 from surveys.service import MAX_TREND_ROUNDS, PulseService
 from surveys.team import ChannelRef, Origin, Team, TeamSettings
@@ -57,8 +59,11 @@ NEEDS_TEAM = frozenset(
         Command.HACK,
         Command.PAUSE,
         Command.RESUME,
+        Command.DELETE,
     }
 )
+# What still works in a team switched off by an uninstall (setup switches it on again).
+WHILE_SWITCHED_OFF = frozenset({Command.DELETE})
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,6 +211,8 @@ class CommandHandler:
                 raise TeamNotSetUp()
             if not may(actor, Command.HACK, team):
                 return self._not_allowed(Command.HACK, team, actor)
+            if not team.active:
+                raise TeamInactive()
             entry = await self._service.hack_done(team.id, hack_id)
             language = team.settings.language
             t = Texts(self._content, language)
@@ -250,6 +257,8 @@ class CommandHandler:
             raise TeamNotSetUp()
         if not may(actor, intent.command, team):
             return self._not_allowed(intent.command, team, actor)
+        if intent.command in NEEDS_TEAM - WHILE_SWITCHED_OFF and team and not team.active:
+            raise TeamInactive()
         handler = self._handlers()[intent.command]
         return await handler(channel, actor, team, intent)
 
@@ -268,6 +277,7 @@ class CommandHandler:
             Command.ABOUT: self._about,
             Command.PAUSE: self._pause,
             Command.RESUME: self._resume,
+            Command.DELETE: self._delete,
         }
 
     async def _help(self, _c: ChannelRef, actor: Actor, team: Team | None, _i: Intent) -> Reply:
@@ -350,6 +360,28 @@ class CommandHandler:
         team = await self._service.set_paused(_known(team).id, paused=False)
         return Reply(card=notice(Texts(self._content, team.settings.language)("resumed")))
 
+    async def _delete(self, _c: ChannelRef, _a: Actor, team: Team | None, intent: Intent) -> Reply:
+        """Two steps: the first says what goes and gives a code; the code deletes."""
+        team = _known(team)
+        t = Texts(self._content, team.settings.language)
+        code = deletion_code(team)
+        if not intent.args:
+            return Reply(card=notice(t("delete-confirm", code=code, prefix=self._prefix)))
+        if intent.args[0].lower() != code:
+            return Reply(card=notice(t("delete-wrong-code", prefix=self._prefix)))
+        await self._service.lifecycle.delete_team(team.id)
+        return Reply(card=notice(t("team-deleted", prefix=self._prefix)))
+
+    # The platform's own events
+
+    async def app_removed(self, workspace_id: str, *, group_id: str | None = None) -> int:
+        """The app was uninstalled from a workspace (or removed from one group of its channels,
+        a Teams team): switch those teams off and forget how to reach them; how many teams."""
+        lifecycle = self._service.lifecycle
+        if group_id is None:
+            return await lifecycle.deactivate_workspace(self._platform, workspace_id)
+        return await lifecycle.deactivate_group(self._platform, workspace_id, group_id)
+
     # Helpers
 
     async def _round_language(
@@ -392,7 +424,10 @@ class CommandHandler:
 
     def _not_allowed(self, command: Command, team: Team | None, actor: Actor) -> Reply:
         t = Texts(self._content, team.settings.language if team else actor.language)
-        key = "error-not-allowed-trend" if command is Command.TREND else "error-not-allowed"
+        key = {
+            Command.TREND: "error-not-allowed-trend",
+            Command.DELETE: "error-not-allowed-delete",
+        }.get(command, "error-not-allowed")
         return Reply(card=notice(t(key)))
 
     async def _guarded(self, language: Language, run: Callable[[], Awaitable[Reply]]) -> Reply:

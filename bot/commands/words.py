@@ -22,6 +22,7 @@ class Command(StrEnum):
     ABOUT = "about"
     PAUSE = "pause"
     RESUME = "resume"
+    DELETE = "delete"
 
 
 WORDS: dict[str, Command] = {
@@ -38,6 +39,7 @@ WORDS: dict[str, Command] = {
     "om": Command.ABOUT,
     "genoptag": Command.RESUME,
     "fortsæt": Command.RESUME,
+    "slet": Command.DELETE,
 }
 PILLAR_WORDS: dict[str, PillarKey] = {
     **{p.value: p for p in PillarKey},

@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.error import BoltUnhandledRequestError
+from slack_bolt.listener.async_builtins import AsyncTokenRevocationListeners
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_bolt.response import BoltResponse
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
@@ -120,6 +122,7 @@ def slack_app(
     if not any(isinstance(f, _WithoutBody) for f in verification.filters):
         verification.addFilter(_WithoutBody())
     _listen(app, handler=handler, clients=clients, content=content)
+    _listen_for_removal(app, handler=handler, installations=oauth.installations if oauth else None)
     return app
 
 
@@ -228,6 +231,32 @@ def _listen(
             log.info("a Slack request Tryghed has no listener for was refused (404)")
             return
         log.error("a Slack request failed: %s", failure(error))
+
+
+def _listen_for_removal(
+    app: AsyncApp, *, handler: CommandHandler, installations: AsyncInstallationStore | None
+) -> None:
+    """Uninstalled, or the bot token revoked: forget the tokens and switch the teams off.
+
+    These replace bolt's own revocation listeners (bolt runs only the first listener that
+    matches an event), and call them first: in OAuth mode they delete the stored tokens."""
+    revocation = AsyncTokenRevocationListeners(installations) if installations else None
+
+    @app.event("app_uninstalled")
+    async def on_uninstalled(body: dict[str, Any], context: AsyncBoltContext) -> None:
+        if revocation is not None:
+            await revocation.handle_app_uninstalled_events(context)
+        await handler.app_removed(_workspace(body))
+
+    @app.event("tokens_revoked")
+    async def on_tokens_revoked(
+        event: dict[str, Any], body: dict[str, Any], context: AsyncBoltContext
+    ) -> None:
+        if revocation is not None:
+            await revocation.handle_tokens_revoked_events(event, context)
+        if (event.get("tokens") or {}).get("bot"):
+            # Without its bot token Tryghed can neither post nor be asked in the workspace.
+            await handler.app_removed(_workspace(body))
 
 
 async def _deliver(

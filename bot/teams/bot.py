@@ -320,8 +320,9 @@ class TeamsBot(TeamsActivityHandler):  # type: ignore[misc]
         team_id = getattr(team_info, "id", None) or _field(team_info, "id")
         team_id = team_id or part(activity, "team").get("id")
         if team_id:
-            forgotten = await self._addresses.forget_team(tenant_of(activity), str(team_id))
-            log.info("Tryghed left a Teams team; %d channel address(es) forgotten", forgotten)
+            # Its channels' teams are switched off and their addresses forgotten; the results
+            # stay until the retention purge (or a delete).
+            await self._handler.app_removed(tenant_of(activity), group_id=str(team_id))
 
 
 def _message(reply: Reply) -> Answer:

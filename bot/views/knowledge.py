@@ -17,6 +17,7 @@ COMMANDS = (
     "about",
     "pause",
     "resume",
+    "delete",
 )
 
 

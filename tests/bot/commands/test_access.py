@@ -14,6 +14,7 @@ FOR_EVERYONE = frozenset({Command.HELP, Command.STATUS, Command.HACKS, Command.A
 RUN_THE_TEAM = frozenset(
     {Command.SETUP, Command.PULSE, Command.CLOSE, Command.PAUSE, Command.RESUME, Command.HACK}
 )
+FOR_LEADERS = frozenset({Command.DELETE})
 
 
 @pytest.fixture
@@ -22,7 +23,17 @@ def team() -> Team:
 
 
 def test_the_table_covers_every_command() -> None:
-    assert FOR_EVERYONE | RUN_THE_TEAM | {Command.TREND} == set(Command)
+    assert FOR_EVERYONE | RUN_THE_TEAM | FOR_LEADERS | {Command.TREND} == set(Command)
+
+
+@pytest.mark.parametrize("command", list(Command))
+def test_leaders_may_do_everything(team: Team, command: Command) -> None:
+    assert may(Actor(LEADER), command, team)
+
+
+@pytest.mark.parametrize("command", list(Command))
+def test_facilitators_may_do_everything_but_delete_the_team(team: Team, command: Command) -> None:
+    assert may(Actor(FACILITATOR), command, team) is (command not in FOR_LEADERS)
 
 
 @pytest.mark.parametrize("command", list(Command))

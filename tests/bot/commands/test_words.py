@@ -28,6 +28,7 @@ def test_every_english_word(command: Command) -> None:
         ("om", Command.ABOUT),
         ("genoptag", Command.RESUME),
         ("fortsæt", Command.RESUME),
+        ("slet", Command.DELETE),
     ],
 )
 def test_danish_aliases(word: str, command: Command) -> None:
@@ -35,7 +36,7 @@ def test_danish_aliases(word: str, command: Command) -> None:
 
 
 def test_every_alias_is_tested() -> None:
-    assert len(WORDS) == len(Command) + 12
+    assert len(WORDS) == len(Command) + 13
 
 
 @pytest.mark.parametrize("text", ["", "   ", "\n\t "])

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from surveys.errors import NotInChannel
+from surveys.errors import TeamInactive
 from tests.bot.teams.harness import (
     BOT,
     CHANNEL,
@@ -115,9 +115,10 @@ async def test_uninstalling_forgets_the_team(teams: Teams, tmp_path: Path) -> No
     removed["channelData"] = {"tenant": {"id": TENANT}, "team": {"id": TEAM, "name": "Product"}}
     assert (await teams.post(removed)).status in (200, 201)
     assert addresses(tmp_path) == {}
-    # A scheduled pulse for the team now says it cannot reach the channel, and leaves nothing.
+    # The team is switched off: a pulse is refused, and nothing is posted.
     (team,) = await teams.pulse.teams_with_role("teams", TENANT, FACILITATOR.aad)
-    with pytest.raises(NotInChannel):
+    assert not team.active
+    with pytest.raises(TeamInactive):
         await teams.pulse.open_round(team.id)
     assert teams.connector.threads(CHANNEL) == []
 

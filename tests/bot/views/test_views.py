@@ -412,7 +412,7 @@ def test_help_lists_every_command_with_the_prefix(content: ContentPack, language
     card = help_card(content, language, prefix="@Tryghed")
     t = Texts(content, language)
     (facts,) = only(card, Facts)
-    assert len(facts.rows) == len(COMMANDS) == 10
+    assert len(facts.rows) == len(COMMANDS) == 11
     for (usage, what), command in zip(facts.rows, COMMANDS, strict=True):
         assert usage == f"@Tryghed {t(f'help-usage-{command}')}"
         assert what == t(f"help-{command}")
