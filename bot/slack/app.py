@@ -117,7 +117,6 @@ def slack_app(
             logger=log,
             raise_error_for_unhandled_request=True,
         )
-        app.enable_token_revocation_listeners()
     verification = logging.getLogger(VERIFICATION_LOGGER)
     if not any(isinstance(f, _WithoutBody) for f in verification.filters):
         verification.addFilter(_WithoutBody())

@@ -82,10 +82,3 @@ class Addresses:
         async with self._uow() as uow:
             await uow.addresses.remove(channel)
             await uow.commit()
-
-    async def forget_team(self, tenant_id: str, team_id: str) -> int:
-        """Tryghed was removed from a team, or the team was deleted."""
-        async with self._uow() as uow:
-            removed = await uow.addresses.remove_group(PLATFORM, tenant_id, team_id)
-            await uow.commit()
-        return removed
