@@ -90,6 +90,7 @@ class World:
     closed_round: str
     other_round: str
     statements: tuple[str, ...]
+    asked: dict[str, tuple[str, ...]]  # each known round's statements
     hacks: tuple[str, ...] = field(default_factory=tuple)
 
     async def post(self, body: str | bytes, content_type: str) -> int:
@@ -141,6 +142,14 @@ async def world(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[World
                         closed_round=first,
                         other_round=other_round.id,
                         statements=current.statement_ids,
+                        asked={
+                            r.id: r.statement_ids
+                            for r in (
+                                current,
+                                other_round,
+                                (await slack.pulse.status(first)).round,
+                            )
+                        },
                         hacks=tuple(h.id for h in default_pack().hacks[:3]),
                     )
                 finally:
@@ -256,34 +265,55 @@ MUTATIONS = (
 )
 
 
+def mutations() -> st.SearchStrategy[set[str]]:
+    """One way to break an answer (each alone must be refused), or two or three at once."""
+    return st.one_of(
+        st.sampled_from(MUTATIONS).map(lambda m: {m}),
+        st.sets(st.sampled_from(MUTATIONS), min_size=2, max_size=3),
+    )
+
+
+def aimed_at(world: World, broken: set[str], draw: st.DrawFn) -> str:
+    """The round a broken answer names."""
+    if "closed" in broken:
+        return world.closed_round
+    if "other-team" in broken:
+        return world.other_round
+    if "unknown-round" in broken:
+        return draw(st.one_of(hostile, st.uuids().map(lambda u: u.hex)))
+    return world.open_round
+
+
 @st.composite
 def answer_forms(draw: st.DrawFn, world: World) -> str:
-    """An answer form for the open round, then broken in one to three ways."""
-    answers: dict[str, Any] = dict.fromkeys(world.statements, "4")
-    round_id, channel, callback = world.open_round, CHANNEL, FormKind.ANSWER.value
-    metadata: Any = None
+    """A complete answer form for a round (answers that would fit it), broken in one to three
+    ways: a refusal must come from the break, not from answers meant for another round."""
+    broken = draw(mutations())
+    round_id = aimed_at(world, broken, draw)
+    statements = world.asked.get(round_id, world.statements)
+    answers: dict[str, Any] = dict.fromkeys(statements, "4")
+    channel = OTHER_CHANNEL if round_id == world.other_round else CHANNEL
+    callback, metadata = FormKind.ANSWER.value, None
     user: Any = f"U{CANARY}{uuid.uuid4().hex[:8]}"
-    for mutation in draw(st.sets(st.sampled_from(MUTATIONS), min_size=1, max_size=3)):
-        statement = draw(st.sampled_from(world.statements))
+    for mutation in broken:
+        statement = draw(st.sampled_from(statements))
         if mutation == "off-scale":
             answers[statement] = draw(st.one_of(st.sampled_from(OFF_SCALE), hostile))
         elif mutation == "missing":
             answers.pop(statement, None)
         elif mutation == "unknown-statement":
             answers[draw(st.one_of(hostile, st.just("include-99")))] = "3"
-        elif mutation == "closed":
-            round_id = world.closed_round
         elif mutation == "other-team":
-            round_id = world.other_round
-        elif mutation == "unknown-round":
-            round_id = draw(st.one_of(hostile, st.uuids().map(lambda u: u.hex)))
+            channel = CHANNEL  # the other team's round, from our team's channel
         elif mutation == "other-channel":
-            channel = draw(st.one_of(st.just(OTHER_CHANNEL), hostile))
+            channel = draw(st.one_of(st.just(OTHER_CHANNEL), hostile, st.just("")))
+            if round_id == world.other_round and channel == OTHER_CHANNEL:
+                channel = CHANNEL
         elif mutation == "metadata":
             metadata = draw(odd_json.map(json.dumps) | hostile)
         elif mutation == "callback":
             callback = draw(hostile)
-        else:
+        elif mutation == "no-user":
             user = draw(st.sampled_from(["", None, 7]))
     state = {
         block: {"value": {"type": "radio_buttons", "selected_option": {"value": value}}}
