@@ -40,7 +40,9 @@ def teams_routes(adapter: Adapter, bot: TeamsBot) -> list[web.RouteDef]:
     """The Bot Framework endpoint."""
 
     async def messages(request: web.Request) -> web.Response:
+        # Refusals are logged by kind only: activities carry user ids and answers.
         if "application/json" not in request.headers.get("Content-Type", ""):
+            log.info("a Teams request that is not JSON was refused (415)")
             return web.Response(status=415)
         try:
             body: Any = await request.json()
@@ -48,6 +50,7 @@ def teams_routes(adapter: Adapter, bot: TeamsBot) -> list[web.RouteDef]:
         except Exception:  # not JSON, or not an activity (msrest raises its own errors)
             activity = None
         if activity is None or not well_formed(activity):
+            log.info("a Teams request that is no well-formed activity was refused (400)")
             return web.Response(status=400)
         try:
             authenticated = await adapter.authentication.authenticate_request(
@@ -60,6 +63,7 @@ def teams_routes(adapter: Adapter, bot: TeamsBot) -> list[web.RouteDef]:
             invoke = await adapter.adapter.process_activity(authenticated, activity, bot.on_turn)
         except DeserializationError:
             # Parts botbuilder reads lazily (Teams channel data) did not have their shape.
+            log.info("a Teams activity with malformed channel data was refused (400)")
             return web.Response(status=400)
         except Exception as error:
             # Never the activity: it carries user ids and, for forms, answers.

@@ -401,6 +401,8 @@ async def _refused_cleanly(world: World, body: str | bytes, content_type: str) -
     assert status < 500, status
     assert await snapshot(world.engine) == before
     assert world.records.leaks() == []
+    if status >= 400:
+        assert any("refused" in r.getMessage() for r in world.records.records), status
 
 
 FORM = "application/x-www-form-urlencoded"

@@ -348,6 +348,8 @@ async def _refused_cleanly(
     assert status < 500, status
     assert await snapshot(world.engine) == before
     assert world.records.leaks() == []
+    if status in (400, 415):
+        assert any("refused" in r.getMessage() for r in world.records.records)
 
 
 def _json(activity: Any) -> bytes:
