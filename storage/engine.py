@@ -10,6 +10,8 @@ from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./tryghed.db"
+CONNECT_SECONDS = 10.0
+STATEMENT_SECONDS = 30.0
 
 _ASYNC_DRIVERS = {
     "sqlite": "sqlite+aiosqlite",
@@ -44,9 +46,17 @@ _URL_FORMS = "use sqlite:///path/to/tryghed.db or postgresql://user:password@hos
 def create_engine(url: str | URL) -> AsyncEngine:
     """An async engine; SQLite gets WAL, foreign keys, secure delete and write-ahead locking."""
     parsed = database_url(url) if isinstance(url, str) else url
+    postgres = parsed.get_backend_name() == "postgresql"
     # hide_parameters: a failing statement is logged without its values (answers, hashes).
     engine = create_async_engine(
-        parsed, pool_pre_ping=parsed.get_backend_name() != "sqlite", hide_parameters=True
+        parsed,
+        pool_pre_ping=parsed.get_backend_name() != "sqlite",
+        hide_parameters=True,
+        # A server that hangs (not one that refuses) would otherwise hold a request for a
+        # minute (asyncpg's connect timeout) or for ever (its statements have none).
+        connect_args=(
+            {"timeout": CONNECT_SECONDS, "command_timeout": STATEMENT_SECONDS} if postgres else {}
+        ),
     )
     if parsed.get_backend_name() == "sqlite":
         _configure_sqlite(engine)

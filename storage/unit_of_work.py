@@ -5,6 +5,8 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Self
 
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from storage.addresses import SqlChannelAddresses
@@ -15,6 +17,7 @@ from storage.participation import SqlParticipation
 from storage.rounds import SCRUB_AFTER_COMMIT, SqlRounds
 from storage.scrub import scrub_deleted_rows
 from storage.teams import SqlTeams
+from surveys.errors import StorageUnavailable
 
 
 class SqlUnitOfWork:
@@ -56,7 +59,23 @@ class SqlUnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         # Closing an uncommitted session rolls it back.
-        await self._session.close()
+        try:
+            await self._session.close()
+        except Exception as error:
+            # With the database away, the rollback fails too; nothing was committed anyway.
+            if exc is None and not unavailable(error):
+                raise
+        if exc is not None and unavailable(exc):
+            raise StorageUnavailable() from exc
+
+
+def unavailable(error: BaseException) -> bool:
+    """Whether an error means the database could not be reached or did not answer in time
+    (as opposed to a statement it refused, which is a bug to surface)."""
+    if isinstance(error, DBAPIError):
+        return error.connection_invalidated or isinstance(error, OperationalError | InterfaceError)
+    # Raised outside the driver's wrapping: a refused or timed-out connect, an empty pool.
+    return isinstance(error, OSError | TimeoutError | PoolTimeout)
 
 
 class SqlStorage:

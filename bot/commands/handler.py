@@ -6,6 +6,7 @@ Adapters translate platform payloads into these calls and render the replies; th
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -27,6 +28,7 @@ from surveys.errors import (
     InvalidAnswers,
     InvalidSettings,
     NoOpenRound,
+    StorageUnavailable,
     TeamInactive,
     TeamNotSetUp,
     TryghedError,
@@ -102,10 +104,14 @@ class CommandHandler:
         self._default_k = default_min_respondents
         # The platform's own wording of some refusals (how to add the bot to a channel differs).
         self._error_keys = dict(error_keys or {})
+        self._late: set[asyncio.Future[Reply]] = set()  # answers given up on, still unwinding
 
     async def command(self, channel: ChannelRef, actor: Actor, text: str) -> Reply:
         """A typed command such as `trend 8` or `setup weekly mon 09:00`."""
-        team = await self._team_or_none(channel)
+        try:
+            team = await self._team_or_none(channel)
+        except StorageUnavailable as error:
+            return self._refusal(actor.language, error)
         language = team.settings.language if team else actor.language
         return await self._guarded(language, lambda: self._command(channel, actor, team, text))
 
@@ -150,10 +156,11 @@ class CommandHandler:
         language: Language,
         *,
         origin: Origin,
+        within: float | None = None,
     ) -> Reply:
         """The answer form sent (from where `origin` says): count it once and say thank you,
-        privately."""
-        language = await self._round_language(round_id, language, origin=origin)
+        privately. Given `within` (seconds a platform waits for the reply), a database that
+        takes longer gets the person a "try again" instead of no reply at all."""
 
         async def run() -> Reply:
             # Exactly the form's own choices: int() would also take " 3", "+3" or "٣".
@@ -170,13 +177,34 @@ class CommandHandler:
                 after=lambda: self._service.show_participation(status),
             )
 
-        return await self._guarded(language, run)
+        async def counted() -> Reply:
+            team_language = await self._round_language(round_id, language, origin=origin)
+            return await self._guarded(team_language, run)
+
+        if within is None:
+            return await counted()
+        # A task of its own, so that a late one can be left behind: cancelling it rolls the
+        # transaction back, and a hung connection takes SQLAlchemy seconds to close.
+        work = asyncio.ensure_future(counted())
+        done, _ = await asyncio.wait({work}, timeout=max(within, 0.0))
+        if work in done:
+            return work.result()
+        work.cancel()
+        self._late.add(work)
+        work.add_done_callback(self._late.discard)
+        # Cancelled, nothing was counted (or, if the commit was already under way, it was):
+        # a second try is counted, or refused kindly; never counted twice.
+        log.warning("an answer was not counted within %.1f s: asked to try again", within)
+        return self._refusal(language, StorageUnavailable())
 
     async def submit_setup(
         self, channel: ChannelRef, actor: Actor, answers: Mapping[str, Sequence[str]], name: str
     ) -> Reply:
         """The setup form sent."""
-        team = await self._team_or_none(channel)
+        try:
+            team = await self._team_or_none(channel)
+        except StorageUnavailable as error:
+            return self._refusal(actor.language, error)
 
         async def run() -> Reply:
             if not may(actor, Command.SETUP, team):
@@ -204,7 +232,10 @@ class CommandHandler:
 
     async def hack_done(self, channel: ChannelRef, actor: Actor, hack_id: str) -> Reply:
         """*We did it* on a hack card: log it and show the card as done for everyone."""
-        team = await self._team_or_none(channel)
+        try:
+            team = await self._team_or_none(channel)
+        except StorageUnavailable as error:
+            return self._refusal(actor.language, error)
 
         async def run() -> Reply:
             if team is None:
@@ -225,6 +256,12 @@ class CommandHandler:
             )
 
         return await self._guarded(team.settings.language if team else "da", run)
+
+    async def drain(self, seconds: float = 10.0) -> None:
+        """Wait for answers given up on to finish unwinding: at shutdown, before the pool
+        their connections belong to closes."""
+        if self._late:
+            await asyncio.wait(set(self._late), timeout=seconds)
 
     async def home(self, workspace_id: str, actor: Actor) -> Card:
         """A leader's or facilitator's own page: the latest trend of each of their teams."""
@@ -432,15 +469,19 @@ class CommandHandler:
 
     async def _guarded(self, language: Language, run: Callable[[], Awaitable[Reply]]) -> Reply:
         """Every refusal becomes a friendly sentence; nothing ever ends in silence."""
-        t = Texts(self._content, language)
         try:
             return await run()
         except TryghedError as error:
-            key = self._error_keys.get(error.key, error.key)
-            return Reply(card=notice(t(key, prefix=self._prefix, **error.values)))
+            return self._refusal(language, error)
         except Exception as error:
             log.error("a %s request failed: %s", self._platform, failure(error))
-            return Reply(card=notice(t("error-generic")))
+            return Reply(card=notice(Texts(self._content, language)("error-generic")))
+
+    def _refusal(self, language: Language, error: TryghedError) -> Reply:
+        """The sentence that explains a refusal."""
+        key = self._error_keys.get(error.key, error.key)
+        t = Texts(self._content, language)
+        return Reply(card=notice(t(key, prefix=self._prefix, **error.values)))
 
 
 def _known(team: Team | None) -> Team:

@@ -37,6 +37,8 @@ PLATFORM = "slack"
 VERIFICATION_LOGGER = "slack_bolt.AsyncRequestVerification"
 INSTALL_PATH = "/slack/install"
 SEEN_EVENTS = 10_000
+# Slack waits 3 s for a form's acknowledgement; the rest is for bolt and the network.
+ANSWER_SECONDS = 2.0
 EVENT_MEMORY_SECONDS = 3600.0
 
 
@@ -189,16 +191,19 @@ def _listen(
 
     @app.view(FormKind.ANSWER.value)
     async def on_answers(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
+        started = time.monotonic()
         workspace, actor = await actor_of(body)
         answers = {k: v[0] for k, v in form_answers(view).items() if v}
         round_id, channel_id = _answer_reference(view.get("private_metadata"))
-        # Counting takes milliseconds; the confirmation rides on the acknowledgement.
+        # Counting takes milliseconds, so the confirmation rides on the acknowledgement; a
+        # database that is slow or away gets a "try again" before Slack gives up on us.
         reply = await handler.submit_answers(
             round_id,
             actor,
             answers,
             actor.language,
             origin=Origin(PLATFORM, workspace, channel_id),
+            within=ANSWER_SECONDS - (time.monotonic() - started),
         )
         await ack(response_action="update", view=_notice_view(reply, content, actor.language))
         if reply.after is not None:

@@ -97,12 +97,13 @@ def slack_parts(
         routes=slack_routes(app, signing_secret=signing_secret.get_secret_value()),
         chat=SlackChat(clients, content),
         start_socket_mode=start_socket_mode if app_token else None,
-        stop=partial(_stop, clients),
+        stop=partial(_stop, clients, handler),
     )
 
 
-async def _stop(clients: SlackClients) -> None:
+async def _stop(clients: SlackClients, handler: CommandHandler) -> None:
     await finish_listeners()
+    await handler.drain()
     await clients.close()
 
 
