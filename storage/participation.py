@@ -10,6 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.conflicts import insert_if_absent
 from storage.tables import Base, ParticipationRow
 
+# Up to this many keys are looked up with IN (a list of parameters); more are matched in here.
+LOOKUP_MAX = 500
+
 
 class SqlParticipation:
     """Hashes in `participation`; all of a round's rows are deleted when it closes."""
@@ -35,18 +38,16 @@ class SqlParticipation:
         return total or 0
 
     async def among(self, round_id: str, participants: Collection[str]) -> set[str]:
-        """Which of `participants` have answered (one query per 500, not one per person)."""
-        found: set[str] = set()
-        pending = list(participants)
-        for start in range(0, len(pending), 500):
-            rows = await self._session.scalars(
-                select(ParticipationRow.participant).where(
-                    ParticipationRow.round_id == round_id,
-                    ParticipationRow.participant.in_(pending[start : start + 500]),
-                )
+        """Which of `participants` have answered, in one query whatever their number: a few
+        are looked up by key; a channel's worth is matched against the round's own rows,
+        which are never more than the channel has members."""
+        wanted = set(participants)
+        query = select(ParticipationRow.participant).where(ParticipationRow.round_id == round_id)
+        if len(wanted) <= LOOKUP_MAX:
+            return set(
+                await self._session.scalars(query.where(ParticipationRow.participant.in_(wanted)))
             )
-            found.update(rows)
-        return found
+        return wanted.intersection(await self._session.scalars(query))
 
     async def forget(self, round_id: str) -> None:
         """Delete every participation record of the round."""

@@ -9,6 +9,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.slack.blocks import message_blocks
 from bot.slack.clients import SlackClients
+from bot.slack.directory import Directory
 from bot.views.card import Card
 from bot.views.hacks import hack_card, reflection
 from bot.views.notices import private_note
@@ -40,12 +41,15 @@ class SlackChat:
     def __init__(self, clients: SlackClients, content: ContentPack) -> None:
         self._clients = clients
         self._content = content
+        self._directory = Directory(clients)
 
     async def channel_members(self, team: Team) -> Sequence[str]:
-        """The channel's members, page by page, without the bot itself."""
+        """The channel's people, page by page: no bots, apps or deactivated accounts (one
+        users.list for the workspace, not one question per member)."""
         workspace = team.channel.workspace_id
         client = await self._clients.for_workspace(workspace)
-        bot = await self._clients.bot_user_id(workspace)
+        not_people = {await self._clients.bot_user_id(workspace)}
+        not_people |= await self._directory.not_people(workspace)
         members: list[str] = []
         cursor: str | None = None
         while True:
@@ -54,7 +58,7 @@ class SlackChat:
                     channel=team.channel.channel_id, limit=MEMBERS_PAGE, cursor=cursor
                 )
             for member in page.get("members") or []:
-                if member != bot:
+                if member not in not_people:
                     members.append(str(member))
             cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
             if not cursor:

@@ -190,6 +190,7 @@ class FakeSlackApi:
             "conversations.info": self._conversations_info,
             "conversations.open": self._conversations_open,
             "users.info": self._users_info,
+            "users.list": self._users_list,
         }
 
     # -- lifecycle -----------------------------------------------------------------------
@@ -430,15 +431,7 @@ class FakeSlackApi:
         members = self.channel_members.get(channel)
         if members is None:
             raise _Refusal("channel_not_found")
-        try:
-            limit = int(args.get("limit") or DEFAULT_PAGE_SIZE)
-        except ValueError as error:
-            raise _Refusal("invalid_limit") from error
-        limit = max(1, min(limit, MAX_PAGE_SIZE))
-        start = _decode_cursor(args.get("cursor"))
-        page = members[start : start + limit]
-        end = start + len(page)
-        next_cursor = _encode_cursor(end) if end < len(members) else ""
+        page, next_cursor = _page(members, args)
         return {"members": page, "response_metadata": {"next_cursor": next_cursor}}
 
     async def _conversations_info(self, args: dict[str, Any]) -> dict[str, Any]:
@@ -471,12 +464,27 @@ class FakeSlackApi:
 
     async def _users_info(self, args: dict[str, Any]) -> dict[str, Any]:
         user_id = _required(args, "user", "user_not_found")
+        return {"user": self._user(user_id, locale=_truthy(args.get("include_locale")))}
+
+    async def _users_list(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Everyone the fake knows: the bot, every channel's members and `users`."""
+        known = {self.bot_user_id, *self.users}
+        known.update(member for members in self.channel_members.values() for member in members)
+        ids, next_cursor = _page(sorted(known), args)
+        locale = _truthy(args.get("include_locale"))
+        return {
+            "members": [self._user(user_id, locale=locale) for user_id in ids],
+            "cache_ts": 1_700_000_000,
+            "response_metadata": {"next_cursor": next_cursor},
+        }
+
+    def _user(self, user_id: str, *, locale: bool) -> dict[str, Any]:
         user: dict[str, Any] = {
             "id": user_id,
             "team_id": self.team_id,
             "name": user_id.lower(),
             "real_name": f"User {user_id}",
-            "is_bot": False,
+            "is_bot": user_id == self.bot_user_id,
             "is_app_user": False,
             "is_admin": False,
             "is_owner": False,
@@ -487,10 +495,10 @@ class FakeSlackApi:
             "updated": 1_700_000_000,
             "profile": {"real_name": f"User {user_id}", "display_name": user_id.lower()},
         }
-        if _truthy(args.get("include_locale")):
+        if locale:
             user["locale"] = "da-DK"
         user.update(self.users.get(user_id, {}))
-        return {"user": user}
+        return user
 
     # -- helpers -------------------------------------------------------------------------
 
@@ -635,6 +643,19 @@ def _view_argument(args: Mapping[str, Any]) -> dict[str, Any]:
 
 def _truthy(value: object) -> bool:
     return value is True or str(value).lower() in {"1", "true"}
+
+
+def _page(items: list[str], args: Mapping[str, Any]) -> tuple[list[str], str]:
+    """One page of `items` by Slack's cursor pagination, and the cursor of the next ("")."""
+    try:
+        limit = int(args.get("limit") or DEFAULT_PAGE_SIZE)
+    except ValueError as error:
+        raise _Refusal("invalid_limit") from error
+    limit = max(1, min(limit, MAX_PAGE_SIZE))
+    start = _decode_cursor(args.get("cursor"))
+    page = items[start : start + limit]
+    end = start + len(page)
+    return page, _encode_cursor(end) if end < len(items) else ""
 
 
 def _encode_cursor(offset: int) -> str:

@@ -195,6 +195,25 @@ async def test_conversations_members_paginates(slack: FakeSlackApi, client: Asyn
     slack.assert_clean()
 
 
+async def test_users_list_pages_through_everyone_it_knows(
+    slack: FakeSlackApi, client: AsyncWebClient
+) -> None:
+    slack.channel_members["C0123456789"] = [f"U{i:08d}" for i in range(1500)]
+    slack.users["B0HELPER"] = {"is_bot": True}
+    slack.users["U00000007"] = {"deleted": True}
+    pages: list[dict[str, Any]] = []
+    async for page in await client.users_list(limit=1000):
+        pages.append(dict(page.data))
+    assert [len(page["members"]) for page in pages] == [1000, 502]
+    users = {u["id"]: u for page in pages for u in page["members"]}
+    assert len(users) == 1502  # the bot itself, the helper bot and the channel's people
+    assert users[slack.bot_user_id]["is_bot"] is True
+    assert users["B0HELPER"]["is_bot"] is True
+    assert users["U00000007"]["deleted"] is True
+    assert users["U00000008"]["is_bot"] is False
+    slack.assert_clean()
+
+
 async def test_conversations_members_of_an_unknown_channel_fails(
     client: AsyncWebClient,
 ) -> None:

@@ -373,3 +373,24 @@ async def test_a_stale_claim_can_be_taken_over_once(storage: UnitOfWorkFactory) 
         await uow.commit()
     async with storage() as uow:
         assert await uow.claims.status(team.id, Act.CLOSE, slot) is ClaimStatus.CLAIMED
+
+
+async def test_participation_among_a_channels_worth(storage: UnitOfWorkFactory) -> None:
+    """A reminder asks about a whole channel at once: the answer is exact at any size."""
+    team = a_team()
+    round_ = a_round(team)
+    members = [f"m{i:04d}" for i in range(2000)]
+    answered = set(members[::3])
+    async with storage() as uow:
+        await uow.teams.add(team)
+        await uow.rounds.add(round_, salt=b"s" * 32)
+        for key in sorted(answered):
+            await uow.participation.add(round_.id, key)
+        await uow.commit()
+    async with storage() as uow:
+        assert await uow.participation.among(round_.id, members) == answered
+        assert await uow.participation.among(round_.id, members[:10]) == answered & set(
+            members[:10]
+        )
+        assert await uow.participation.among(round_.id, ["nobody", *members[1::3]]) == set()
+        assert await uow.participation.among(round_.id, []) == set()

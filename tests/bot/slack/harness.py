@@ -219,9 +219,10 @@ async def settle(seconds: float = 10.0) -> None:
 
 @asynccontextmanager
 async def running_slack(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, **env: str
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *, schedule: bool = True, **env: str
 ) -> AsyncIterator[Slack]:
-    """Tryghed on a fresh SQLite file in `tmp_path`, Slack pointed at a fake Web API."""
+    """Tryghed on a fresh SQLite file in `tmp_path`, Slack pointed at a fake Web API (without
+    `schedule`, no timers: nothing touches the database unless a test does)."""
     async with FakeSlackApi() as api:
         monkeypatch.chdir(tmp_path)
         variables = {
@@ -234,7 +235,7 @@ async def running_slack(
         for name, value in variables.items():
             monkeypatch.setenv(name, value)
         async with (
-            running_service(load_settings(), default_pack()) as service,
+            running_service(load_settings(), default_pack(), schedule=schedule) as service,
             TestServer(service.app) as server,
             TestClient[Any, Any](server) as http,
         ):
