@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -18,6 +19,7 @@ from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from scheduler.acts import Acts
+from scheduler.lanes import Lanes, workspace_of
 from scheduler.retention import Retention
 from surveys.events import Happened
 from surveys.ports import Clock, UnitOfWorkFactory
@@ -29,6 +31,7 @@ log = logging.getLogger(__name__)
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 SYNC_JOB = "sync"
+SYNC_DELAY_SECONDS = 1.0
 
 
 def open_trigger(settings: TeamSettings) -> CronTrigger:
@@ -55,6 +58,7 @@ class PulseScheduler:
         clock: Clock,
         sync_every: timedelta = timedelta(seconds=60),
         retention: Retention | None = None,
+        lanes: Lanes | None = None,
     ) -> None:
         self._acts = acts
         self._retention = retention
@@ -72,6 +76,14 @@ class PulseScheduler:
         self._timers: dict[str, object] = {}
         self._syncing = asyncio.Lock()
         self._stopped = False
+        # Opens run side by side (teams due in the same minute do not queue behind each
+        # other); these count the ones under way, so that stop() can wait for them.
+        self._lanes = lanes or Lanes()
+        self._acting = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+        self._sync_wanted = False
+        self._syncer: asyncio.Task[None] | None = None
 
     @property
     def running(self) -> bool:
@@ -95,26 +107,56 @@ class PulseScheduler:
             # AsyncIOScheduler shuts down on its next loop turn; we are stopped from now.
             self._stopped = True
             self._scheduler.shutdown(wait=False)
+            self._lanes.close()
             if self._retention is not None:
                 await self._retention.stop()
             async with self._syncing:
-                log.info("scheduler stopped")
+                await self._idle.wait()
+            if self._syncer is not None:
+                # Waiting to sync, or about to find the scheduler stopped: nothing to lose.
+                self._syncer.cancel()
+                await asyncio.gather(self._syncer, return_exceptions=True)
+            log.info("scheduler stopped")
 
     def heard(self, happened: Happened) -> None:
         """Sync soon if a team or round changed in this process (answers change no timer)."""
-        if self.running and happened.changes_schedule:
-            self._scheduler.add_job(self.sync, id="sync-now", replace_existing=True)
+        if happened.changes_schedule:
+            self._sync_soon()
+
+    def _sync_soon(self) -> None:
+        """One sync after a burst of changes (a thousand opens), not one per change."""
+        if not self.running:
+            return
+        self._sync_wanted = True
+        if self._syncer is None or self._syncer.done():
+            self._syncer = asyncio.get_running_loop().create_task(self._sync_while_wanted())
+
+    async def _sync_while_wanted(self) -> None:
+        while self._sync_wanted and not self._stopped:
+            # Reading every team and round takes a while with a thousand teams: a burst of
+            # opens gets one sync once it is over (new rounds' timers are days away).
+            await asyncio.sleep(SYNC_DELAY_SECONDS)
+            await self._idle.wait()
+            self._sync_wanted = False
+            try:
+                # Timers only: a change made here leaves nothing due now, and the periodic
+                # sync's catch-up would cost a query per team in the middle of a fan-out.
+                await self.sync(catch_up=False)
+            except Exception as error:  # the periodic sync tries again
+                log.error("a sync failed: %s", type(error).__name__)
 
     def jobs(self) -> dict[str, datetime | None]:
         """The timers and when they next fire (for tests and operators)."""
         return {job.id: job.next_run_time for job in self._scheduler.get_jobs()}
 
-    async def sync(self) -> None:
-        """Do what is due, then set each team's and each open round's timers."""
+    async def sync(self, *, catch_up: bool = True) -> None:
+        """Do what is due (unless told not to), then set each team's and each open round's
+        timers."""
         async with self._syncing:
             if self._stopped:
                 return
-            await self._acts.catch_up()
+            if catch_up:
+                await self._acts.catch_up(self._lanes)
             async with self._uow() as uow:
                 teams = await uow.teams.all()
                 rounds = await uow.rounds.all_open()
@@ -139,7 +181,7 @@ class PulseScheduler:
             self._scheduler.add_job(
                 self._open,
                 open_trigger(team.settings),
-                args=(team.id,),
+                args=(team.id, workspace_of(team)),
                 id=job_id,
                 replace_existing=True,
             )
@@ -168,12 +210,25 @@ class PulseScheduler:
                 )
         return timers
 
-    async def _open(self, team_id: str) -> None:
-        async with self._syncing:
-            if self._stopped:
-                return
-            async with self._uow() as uow:
-                team = await uow.teams.get(team_id)
-            if team is not None:
-                await self._acts.open_due(team)
-        await self.sync()
+    async def _open(self, team_id: str, workspace: str) -> None:
+        """A team's cron fired: open its round, side by side with the other teams due now
+        (the claim still makes it once across replicas)."""
+        if self._stopped:
+            return
+        self._acting += 1
+        self._idle.clear()
+        try:
+            await self._lanes.run(workspace, partial(self._open_now, team_id))
+        finally:
+            self._acting -= 1
+            if not self._acting:
+                self._idle.set()
+        # The new round's reminder and close need timers (also when another replica opened
+        # it); one sync for the whole burst sets them.
+        self._sync_soon()
+
+    async def _open_now(self, team_id: str) -> None:
+        async with self._uow() as uow:
+            team = await uow.teams.get(team_id)
+        if team is not None:
+            await self._acts.open_due(team)
