@@ -9,6 +9,7 @@ import pytest
 
 from content.loader import default_pack
 from scheduler.acts import Acts, Outcome, Rules
+from scheduler.lanes import Lanes
 from surveys.announcements import PulseStatus
 from surveys.claims import Act, ClaimStatus
 from surveys.ports import UnitOfWorkFactory
@@ -246,3 +247,51 @@ async def test_a_close_whose_claimer_died_is_taken_over_once(
     assert (await replica.acts.catch_up())[f"close:{round_.id}"] is Outcome.LATE
     assert len(chat.outcomes) == 1
     assert await _claim(storage, team, Act.CLOSE, round_.closes_at) is ClaimStatus.SENT
+
+
+class GatedChat(FakeChat):
+    """Holds every open at the members' list until `go`, counting the opens under way."""
+
+    def __init__(self, *, full_at: int) -> None:
+        super().__init__(members=list(MEMBERS))
+        self.go = asyncio.Event()
+        self.full = asyncio.Event()
+        self.full_at = full_at
+        self.waiting: dict[str, int] = {}
+        self.most: dict[str, int] = {}
+
+    async def channel_members(self, team: Team) -> list[str]:
+        workspace = team.channel.workspace_id
+        self.waiting[workspace] = self.waiting.get(workspace, 0) + 1
+        self.most[workspace] = max(self.most.get(workspace, 0), self.waiting[workspace])
+        if sum(self.waiting.values()) >= self.full_at:
+            self.full.set()
+        await self.go.wait()
+        self.waiting[workspace] -= 1
+        return list(self.members)
+
+
+async def test_teams_due_together_open_side_by_side_each_once(
+    storage: UnitOfWorkFactory, clock: FakeClock
+) -> None:
+    chat = GatedChat(full_at=5)
+    replica = Replica(storage, chat, clock)
+    settings = TeamSettings(weekday=0, local_time=time(9, 0), timezone="Europe/Copenhagen")
+    teams = [
+        await replica.service.set_up_team(ChannelRef("slack", f"T{n % 2}", f"C{n}"), settings)
+        for n in range(8)
+    ]
+    clock.moment = MONDAY_NINE
+    catching_up = asyncio.create_task(replica.acts.catch_up(Lanes(per_workspace=3, total=5)))
+    async with asyncio.timeout(10):
+        await chat.full.wait()
+    await asyncio.sleep(0.2)  # room for a sixth, which must not come
+    # Side by side, not one by one: up to three per workspace, five in all.
+    assert sum(chat.waiting.values()) == 5
+    assert max(chat.most.values()) == 3
+    chat.go.set()
+    outcomes = await catching_up
+    assert {outcomes[f"open:{team.id}"] for team in teams} == {Outcome.DONE}
+    assert len(chat.pulses) == len(teams)
+    again = await replica.acts.catch_up(Lanes())
+    assert {again[f"open:{team.id}"] for team in teams} == {Outcome.TAKEN}
