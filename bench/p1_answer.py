@@ -1,0 +1,498 @@
+"""P1: the answer path. Signed Slack `view_submission` answer forms over loopback into a real
+`tryghed serve` (SQLite, then PostgreSQL), against the framework floor: a bare bolt `AsyncApp`
+on the same kind of aiohttp server that only calls `ack()`, sent the same kind of payload.
+
+Every submission is a distinct person answering an open round, so each is really counted (the
+database is checked afterwards). Slack's Web API is a fake in its own process, 20 ms away.
+
+Prints, per database:
+
+    P1 <db> floor_rps=… ours_rps=… ratio=… target_ratio>=0.7
+    P1 <db> rate_rps=… p50_ms=… p99_ms=… target_p99_ms<50      (ours at half its maximum)
+    P1 <db> floor rate_rps=… p50_ms=… p99_ms=…                  (the floor at the same rate)
+
+Throughput is the median of three alternating closed-loop runs (ours, floor, ...) with
+`--clients` connections; latency is open-loop (requests sent on a fixed schedule, timed from
+when they were due, so a stall counts in full).
+
+    python bench/p1_answer.py [--postgres postgresql://…/db] [--requests 2000] [--clients 32]
+        [--profile DIR]   # py-spy flame graphs of serve during one throughput run
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from slack_sdk.signature import SignatureVerifier
+from sqlalchemy import func, select
+
+from bot.slack.blocks import modal
+from bot.views.pulse import answer_form
+from content.loader import default_pack
+from storage.engine import create_engine
+from storage.migrate import upgrade
+from storage.schema import METADATA
+from storage.tables import ParticipationRow
+from storage.unit_of_work import SqlStorage
+from surveys.announcements import PulseStatus
+from surveys.service import PulseService
+from surveys.team import ChannelRef, Team, TeamSettings
+
+SECRET = "p1-signing-secret-0123456789abcdef"
+KEY = "p1-secret-key-0123456789abcdef0123456789"
+WORKSPACE = "T0001"
+TOKEN = f"xoxb-{WORKSPACE}"
+TEAMS = 100
+RUNS = 3
+LATENCY_SECONDS = 10.0
+BENCH = Path(__file__).resolve().parent
+BIN = Path(sys.executable).parent
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _wait_ready(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{url} exited early:\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=1) as answer:
+                if answer.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"{url} not ready:\n{log.read_text()[-3000:]}")
+
+
+@contextmanager
+def _process(
+    args: list[str], *, env: dict[str, str], ready: str, log: Path, cwd: Path
+) -> Iterator[subprocess.Popen[bytes]]:
+    with log.open("ab") as out:
+        process = subprocess.Popen(args, env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
+        try:
+            _wait_ready(ready, process, log)
+            yield process
+        finally:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+# -- the rounds people answer ---------------------------------------------------------------
+
+
+class _Chat:
+    """Stands in for Slack while the bench opens rounds directly through the service."""
+
+    def __init__(self) -> None:
+        self.n = 0
+
+    async def channel_members(self, team: Team) -> list[str]:
+        return [f"U{team.channel.channel_id}{n}" for n in range(9)]
+
+    async def post_pulse(self, status: PulseStatus) -> str:
+        self.n += 1
+        return f"1700000000.{self.n:06d}"
+
+
+class _Clock:
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Form:
+    """An open round's answer form, as the bot would have opened it."""
+
+    view: dict[str, Any]
+    statements: tuple[str, ...]
+
+
+async def _prepare(url: str) -> list[Form]:
+    """An empty database with TEAMS teams, each with an open round."""
+    engine = create_engine(url)
+    await upgrade(engine)
+    async with engine.begin() as connection:
+        for table in reversed(METADATA.sorted_tables):
+            await connection.execute(table.delete())
+    content = default_pack()
+    service = PulseService(
+        unit_of_work=SqlStorage(engine),
+        clock=_Clock(),
+        chat=_Chat(),  # type: ignore[arg-type]
+        content=content,
+        secret_key=KEY.encode(),
+    )
+    forms = []
+    settings = TeamSettings(language="en", timezone="UTC")
+    for n in range(TEAMS):
+        team = await service.set_up_team(ChannelRef("slack", WORKSPACE, f"C{n:04d}"), settings)
+        round_ = await service.open_round(team.id)
+        view = modal(answer_form(round_, team, content))
+        forms.append(Form({**view, "id": f"V{n:010d}"}, round_.statement_ids))
+    await engine.dispose()
+    return forms
+
+
+async def _counted(url: str) -> int:
+    engine = create_engine(url)
+    async with engine.connect() as connection:
+        total = (await connection.execute(select(func.count()).select_from(ParticipationRow))).one()
+    await engine.dispose()
+    return int(total[0])
+
+
+# -- signed requests ---------------------------------------------------------------------
+
+
+class Requests:
+    """Signed `view_submission` requests, each from a person who has not answered yet."""
+
+    def __init__(self, forms: list[Form], port: int) -> None:
+        self.forms = forms
+        self.port = port
+        self.people = 0
+
+    def make(self, count: int) -> list[bytes]:
+        """`count` requests, signed now (Slack's signatures are good for five minutes)."""
+        verifier = SignatureVerifier(SECRET)
+        timestamp = str(int(time.time()))
+        made = []
+        for _ in range(count):
+            self.people += 1
+            form = self.forms[self.people % len(self.forms)]
+            user = f"UA{self.people:08d}"
+            values = {
+                statement: {"value": {"type": "radio_buttons", "selected_option": {"value": "4"}}}
+                for statement in form.statements
+            }
+            payload = {
+                "type": "view_submission",
+                "team": {"id": WORKSPACE, "domain": "bench"},
+                "user": {"id": user, "team_id": WORKSPACE, "username": user.lower()},
+                "api_app_id": "A0001",
+                "token": "legacy",
+                "trigger_id": f"trigger-{uuid.uuid4().hex}",
+                "view": {**form.view, "state": {"values": values}},
+                "is_enterprise_install": False,
+                "enterprise": None,
+            }
+            body = urlencode({"payload": json.dumps(payload)}).encode()
+            signature = verifier.generate_signature(timestamp=timestamp, body=body.decode())
+            head = (
+                f"POST /slack/events HTTP/1.1\r\nHost: 127.0.0.1:{self.port}\r\n"
+                "Content-Type: application/x-www-form-urlencoded\r\n"
+                f"Content-Length: {len(body)}\r\nX-Slack-Request-Timestamp: {timestamp}\r\n"
+                f"X-Slack-Signature: {signature}\r\n\r\n"
+            )
+            made.append(head.encode() + body)
+        return made
+
+
+class Connection:
+    """One keep-alive HTTP/1.1 connection: a lean client, so the load is not the bottleneck."""
+
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.reader = reader
+        self.writer = writer
+
+    @classmethod
+    async def open(cls, port: int) -> Connection:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        return cls(reader, writer)
+
+    async def send(self, request: bytes) -> tuple[int, bytes]:
+        self.writer.write(request)
+        head = await self.reader.readuntil(b"\r\n\r\n")
+        lines = head.decode("latin-1").split("\r\n")
+        status = int(lines[0].split()[1])
+        length = next(
+            int(line.split(":", 1)[1])
+            for line in lines
+            if line.lower().startswith("content-length")
+        )
+        return status, await self.reader.readexactly(length)
+
+    def close(self) -> None:
+        self.writer.close()
+
+
+# What went wrong, per side ("ours", "floor"); bolt answers 404 when no ack came within 3 s.
+FAILED: dict[str, list[str]] = {"ours": [], "floor": []}
+
+
+def _check(status: int, body: bytes, *, ours: bool) -> None:
+    failed = FAILED["ours" if ours else "floor"]
+    if status != 200:
+        failed.append(f"HTTP {status}: {body[:200]!r}")
+    elif ours and b"Your answer counts" not in body:
+        failed.append(f"not counted: {body[:600]!r}")
+
+
+async def _closed_loop(port: int, requests: list[bytes], clients: int, *, ours: bool) -> float:
+    """Requests per second with `clients` connections, each sending as soon as it may."""
+    pending = iter(requests)
+    connections = [await Connection.open(port) for _ in range(clients)]
+
+    async def client(connection: Connection) -> None:
+        for request in pending:
+            status, body = await connection.send(request)
+            _check(status, body, ours=ours)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(client(c) for c in connections))
+    elapsed = time.perf_counter() - started
+    for connection in connections:
+        connection.close()
+    return len(requests) / elapsed
+
+
+async def _open_loop(port: int, requests: list[bytes], rate: float, *, ours: bool) -> list[float]:
+    """Latencies (ms) of requests due at a fixed `rate`, each timed from when it was due."""
+    idle: asyncio.Queue[Connection] = asyncio.Queue()
+    for _ in range(16):
+        idle.put_nowait(await Connection.open(port))
+    latencies: list[float] = []
+
+    async def one(request: bytes, due: float) -> None:
+        connection = idle.get_nowait() if not idle.empty() else await Connection.open(port)
+        status, body = await connection.send(request)
+        latencies.append((time.perf_counter() - due) * 1000)
+        _check(status, body, ours=ours)
+        idle.put_nowait(connection)
+
+    tasks = []
+    start = time.perf_counter() + 0.05
+    for n, request in enumerate(requests):
+        due = start + n / rate
+        delay = due - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        tasks.append(asyncio.create_task(one(request, due)))
+    await asyncio.gather(*tasks)
+    while not idle.empty():
+        idle.get_nowait().close()
+    return latencies
+
+
+def _p99(values: list[float]) -> float:
+    return statistics.quantiles(values, n=100)[98]
+
+
+# -- the floor -----------------------------------------------------------------------------
+
+
+def floor_server(port: int, api_url: str) -> None:
+    """A bare bolt AsyncApp that only acknowledges, on an aiohttp server like serve's."""
+    from aiohttp import web
+    from slack_bolt.async_app import AsyncAck, AsyncApp
+    from slack_sdk.web.async_client import AsyncWebClient
+
+    from bot.slack.routes import slack_routes
+    from bot.views.card import FormKind
+
+    app = AsyncApp(signing_secret=SECRET, client=AsyncWebClient(token=TOKEN, base_url=api_url))
+
+    @app.view(FormKind.ANSWER.value)
+    async def on_answers(ack: AsyncAck) -> None:
+        await ack()
+
+    async def healthz(_request: web.Request) -> web.Response:
+        return web.json_response({"status": "ok"})
+
+    web_app = web.Application()
+    web_app.add_routes([web.get("/healthz", healthz), *slack_routes(app, signing_secret=SECRET)])
+    web.run_app(web_app, host="127.0.0.1", port=port, access_log=None, print=None)
+
+
+# -- the run -------------------------------------------------------------------------------
+
+
+async def _measure(
+    name: str, url: str, folder: Path, args: argparse.Namespace, api_url: str
+) -> None:
+    forms = await _prepare(url)
+    ours_port, floor_port = _free_port(), _free_port()
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": os.environ.get("HOME", "/tmp"),
+        "TRYGHED_DATABASE_URL": url,
+        "TRYGHED_SECRET_KEY": KEY,
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_BOT_TOKEN": TOKEN,
+        "SLACK_API_URL": api_url,
+    }
+    ours_requests = Requests(forms, ours_port)
+    floor_requests = Requests(forms, floor_port)
+    with (
+        _process(
+            [str(BIN / "tryghed"), "serve", "--port", str(ours_port)],
+            env=env,
+            ready=f"http://127.0.0.1:{ours_port}/readyz",
+            log=folder / f"serve-{name}.log",
+            cwd=folder,
+        ) as ours,
+        _process(
+            [sys.executable, __file__, "--floor", str(floor_port), api_url],
+            env=env,
+            ready=f"http://127.0.0.1:{floor_port}/healthz",
+            log=folder / f"floor-{name}.log",
+            cwd=folder,
+        ),
+    ):
+        # Warm both up: imports on first use, pools, bolt's auth.test.
+        await _closed_loop(ours_port, ours_requests.make(200), 8, ours=True)
+        await _closed_loop(floor_port, floor_requests.make(200), 8, ours=False)
+        ours_rps, floor_rps = [], []
+        for run in range(RUNS):
+            profile = args.profile and run == RUNS - 1
+            with _profiled(ours.pid, folder, args.profile, name) if profile else _nothing():
+                ours_rps.append(
+                    await _closed_loop(
+                        ours_port, ours_requests.make(args.requests), args.clients, ours=True
+                    )
+                )
+            floor_rps.append(
+                await _closed_loop(
+                    floor_port, floor_requests.make(args.requests), args.clients, ours=False
+                )
+            )
+        ours_max, floor_max = statistics.median(ours_rps), statistics.median(floor_rps)
+        print(
+            f"P1 {name} floor_rps={floor_max:.0f} ours_rps={ours_max:.0f} "
+            f"ratio={ours_max / floor_max:.2f} target_ratio>=0.7 clients={args.clients} "
+            f"runs_ours={'/'.join(f'{r:.0f}' for r in ours_rps)} "
+            f"runs_floor={'/'.join(f'{r:.0f}' for r in floor_rps)}",
+            flush=True,
+        )
+        rate = ours_max / 2
+        count = int(rate * LATENCY_SECONDS)
+        ours_ms = await _open_loop(ours_port, ours_requests.make(count), rate, ours=True)
+        print(
+            f"P1 {name} rate_rps={rate:.0f} p50_ms={statistics.median(ours_ms):.1f} "
+            f"p99_ms={_p99(ours_ms):.1f} target_p99_ms<50 requests={count}",
+            flush=True,
+        )
+        floor_ms = await _open_loop(floor_port, floor_requests.make(count), rate, ours=False)
+        print(
+            f"P1 {name} floor rate_rps={rate:.0f} p50_ms={statistics.median(floor_ms):.1f} "
+            f"p99_ms={_p99(floor_ms):.1f}",
+            flush=True,
+        )
+    # A request bolt gave up on (no ack within 3 s) may still have been counted afterwards.
+    counted = await _counted(url)
+    if not ours_requests.people - len(FAILED["ours"]) <= counted <= ours_requests.people:
+        raise SystemExit(f"P1 {name}: {ours_requests.people} answers sent, {counted} counted")
+    for side, failed in FAILED.items():
+        if failed:
+            print(f"P1 {name} {side} failed={len(failed)} first={failed[0]}", flush=True)
+            failed.clear()
+
+
+@contextmanager
+def _nothing() -> Iterator[None]:
+    yield
+
+
+@contextmanager
+def _profiled(pid: int, folder: Path, out: str, name: str) -> Iterator[None]:
+    """py-spy samples serve while the block runs (a flame graph and collapsed stacks)."""
+    target = Path(out)
+    target.mkdir(parents=True, exist_ok=True)
+    spies = [
+        subprocess.Popen(
+            [
+                str(BIN / "py-spy"),
+                "record",
+                "-p",
+                str(pid),
+                "-r",
+                "200",
+                "--nonblocking",
+                "-f",
+                kind,
+                "-o",
+                str(target / f"p1-{name}.{suffix}"),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=(folder / f"py-spy-{suffix}.log").open("wb"),
+        )
+        for kind, suffix in (("flamegraph", "svg"), ("raw", "txt"))
+    ]
+    time.sleep(1)
+    try:
+        yield
+    finally:
+        for spy in spies:
+            spy.send_signal(signal.SIGINT)
+            spy.wait(30)
+
+
+def _show_logs(folder: Path) -> None:
+    for log in sorted(folder.glob("*.log")):
+        print(f"--- {log.name}", log.read_text()[-4000:], sep="\n", file=sys.stderr)
+
+
+async def main(argv: list[str]) -> None:
+    """Run P1 on SQLite (and PostgreSQL when given)."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--postgres", help="a PostgreSQL database URL of its own (emptied)")
+    parser.add_argument("--requests", type=int, default=2000, help="per throughput run")
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--profile", help="write py-spy profiles of serve into this folder")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        fake_port = _free_port()
+        with _process(
+            [sys.executable, str(BENCH / "slack_fake.py"), "--port", str(fake_port)],
+            env={"PATH": os.environ.get("PATH", "")},
+            ready=f"http://127.0.0.1:{fake_port}/_record",
+            log=folder / "slack.log",
+            cwd=folder,
+        ):
+            api_url = f"http://127.0.0.1:{fake_port}/api/"
+            targets = [("sqlite", f"sqlite+aiosqlite:///{folder / 'p1.db'}")]
+            if args.postgres:
+                targets.append(("postgresql", args.postgres))
+            for db, url in targets:
+                try:
+                    await _measure(db, url, folder, args, api_url)
+                except Exception:
+                    _show_logs(folder)
+                    raise
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["--floor"]:
+        floor_server(int(sys.argv[2]), sys.argv[3])
+    else:
+        asyncio.run(main(sys.argv[1:]))
