@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from types import TracebackType
 from typing import Self
 
@@ -18,6 +19,9 @@ from storage.rounds import SCRUB_AFTER_COMMIT, SqlRounds
 from storage.scrub import scrub_deleted_rows
 from storage.teams import SqlTeams
 from surveys.errors import StorageUnavailable
+
+# As long as SQLite's own busy timeout (storage/engine.py): then the database counts as away.
+TURN_SECONDS = 10.0
 
 
 class SqlUnitOfWork:
@@ -78,12 +82,53 @@ def unavailable(error: BaseException) -> bool:
     return isinstance(error, OSError | TimeoutError | PoolTimeout)
 
 
+class _TakingTurns(SqlUnitOfWork):
+    """On SQLite, one unit of work at a time in this process.
+
+    SQLite has one writer, and every transaction here takes the write lock up front (see
+    storage/engine.py). Left to SQLite, the others wait in its busy handler, which sleeps up
+    to 100 ms between tries: under a burst of answers some ran out of time (44 of about
+    5,500 in bench/p1_answer.py, none with this queue). Waiting here is a queue instead."""
+
+    def __init__(
+        self, engine: AsyncEngine, sessions: async_sessionmaker[AsyncSession], turn: asyncio.Lock
+    ) -> None:
+        super().__init__(engine, sessions)
+        self._turn = turn
+
+    async def __aenter__(self) -> Self:
+        try:
+            async with asyncio.timeout(TURN_SECONDS):
+                await self._turn.acquire()
+        except TimeoutError:
+            raise StorageUnavailable() from None
+        try:
+            return await super().__aenter__()
+        except BaseException:
+            self._turn.release()
+            raise
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            await super().__aexit__(exc_type, exc, tb)
+        finally:
+            self._turn.release()
+
+
 class SqlStorage:
     """The factory of units of work on one engine."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
         self._sessions = async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+        self._turn = asyncio.Lock() if engine.dialect.name == "sqlite" else None
 
     def __call__(self) -> SqlUnitOfWork:
+        if self._turn is not None:
+            return _TakingTurns(self.engine, self._sessions, self._turn)
         return SqlUnitOfWork(self.engine, self._sessions)

@@ -178,8 +178,16 @@ class CommandHandler:
             )
 
         async def counted() -> Reply:
-            team_language = await self._round_language(round_id, language, origin=origin)
-            return await self._guarded(team_language, run)
+            # The thanks speaks the team's language already: only a refusal needs it looked
+            # up, so that an answer costs one transaction, not two.
+            async def first_try() -> Reply:
+                try:
+                    return await run()
+                except TryghedError as error:
+                    team_language = await self._round_language(round_id, language, origin=origin)
+                    return self._refusal(team_language, error)
+
+            return await self._guarded(language, first_try)
 
         if within is None:
             return await counted()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import random
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -13,14 +15,22 @@ from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncRateLimitErrorRetryHandler,
     AsyncServerErrorRetryHandler,
 )
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.commands.access import Actor
+from bot.slack.timeouts import RepeatableTimeouts
 
 # People rarely become admins or change language mid-conversation; asking Slack once per
 # few minutes keeps each click fast and well inside the rate limits.
 ACTOR_TTL_SECONDS = 300.0
+# Each post looked its workspace's token up in the installation store (a query); a fan-out of
+# a thousand teams asked two thousand times for ten tokens. An uninstall switches the teams
+# off, so a token kept this long after its revocation is not used to post.
+TOKEN_TTL_SECONDS = 60.0
 # slack_sdk's own default; each retry gets it afresh.
 REQUEST_TIMEOUT_SECONDS = 30
 
@@ -29,13 +39,50 @@ class NotInstalled(Exception):
     """No installation (token) for a workspace."""
 
 
+# A fan-out shares a workspace's posting limit among many teams: a post may be throttled more
+# than once before its turn comes, and a post given up on is never tried again.
+RATE_LIMIT_RETRIES = 5
+# Spreads the throttled posts of one burst a little, without wasting the window Slack names.
+RETRY_JITTER_SECONDS = 0.1
+
+
 def retry_handlers() -> list[AsyncRetryHandler]:
-    """Retry 429 (honouring Retry-After), 5xx and dropped connections."""
+    """Retry 429 (honouring Retry-After), 5xx, dropped connections and the timeouts of calls
+    that can be repeated safely (bot/slack/timeouts.py)."""
     return [
-        AsyncRateLimitErrorRetryHandler(max_retry_count=3),
+        RetryAfter(max_retry_count=RATE_LIMIT_RETRIES),
         AsyncServerErrorRetryHandler(max_retry_count=2),
         AsyncConnectionErrorRetryHandler(max_retry_count=2),
+        RepeatableTimeouts(max_retry_count=2),
     ]
+
+
+class RetryAfter(AsyncRateLimitErrorRetryHandler):
+    """A 429 is tried again after the `Retry-After` Slack names, and little more.
+
+    slack_sdk's own handler adds up to a whole second at random to every wait: with Slack's
+    usual `Retry-After: 1` that is up to twice the wait, for every throttled post of a
+    workspace whose teams are all due in the same minute (bench/p2_fanout.py)."""
+
+    async def prepare_for_next_attempt_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> None:
+        """Sleep for `Retry-After` (1 s when missing or unreadable), then go again."""
+        if response is None:  # pragma: no cover - only called for a 429 response
+            raise error or RuntimeError("no response to retry")
+        state.next_attempt_requested = True
+        values = next((v for k, v in response.headers.items() if k.lower() == "retry-after"), None)
+        try:
+            seconds = max(float(values[0]), 0.0) if values else 1.0
+        except ValueError:
+            seconds = 1.0
+        await asyncio.sleep(seconds + random.uniform(0, RETRY_JITTER_SECONDS))  # noqa: S311
+        state.increment_current_attempt()
 
 
 @dataclass(frozen=True)
@@ -63,6 +110,7 @@ class SlackClients:
         self._clients: dict[str, AsyncWebClient] = {}
         self._bot_users: dict[str, str] = {}
         self._actors: dict[tuple[str, str], _Cached] = {}
+        self._tokens: dict[str, tuple[str, float]] = {}
 
     @property
     def single_token(self) -> str | None:
@@ -107,6 +155,14 @@ class SlackClients:
             self._bot_users[workspace_id] = str(answer.get("user_id", ""))
         return self._bot_users[workspace_id]
 
+    def known_actor(self, workspace_id: str, user_id: str) -> Actor:
+        """The person as far as known without asking Slack (no role, the default language
+        unless asked lately): enough where neither decides anything."""
+        cached = self._actors.get((workspace_id, user_id))
+        if cached is not None and cached.expires > time.monotonic():
+            return cached.actor
+        return Actor(user_id=user_id)
+
     async def actor(self, workspace_id: str, user_id: str) -> Actor:
         """The person behind a request: admin or owner, and their language."""
         key = (workspace_id, user_id)
@@ -131,7 +187,11 @@ class SlackClients:
             return self._bot_token
         if self._installations is None:
             raise NotInstalled(workspace_id)
+        cached = self._tokens.get(workspace_id)
+        if cached is not None and cached[1] > time.monotonic():
+            return cached[0]
         bot = await self._installations.async_find_bot(enterprise_id=None, team_id=workspace_id)
         if bot is None or not bot.bot_token:
             raise NotInstalled(workspace_id)
+        self._tokens[workspace_id] = (bot.bot_token, time.monotonic() + TOKEN_TTL_SECONDS)
         return bot.bot_token
