@@ -128,6 +128,7 @@ class Connector:
             lambda: client.conversations.update_activity(
                 message.conversation_id, message.activity_id, activity
             ),
+            repeatable=True,  # the same card again
         )
 
     async def send_to_person(self, address: ChannelAddress, teams_id: str, card: Json) -> None:
@@ -145,7 +146,9 @@ class Connector:
         token: str | None = None
         while True:
             page = await self._sender.call(
-                address.channel.workspace_id, _page(client, address.channel.channel_id, token)
+                address.channel.workspace_id,
+                _page(client, address.channel.channel_id, token),
+                repeatable=True,
             )
             for account in getattr(page, "members", None) or []:
                 teams_id = str(account.id or "")
@@ -191,6 +194,7 @@ class Connector:
                 channel_id=Channels.ms_teams,
                 service_url=address.service_url,
             ),
+            repeatable=True,  # Teams answers with the chat that already exists
         )
         return created[0]
 
@@ -198,7 +202,14 @@ class Connector:
         if service_url not in self._clients:
             identity = self._adapter.adapter.create_claims_identity(self._adapter.app_id)
             factory = self._adapter.authentication.create_connector_factory(identity)
-            self._clients[service_url] = await factory.create(service_url, None)
+            client = await factory.create(service_url, None)
+            # msrest would retry failed statuses and lost answers of GETs and PUTs below the
+            # Sender, out of sight of the metrics and of Retry-After: they come back to the
+            # Sender instead. A refused connect (nothing was sent) is still retried there.
+            retry = client.config.retry_policy.policy
+            retry.status_forcelist = frozenset()
+            retry.read = 0
+            self._clients[service_url] = client
         return self._clients[service_url]
 
 

@@ -13,8 +13,10 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-# Throttled (429), "precondition failed" while Teams catches up (412), gateway trouble.
-RETRY_STATUSES = frozenset({412, 429, 502, 504})
+# Throttled (429), "precondition failed" while Teams catches up (412), the service failing or
+# unavailable for a moment (500, 503) and gateway trouble (502, 504). A 5xx means the call was
+# not carried out, so trying again posts nothing twice.
+RETRY_STATUSES = frozenset({412, 429, 500, 502, 503, 504})
 ATTEMPTS = 4
 FIRST_DELAY = 0.5
 MAX_DELAY = 30.0
@@ -48,8 +50,12 @@ class Sender:
         self.retries = 0
         self.failures = 0
 
-    async def call(self, tenant_id: str, send: Callable[[], Awaitable[T]]) -> T:
-        """`send()`, retried on 429/412/502/504 with backoff, honouring Retry-After."""
+    async def call(
+        self, tenant_id: str, send: Callable[[], Awaitable[T]], *, repeatable: bool = False
+    ) -> T:
+        """`send()`, retried on 412/429/5xx with backoff, honouring Retry-After; a call that got
+        no answer (timed out, connection lost) only if it is `repeatable`: a new message that
+        may have arrived all the same must not be posted twice."""
         gate = self._gates.setdefault(tenant_id, asyncio.Semaphore(self._in_flight))
         # The slot is held while waiting to retry: a throttled tenant should slow down.
         async with gate:
@@ -59,16 +65,18 @@ class Sender:
                     result = await send()
                 except Exception as error:
                     status, retry_after = response_status(error)
-                    self._observe(status if status is not None else "connection")
-                    if status not in RETRY_STATUSES or attempt >= self._attempts:
+                    unanswered = "timeout" if timed_out(error) else "connection"
+                    self._observe(status if status is not None else unanswered)
+                    retry = status in RETRY_STATUSES or (status is None and repeatable)
+                    if not retry or attempt >= self._attempts:
                         self.failures += 1
                         raise
                     delay = self._first_delay * 2 ** (attempt - 1)
                     delay = min(retry_after if retry_after is not None else delay, self._max_delay)
                     self.retries += 1
                     log.warning(
-                        "Teams answered %d; trying again in %.1f s (attempt %d of %d)",
-                        status,
+                        "Teams answered %s; trying again in %.1f s (attempt %d of %d)",
+                        status or unanswered,
                         delay,
                         attempt + 1,
                         self._attempts,
@@ -78,6 +86,22 @@ class Sender:
                 else:
                     self._observe("2xx")
                     return result
+
+
+def timed_out(error: BaseException) -> bool:
+    """Whether a failed call ran out of time. msrest sends with `requests` and wraps its
+    errors (ClientRequestError.inner_exception), whose timeouts are no TimeoutError."""
+    seen: object = error
+    for _ in range(5):
+        if not isinstance(seen, BaseException):
+            return False
+        if isinstance(seen, TimeoutError) or any(
+            cls.__name__ == "Timeout" for cls in type(seen).__mro__
+        ):
+            return True
+        inner = getattr(seen, "inner_exception", None)
+        seen = inner if isinstance(inner, BaseException) else seen.__cause__ or seen.__context__
+    return False
 
 
 def response_status(error: BaseException) -> tuple[int | None, float | None]:

@@ -170,6 +170,7 @@ class FakeSlackApi:
         self.views: dict[str, dict[str, Any]] = {}
         self.oauth_answer: dict[str, Any] = self._default_oauth_answer()
         self._failures: defaultdict[str, deque[_Failure]] = defaultdict(deque)
+        self._stalls: defaultdict[str, deque[float]] = defaultdict(deque)
         self._ts = FIRST_TS_MICROS
         self._view_counter = 0
         self._server: TestServer | None = None
@@ -250,6 +251,11 @@ class FakeSlackApi:
         failure = _Failure(status, retry_after, error or default_error)
         self._failures[method].extend([failure] * times)
 
+    def stall_next(self, method: str, *, seconds: float, times: int = 1) -> None:
+        """Answer the next `times` calls of `method` only after `seconds`. Like Slack, the fake
+        still carries out a call whose caller stopped waiting (its message is posted)."""
+        self._stalls[method].extend([seconds] * times)
+
     def assert_clean(self) -> None:
         """Fail with every spec and Block Kit violation seen so far."""
         if self.violations:
@@ -293,6 +299,9 @@ class FakeSlackApi:
         except _Refusal as error:
             body = {"ok": False, "error": error.error}
         record(200, body)
+        if self._stalls[method]:
+            # Done already; only the answer is late (the caller may have stopped waiting).
+            await asyncio.sleep(self._stalls[method].popleft())
         return web.json_response(body)
 
     async def _handle_response_url(self, request: web.Request) -> web.Response:

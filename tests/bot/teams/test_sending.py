@@ -1,14 +1,16 @@
-"""Teams' limits: a few calls in flight per tenant, retries on 429/412/502/504 with Retry-After."""
+"""Teams' limits: a few calls in flight per tenant, retries on 412/429/5xx with Retry-After, and
+on timeouts only where calling again cannot post twice."""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import pytest
 
-from bot.teams.sending import Sender, response_status, retry_after_seconds
+from bot.teams.sending import Sender, response_status, retry_after_seconds, timed_out
 
 
 @dataclass
@@ -47,7 +49,7 @@ def sender(slept: list[float], **kw: float) -> Sender:
     return Sender(sleep=sleep, **kw)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("status", [429, 412, 502, 504])
+@pytest.mark.parametrize("status", [429, 412, 500, 502, 503, 504])
 async def test_what_teams_asks_us_to_retry_is_retried(status: int) -> None:
     slept: list[float] = []
     send = Script(Refused(status), Refused(status))
@@ -65,7 +67,7 @@ async def test_retry_after_is_honoured_and_capped() -> None:
     assert (s.retries, s.failures) == (2, 0)
 
 
-@pytest.mark.parametrize("error", [Refused(400), Refused(403), Refused(500), ValueError("x")])
+@pytest.mark.parametrize("error", [Refused(400), Refused(403), Refused(404), ValueError("x")])
 async def test_other_failures_are_not_retried(error: Exception) -> None:
     slept: list[float] = []
     s = sender(slept)
@@ -121,3 +123,47 @@ def test_response_status_of_errors() -> None:
     assert response_status(Refused(429, "1")) == (429, 1.0)
     assert response_status(Refused(502)) == (502, None)
     assert response_status(ValueError("no response")) == (None, None)
+
+
+class Timeout(OSError):
+    """As `requests` names its timeouts (no TimeoutError), which msrest wraps."""
+
+
+class Wrapped(Exception):
+    """What msrest raises for a request that got no answer: ClientRequestError."""
+
+    def __init__(self, inner: BaseException) -> None:
+        super().__init__("Error occurred in request.")
+        self.inner_exception = inner
+
+
+@pytest.mark.parametrize("error", [TimeoutError(), Wrapped(Timeout()), Wrapped(ConnectionError())])
+async def test_a_repeatable_call_that_got_no_answer_is_tried_again(error: Exception) -> None:
+    slept: list[float] = []
+    seen: list[int | str] = []
+    s = Sender(sleep=_recorder(slept), observe=seen.append)
+    send = Script(error)
+    assert await s.call("t", send, repeatable=True) == "sent"
+    assert send.attempts == 2
+    unanswered = "connection" if isinstance(error, Wrapped) and not timed_out(error) else "timeout"
+    assert seen == [unanswered, "2xx"]
+
+
+@pytest.mark.parametrize("error", [TimeoutError(), Wrapped(Timeout())])
+async def test_a_new_message_that_got_no_answer_is_not_sent_again(error: Exception) -> None:
+    slept: list[float] = []
+    seen: list[int | str] = []
+    s = Sender(sleep=_recorder(slept), observe=seen.append)
+    send = Script(error)
+    with pytest.raises(type(error)):
+        await s.call("t", send)
+    assert send.attempts == 1
+    assert seen == ["timeout"]
+    assert s.failures == 1
+
+
+def _recorder(slept: list[float]) -> Callable[[float], Awaitable[None]]:
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+
+    return sleep
