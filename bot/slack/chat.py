@@ -10,6 +10,7 @@ from slack_sdk.errors import SlackApiError
 from bot.slack.blocks import message_blocks
 from bot.slack.clients import SlackClients
 from bot.slack.directory import Directory
+from bot.slack.updates import MessageUpdates
 from bot.views.card import Card
 from bot.views.hacks import hack_card, reflection
 from bot.views.notices import private_note
@@ -35,6 +36,10 @@ async def _in_channel() -> AsyncIterator[None]:
         raise
 
 
+def _message_key(team: Team, ts: str) -> str:
+    return f"{team.channel.workspace_id}/{team.channel.channel_id}/{ts}"
+
+
 class SlackChat:
     """Renders the domain's announcements as Block Kit and sends them."""
 
@@ -42,6 +47,7 @@ class SlackChat:
         self._clients = clients
         self._content = content
         self._directory = Directory(clients)
+        self._updates = MessageUpdates()
 
     async def channel_members(self, team: Team) -> Sequence[str]:
         """The channel's people, page by page: no bots, apps or deactivated accounts (one
@@ -69,8 +75,11 @@ class SlackChat:
         return await self._post(status.team, pulse_message(status, self._content))
 
     async def update_pulse(self, status: PulseStatus, message_ref: str) -> None:
-        """Show the new participation count to everyone."""
-        await self._update(status.team, message_ref, pulse_message(status, self._content))
+        """Show the new participation count to everyone (a burst folds into few updates)."""
+        await self._updates.send(
+            _message_key(status.team, message_ref),
+            lambda: self._update(status.team, message_ref, pulse_message(status, self._content)),
+        )
 
     async def post_outcome(self, outcome: RoundOutcome) -> None:
         """Post the summary, and mark the pulse message as closed."""
@@ -79,8 +88,11 @@ class SlackChat:
             closed = PulseStatus(
                 team=outcome.team, round=outcome.round, respondents=outcome.result.respondents
             )
-            await self._update(
-                outcome.team, outcome.round.message_ref, pulse_message(closed, self._content)
+            ts = outcome.round.message_ref
+            await self._updates.send(
+                _message_key(outcome.team, ts),
+                lambda: self._update(outcome.team, ts, pulse_message(closed, self._content)),
+                final=True,
             )
 
     async def send_private(self, team: Team, user_id: str, notice: Notice) -> None:

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from content.loader import default_pack
 from tests.bot.slack.conftest import FACILITATOR, PEOPLE
-from tests.bot.slack.harness import CHANNEL, Slack, block_text, radio, until, until_at_least
+from tests.bot.slack.harness import (
+    CHANNEL,
+    Slack,
+    block_text,
+    radio,
+    settle,
+    until,
+    until_at_least,
+)
 from tests.fakes.slack_api import SlackCall
 
 SETUP = "setup weekly mon 09:00 Europe/Copenhagen en"
@@ -242,3 +251,35 @@ async def test_trend_is_private_to_leaders_and_facilitators(slack: Slack) -> Non
     assert slack.replies()[-1]["response_type"] == "ephemeral"
     await slack.command("trend", user=PEOPLE[5])
     await until(lambda: "The trend over time is for the team's leaders" in slack.last_reply_text())
+
+
+async def test_a_burst_of_answers_folds_into_few_updates_ending_on_the_right_count(
+    slack: Slack,
+) -> None:
+    await set_up(slack)
+    message = await start_pulse(slack)
+    round_id = button(message.args, "tryghed_answer")["value"]
+    forms = {person: await open_form(slack, round_id, person) for person in PEOPLE[1:7]}
+    slack.api.latency = 0.2  # Slack is slow today: answers arrive while an update is out
+    answers = {
+        block["block_id"]: radio("4")
+        for block in next(iter(forms.values()))["blocks"]
+        if block["type"] == "input"
+    }
+    await asyncio.gather(
+        *(slack.submit(form, answers, user=person) for person, form in forms.items())
+    )
+    await settle()
+    updates = [
+        call.args
+        for call in slack.api.calls_to("chat.update", ok_only=True)
+        if call.args["ts"] == message.response["ts"]
+    ]
+    assert 1 <= len(updates) < len(forms)
+    assert "6 of 9 have answered" in block_text(updates[-1]["blocks"])
+    await slack.command("close", user=FACILITATOR)
+    await until(lambda: len(channel_posts(slack)) == 2, seconds=10)
+    await settle()
+    last = slack.api.calls_to("chat.update", ok_only=True)[-1].args
+    assert last["ts"] == message.response["ts"]
+    assert "This round has closed" in block_text(last["blocks"])  # the closed state, last
