@@ -95,12 +95,13 @@ class Served:
 
 
 @contextmanager
-def serving(tmp_path: Path, *flags: str) -> Iterator[Served]:
-    """`tryghed serve` on a free port, ready; stopped (hard, if need be) afterwards."""
+def serving(tmp_path: Path, *flags: str, env: dict[str, str] | None = None) -> Iterator[Served]:
+    """`tryghed serve` on a free port (with Slack, unless `env` says otherwise), healthy;
+    stopped (hard, if need be) afterwards."""
     port = free_port()
     process = subprocess.Popen(
         [str(TRYGHED), "serve", "--port", str(port), *flags],
-        env=slack_environment(tmp_path),
+        env=env or slack_environment(tmp_path),
         cwd=tmp_path,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -274,61 +275,36 @@ def test_a_bad_variable_stops_serve_with_one_line_naming_it(
     assert "Traceback" not in done.stderr
 
 
+def stop(running: Served) -> str:
+    """SIGTERM; the exit code must be 0. Returns what it wrote to stderr."""
+    running.process.send_signal(signal.SIGTERM)
+    _, err = running.process.communicate(timeout=STOP_SECONDS)
+    assert running.process.returncode == 0, err
+    return err
+
+
+def sqlite_environment(tmp_path: Path) -> dict[str, str]:
+    return environment(TRYGHED_DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 't.db'}")
+
+
 def test_serve_without_any_platform_explains_how_to_enable_one(tmp_path: Path) -> None:
-    port = free_port()
-    process = subprocess.Popen(
-        [str(TRYGHED), "serve", "--port", str(port)],
-        env=environment(TRYGHED_DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 't.db'}"),
-        cwd=tmp_path,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        deadline = time.monotonic() + START_SECONDS
-        while True:
-            try:
-                if http(f"http://127.0.0.1:{port}/readyz").status == 200:
-                    break
-            except OSError:
-                assert time.monotonic() < deadline
-                time.sleep(0.1)
-        assert http(f"http://127.0.0.1:{port}/metrics").status == 200
-        assert http(f"http://127.0.0.1:{port}/slack/events", method="POST", body=b"").status == 404
-    finally:
-        process.send_signal(signal.SIGTERM)
-        _, err = process.communicate(timeout=STOP_SECONDS)
-    assert process.returncode == 0
+    with serving(tmp_path, env=sqlite_environment(tmp_path)) as running:
+        assert http(f"{running.url}/readyz").status == 200
+        assert http(f"{running.url}/metrics").status == 200
+        assert http(f"{running.url}/slack/events", method="POST", body=b"").status == 404
+        err = stop(running)
     assert "neither Slack nor Teams is on" in err
     assert "SLACK_SIGNING_SECRET" in err
     assert "MICROSOFT_APP_ID" in err
 
 
 def test_no_migrate_refuses_a_schema_that_is_not_current(tmp_path: Path) -> None:
-    env = environment(TRYGHED_DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 't.db'}")
+    env = sqlite_environment(tmp_path)
     refused = run("serve", "--no-migrate", "--port", str(free_port()), env=env, cwd=tmp_path)
     assert refused.returncode == 1
     assert refused.stderr.startswith("tryghed: TRYGHED_DATABASE_URL: the database schema is not")
     assert "tryghed db upgrade" in refused.stderr
     assert run("db", "upgrade", env=env, cwd=tmp_path).returncode == 0
-    port = free_port()
-    process = subprocess.Popen(
-        [str(TRYGHED), "serve", "--no-migrate", "--port", str(port)],
-        env=env,
-        cwd=tmp_path,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        deadline = time.monotonic() + START_SECONDS
-        while True:
-            try:
-                ready = http(f"http://127.0.0.1:{port}/readyz")
-                break
-            except OSError:
-                assert time.monotonic() < deadline
-                time.sleep(0.1)
-        assert ready.status == 200
-    finally:
-        process.send_signal(signal.SIGTERM)
-        process.communicate(timeout=STOP_SECONDS)
-    assert process.returncode == 0
+    with serving(tmp_path, "--no-migrate", env=env) as running:
+        assert http(f"{running.url}/readyz").status == 200
+        stop(running)
