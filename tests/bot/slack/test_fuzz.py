@@ -32,6 +32,7 @@ from bot.commands.words import Command, Intent, parse
 from bot.views.card import Action, FormKind
 from content.loader import default_pack
 from surveys.team import ChannelRef, TeamSettings
+from tests.bot.fuzz_logs import CANARY, Records, hostile
 from tests.bot.slack.conftest import FACILITATOR, PEOPLE
 from tests.bot.slack.harness import (
     CHANNEL,
@@ -47,7 +48,6 @@ from tests.storage.snapshot import Snapshot, reader, snapshot
 
 pytestmark = [pytest.mark.slow, pytest.mark.asyncio(loop_scope="module")]
 
-CANARY = "zqfuzz"
 OTHER_CHANNEL = "C0002"
 EXAMPLES = settings(
     max_examples=40,
@@ -55,28 +55,6 @@ EXAMPLES = settings(
     # One app for the module on purpose; its state is checked before and after each example.
     suppress_health_check=[HealthCheck.too_slow],
 )
-
-
-class Records(logging.Handler):
-    """Every log record at INFO or above, from every logger."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.INFO)
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
-
-    def leaks(self) -> list[str]:
-        """Lines that quote fuzzed input."""
-        lines = []
-        for record in self.records:
-            text = record.getMessage()
-            if record.exc_info and record.exc_info[1] is not None:
-                text += " " + repr(record.exc_info[1])
-            if CANARY in text:
-                lines.append(f"{record.name}: {text[:300]}")
-        return lines
 
 
 @dataclass
@@ -163,7 +141,6 @@ async def world(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[World
 # -- strategies --------------------------------------------------------------------------
 
 # Fuzzed text: anything at all, marked so that a log line quoting it is found.
-hostile = st.text(max_size=30).map(lambda text: f"{text}{CANARY}")
 # Ids that are not Slack's own (people here never have a role in any team).
 strangers = st.one_of(st.just(""), hostile, st.integers(0, 10**6).map(lambda n: f"U{CANARY}{n}"))
 odd_json = st.recursive(

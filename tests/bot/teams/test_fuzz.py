@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.commands.words import Command, Intent, parse
 from bot.views.card import Action, FormKind
+from tests.bot.fuzz_logs import CANARY, Records, hostile
 from tests.bot.teams.harness import (
     BOT,
     CHANNEL,
@@ -42,31 +43,8 @@ from tests.storage.snapshot import reader, snapshot
 
 pytestmark = [pytest.mark.slow, pytest.mark.asyncio(loop_scope="module")]
 
-CANARY = "zqfuzz"
 OTHER_CHANNEL = "19:other-channel-0002@thread.tacv2"
 EXAMPLES = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-
-
-class Records(logging.Handler):
-    """Every log record at INFO or above, from every logger."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.INFO)
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
-
-    def leaks(self) -> list[str]:
-        """Lines that quote fuzzed input."""
-        found = []
-        for record in self.records:
-            text = record.getMessage()
-            if record.exc_info and record.exc_info[1] is not None:
-                text += " " + repr(record.exc_info[1])
-            if CANARY in text:
-                found.append(f"{record.name}: {text[:300]}")
-        return found
 
 
 @dataclass
@@ -152,7 +130,6 @@ async def world(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[World
 
 # -- strategies --------------------------------------------------------------------------
 
-hostile = st.text(max_size=30).map(lambda text: f"{text}{CANARY}")
 odd_json = st.recursive(
     st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), hostile),
     lambda inner: st.one_of(

@@ -1,0 +1,33 @@
+"""What the fuzz tests share: the canary every fuzzed string carries, and a log recorder."""
+
+from __future__ import annotations
+
+import logging
+
+from hypothesis import strategies as st
+
+CANARY = "zqfuzz"
+hostile = st.text(max_size=30).map(lambda text: f"{text}{CANARY}")
+"""Any text, marked with the canary so a log line quoting it can be found."""
+
+
+class Records(logging.Handler):
+    """Every log record at INFO or above, from every logger."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+    def leaks(self) -> list[str]:
+        """Lines that quote fuzzed input."""
+        found = []
+        for record in self.records:
+            text = record.getMessage()
+            if record.exc_info and record.exc_info[1] is not None:
+                text += " " + repr(record.exc_info[1])
+            if CANARY in text:
+                found.append(f"{record.name}: {text[:300]}")
+        return found
