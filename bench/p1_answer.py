@@ -26,22 +26,20 @@ import asyncio
 import json
 import os
 import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+from processes import WallClock, free_port, running
 from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import func, select
 
@@ -68,44 +66,6 @@ BENCH = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _wait_ready(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{url} exited early:\n{log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(url, timeout=1) as answer:
-                if answer.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError(f"{url} not ready:\n{log.read_text()[-3000:]}")
-
-
-@contextmanager
-def _process(
-    args: list[str], *, env: dict[str, str], ready: str, log: Path, cwd: Path
-) -> Iterator[subprocess.Popen[bytes]]:
-    with log.open("ab") as out:
-        process = subprocess.Popen(args, env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
-        try:
-            _wait_ready(ready, process, log)
-            yield process
-        finally:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-
-
 # -- the rounds people answer ---------------------------------------------------------------
 
 
@@ -121,11 +81,6 @@ class _Chat:
     async def post_pulse(self, status: PulseStatus) -> str:
         self.n += 1
         return f"1700000000.{self.n:06d}"
-
-
-class _Clock:
-    def now(self) -> datetime:
-        return datetime.now(UTC)
 
 
 @dataclass(frozen=True)
@@ -146,7 +101,7 @@ async def _prepare(url: str) -> list[Form]:
     content = default_pack()
     service = PulseService(
         unit_of_work=SqlStorage(engine),
-        clock=_Clock(),
+        clock=WallClock(),
         chat=_Chat(),  # type: ignore[arg-type]
         content=content,
         secret_key=KEY.encode(),
@@ -340,7 +295,7 @@ async def _measure(
     name: str, url: str, folder: Path, args: argparse.Namespace, api_url: str
 ) -> None:
     forms = await _prepare(url)
-    ours_port, floor_port = _free_port(), _free_port()
+    ours_port, floor_port = free_port(), free_port()
     env = {
         "PATH": os.environ.get("PATH", ""),
         "HOME": os.environ.get("HOME", "/tmp"),
@@ -353,19 +308,21 @@ async def _measure(
     ours_requests = Requests(forms, ours_port)
     floor_requests = Requests(forms, floor_port)
     with (
-        _process(
+        running(
             [str(BIN / "tryghed"), "serve", "--port", str(ours_port)],
             env=env,
             ready=f"http://127.0.0.1:{ours_port}/readyz",
             log=folder / f"serve-{name}.log",
             cwd=folder,
+            stop_seconds=20,
         ) as ours,
-        _process(
+        running(
             [sys.executable, __file__, "--floor", str(floor_port), api_url],
             env=env,
             ready=f"http://127.0.0.1:{floor_port}/healthz",
             log=folder / f"floor-{name}.log",
             cwd=folder,
+            stop_seconds=20,
         ),
     ):
         # Warm both up: imports on first use, pools, bolt's auth.test.
@@ -471,13 +428,14 @@ async def main(argv: list[str]) -> None:
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
-        fake_port = _free_port()
-        with _process(
+        fake_port = free_port()
+        with running(
             [sys.executable, str(BENCH / "slack_fake.py"), "--port", str(fake_port)],
             env={"PATH": os.environ.get("PATH", "")},
             ready=f"http://127.0.0.1:{fake_port}/_record",
             log=folder / "slack.log",
             cwd=folder,
+            stop_seconds=20,
         ):
             api_url = f"http://127.0.0.1:{fake_port}/api/"
             targets = [("sqlite", f"sqlite+aiosqlite:///{folder / 'p1.db'}")]

@@ -26,18 +26,15 @@ import json
 import math
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from processes import WallClock, free_port, http_get, running
 from slack_sdk.oauth.installation_store.models.installation import Installation
 from sqlalchemy import func, select
 
@@ -58,50 +55,6 @@ LATENCY = 0.02
 LEAD_SECONDS = 25
 BENCH = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _get(url: str) -> bytes:
-    with urllib.request.urlopen(url, timeout=5) as answer:
-        return bytes(answer.read())
-
-
-@contextmanager
-def _process(
-    args: list[str], *, env: dict[str, str], ready: str, log: Path, cwd: Path
-) -> Iterator[subprocess.Popen[bytes]]:
-    with log.open("ab") as out:
-        process = subprocess.Popen(args, env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                if process.poll() is not None:
-                    raise RuntimeError(f"{args[1]} exited early:\n{log.read_text()[-3000:]}")
-                try:
-                    _get(ready)
-                    break
-                except OSError:
-                    if time.monotonic() > deadline:
-                        raise
-                    time.sleep(0.05)
-            yield process
-        finally:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-
-
-class _Clock:
-    def now(self) -> datetime:
-        return datetime.now(UTC)
 
 
 class _NoChat:
@@ -141,7 +94,7 @@ async def _prepare(url: str, *, teams: int, workspaces: int) -> datetime:
     )
     service = PulseService(
         unit_of_work=SqlStorage(engine),
-        clock=_Clock(),
+        clock=WallClock(),
         chat=_NoChat(),  # type: ignore[arg-type]
         content=default_pack(),
         secret_key=KEY.encode(),
@@ -185,7 +138,7 @@ def _floor(teams: int, workspaces: int, rate: int) -> float:
 
 async def _run(name: str, url: str, folder: Path, args: argparse.Namespace) -> None:
     slot = await _prepare(url, teams=args.teams, workspaces=args.workspaces)
-    fake_port, port = _free_port(), _free_port()
+    fake_port, port = free_port(), free_port()
     api = f"http://127.0.0.1:{fake_port}"
     env = {
         "PATH": os.environ.get("PATH", ""),
@@ -212,15 +165,21 @@ async def _run(name: str, url: str, folder: Path, args: argparse.Namespace) -> N
         "1",
     ]
     with (
-        _process(
-            fake_args, env=env, ready=f"{api}/_record", log=folder / f"slack-{name}.log", cwd=folder
+        running(
+            fake_args,
+            env=env,
+            ready=f"{api}/_record",
+            log=folder / f"slack-{name}.log",
+            cwd=folder,
+            stop_seconds=30,
         ),
-        _process(
+        running(
             [str(BIN / "tryghed"), "serve", "--port", str(port)],
             env=env,
             ready=f"http://127.0.0.1:{port}/readyz",
             log=folder / f"serve-{name}.log",
             cwd=folder,
+            stop_seconds=30,
         ) as serve,
     ):
         floor = _floor(args.teams, args.workspaces, args.workspace_rate)
@@ -231,7 +190,7 @@ async def _run(name: str, url: str, folder: Path, args: argparse.Namespace) -> N
         deadline = slot + timedelta(seconds=max(120.0, 20 * floor))
         while True:
             await asyncio.sleep(0.5)
-            record = json.loads(_get(f"{api}/_record"))
+            record = json.loads(http_get(f"{api}/_record"))
             if len(record["posts"]) >= args.teams or datetime.now(UTC) > deadline:
                 break
         if spy is not None:
@@ -239,7 +198,7 @@ async def _run(name: str, url: str, folder: Path, args: argparse.Namespace) -> N
             spy.wait(30)
         # Anything posted twice would show up now.
         await asyncio.sleep(5)
-        record = json.loads(_get(f"{api}/_record"))
+        record = json.loads(http_get(f"{api}/_record"))
     posts = record["posts"]
     per_channel = Counter(channel for _, channel, _ in posts)
     once = sum(1 for n in per_channel.values() if n == 1)
