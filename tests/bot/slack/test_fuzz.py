@@ -32,7 +32,7 @@ from bot.commands.words import Command, Intent, parse
 from bot.views.card import Action, FormKind
 from content.loader import default_pack
 from surveys.team import ChannelRef, TeamSettings
-from tests.bot.fuzz_logs import CANARY, Records, hostile
+from tests.bot.fuzzing import CANARY, Records, breakages, hostile
 from tests.bot.slack.conftest import FACILITATOR, PEOPLE
 from tests.bot.slack.harness import (
     CHANNEL,
@@ -242,14 +242,6 @@ MUTATIONS = (
 )
 
 
-def mutations() -> st.SearchStrategy[set[str]]:
-    """One way to break an answer (each alone must be refused), or two or three at once."""
-    return st.one_of(
-        st.sampled_from(MUTATIONS).map(lambda m: {m}),
-        st.sets(st.sampled_from(MUTATIONS), min_size=2, max_size=3),
-    )
-
-
 def aimed_at(world: World, broken: set[str], draw: st.DrawFn) -> str:
     """The round a broken answer names."""
     if "closed" in broken:
@@ -265,7 +257,7 @@ def aimed_at(world: World, broken: set[str], draw: st.DrawFn) -> str:
 def answer_forms(draw: st.DrawFn, world: World) -> str:
     """A complete answer form for a round (answers that would fit it), broken in one to three
     ways: a refusal must come from the break, not from answers meant for another round."""
-    broken = draw(mutations())
+    broken = draw(breakages(MUTATIONS))
     round_id = aimed_at(world, broken, draw)
     statements = world.asked.get(round_id, world.statements)
     answers: dict[str, Any] = dict.fromkeys(statements, "4")

@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.commands.words import Command, Intent, parse
 from bot.views.card import Action, FormKind
-from tests.bot.fuzz_logs import CANARY, Records, hostile
+from tests.bot.fuzzing import CANARY, Records, breakages, hostile
 from tests.bot.teams.harness import (
     BOT,
     CHANNEL,
@@ -214,19 +214,11 @@ MUTATIONS = (
 )
 
 
-def mutations() -> st.SearchStrategy[set[str]]:
-    """One way to break an answer (each alone must be refused), or two or three at once."""
-    return st.one_of(
-        st.sampled_from(MUTATIONS).map(lambda m: {m}),
-        st.sets(st.sampled_from(MUTATIONS), min_size=2, max_size=3),
-    )
-
-
 @st.composite
 def answer_invokes(draw: st.DrawFn, world: World) -> dict[str, Any]:
     """A complete answer form for a round, sent by a stranger, broken in one to three ways: a
     refusal must come from the break, not from answers meant for another round."""
-    broken = draw(mutations())
+    broken = draw(breakages(MUTATIONS))
     round_id: Any = world.open_round
     if "closed" in broken:
         round_id = world.closed_round

@@ -1,8 +1,10 @@
-"""What the fuzz tests share: the canary every fuzzed string carries, and a log recorder."""
+"""What the fuzz tests share: the canary every fuzzed string carries, a log recorder, and
+how to break a well-formed answer."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 from hypothesis import strategies as st
 
@@ -31,3 +33,11 @@ class Records(logging.Handler):
             if CANARY in text:
                 found.append(f"{record.name}: {text[:300]}")
         return found
+
+
+def breakages(ways: Sequence[str]) -> st.SearchStrategy[set[str]]:
+    """One of `ways` to break an answer (each alone must be refused), or two or three at once."""
+    return st.one_of(
+        st.sampled_from(ways).map(lambda way: {way}),
+        st.sets(st.sampled_from(ways), min_size=2, max_size=3),
+    )
