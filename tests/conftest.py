@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import text
 from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
@@ -24,6 +25,11 @@ from storage.schema import METADATA
 from storage.unit_of_work import SqlStorage
 from surveys.ports import UnitOfWorkFactory
 from tests.fakes.memory import MemoryStorage
+
+# CI explores the same examples every run, so a landing never depends on the draw; a local
+# run explores new ones (HYPOTHESIS_PROFILE=ci repeats CI's).
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 POSTGRES_ENV = "TRYGHED_TEST_POSTGRES_URL"
 REQUIRE_POSTGRES_ENV = "TRYGHED_REQUIRE_POSTGRES"
