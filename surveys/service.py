@@ -116,13 +116,14 @@ class PulseService:
         return team
 
     async def teams_with_role(self, platform: str, workspace_id: str, user_id: str) -> list[Team]:
-        """The teams in a workspace where `user_id` is a leader or facilitator."""
+        """The switched-on teams in a workspace where `user_id` is a leader or facilitator."""
         async with self._uow() as uow:
             teams = await uow.teams.all()
         return [
             team
             for team in teams
-            if team.channel.platform == platform
+            if team.active
+            and team.channel.platform == platform
             and team.channel.workspace_id == workspace_id
             and team.settings.role_of(user_id) is not None
         ]

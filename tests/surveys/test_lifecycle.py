@@ -239,3 +239,14 @@ async def test_deletion_codes_differ_between_teams(service: PulseService) -> Non
     assert len(deletion_code(first)) == 6
     assert deletion_code(first) != deletion_code(second)
     assert deletion_code(first) == deletion_code(replace(first, name="renamed"))
+
+
+async def test_a_switched_off_team_is_no_ones_own_team_any_more(service: PulseService) -> None:
+    leader = TeamSettings(leaders=frozenset({"U-LEAD"}))
+    await service.set_up_team(channel("C1"), leader)
+    await service.set_up_team(channel("C2", workspace="T2"), leader)
+    assert len(await service.teams_with_role("slack", "T1", "U-LEAD")) == 1
+    await service.lifecycle.deactivate_workspace("slack", "T1")
+    # The home page and `trend` list a person's own teams: a removed app's teams are gone.
+    assert await service.teams_with_role("slack", "T1", "U-LEAD") == []
+    assert len(await service.teams_with_role("slack", "T2", "U-LEAD")) == 1

@@ -122,8 +122,9 @@ async def test_revoking_the_bot_token_switches_the_teams_off(slack: Slack, tmp_p
     bot = {"type": "tokens_revoked", "tokens": {"oauth": [], "bot": ["UBOT"]}}
     assert (await slack.event(bot, event_id="EvBot")).status == 200
     await until(lambda: sorted(switched_off(tmp_path)) == [False, True])
-    (team,) = await slack.pulse.teams_with_role("slack", WORKSPACE, "UP01")
+    team = await slack.pulse.team_in(ChannelRef("slack", WORKSPACE, CHANNEL))
     assert not team.active
+    assert await slack.pulse.teams_with_role("slack", WORKSPACE, "UP01") == []
     assert (await slack.pulse.team(other.id)).active
 
 

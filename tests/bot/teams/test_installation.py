@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from surveys.errors import TeamInactive
+from surveys.team import ChannelRef
 from tests.bot.teams.harness import (
     BOT,
     CHANNEL,
@@ -116,8 +117,9 @@ async def test_uninstalling_forgets_the_team(teams: Teams, tmp_path: Path) -> No
     assert (await teams.post(removed)).status in (200, 201)
     assert addresses(tmp_path) == {}
     # The team is switched off: a pulse is refused, and nothing is posted.
-    (team,) = await teams.pulse.teams_with_role("teams", TENANT, FACILITATOR.aad)
+    team = await teams.pulse.team_in(ChannelRef("teams", TENANT, CHANNEL))
     assert not team.active
+    assert await teams.pulse.teams_with_role("teams", TENANT, FACILITATOR.aad) == []
     with pytest.raises(TeamInactive):
         await teams.pulse.open_round(team.id)
     assert teams.connector.threads(CHANNEL) == []
