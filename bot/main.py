@@ -135,12 +135,13 @@ async def running_service(
             start_socket_mode=socket_mode,
         )
     finally:
-        # Listeners still running after their HTTP answer finish their writes first, then
-        # the timers stop (waiting for an act in flight), and only then does the pool close.
-        for stop in stops:
-            await stop()
+        # The timers stop first (waiting for an act in flight, which still needs the chat
+        # clients), then listeners still running after their HTTP answer finish their writes
+        # and the platforms close their clients; only then does the pool close.
         if timers is not None:
             await timers.stop()
+        for stop in stops:
+            await stop()
         await engine.dispose()
 
 
