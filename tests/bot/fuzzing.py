@@ -6,9 +6,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
+from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 CANARY = "zqfuzz"
+EXAMPLES = settings(
+    max_examples=40,
+    deadline=None,
+    # One app per module on purpose; its state is checked before and after each example.
+    suppress_health_check=[HealthCheck.too_slow],
+)
 hostile = st.text(max_size=30).map(lambda text: f"{text}{CANARY}")
 """Any text, marked with the canary so a log line quoting it can be found."""
 

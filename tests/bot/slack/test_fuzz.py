@@ -24,7 +24,7 @@ from urllib.parse import urlencode
 
 import pytest
 import pytest_asyncio
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -32,7 +32,7 @@ from bot.commands.words import Command, Intent, parse
 from bot.views.card import Action, FormKind
 from content.loader import default_pack
 from surveys.team import ChannelRef, TeamSettings
-from tests.bot.fuzzing import CANARY, Records, breakages, hostile
+from tests.bot.fuzzing import CANARY, EXAMPLES, Records, breakages, hostile
 from tests.bot.slack.conftest import FACILITATOR, PEOPLE
 from tests.bot.slack.harness import (
     CHANNEL,
@@ -49,12 +49,6 @@ from tests.storage.snapshot import Snapshot, reader, snapshot
 pytestmark = [pytest.mark.slow, pytest.mark.asyncio(loop_scope="module")]
 
 OTHER_CHANNEL = "C0002"
-EXAMPLES = settings(
-    max_examples=40,
-    deadline=None,
-    # One app for the module on purpose; its state is checked before and after each example.
-    suppress_health_check=[HealthCheck.too_slow],
-)
 
 
 @dataclass

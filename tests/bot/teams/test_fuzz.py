@@ -19,13 +19,13 @@ from typing import Any
 
 import pytest
 import pytest_asyncio
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.commands.words import Command, Intent, parse
 from bot.views.card import Action, FormKind
-from tests.bot.fuzzing import CANARY, Records, breakages, hostile
+from tests.bot.fuzzing import CANARY, EXAMPLES, Records, breakages, hostile
 from tests.bot.teams.harness import (
     BOT,
     CHANNEL,
@@ -44,7 +44,6 @@ from tests.storage.snapshot import reader, snapshot
 pytestmark = [pytest.mark.slow, pytest.mark.asyncio(loop_scope="module")]
 
 OTHER_CHANNEL = "19:other-channel-0002@thread.tacv2"
-EXAMPLES = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @dataclass
