@@ -20,3 +20,23 @@ async def slack(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterato
         running.api.channel_members[CHANNEL] = [*PEOPLE, "UBOT"]
         yield running
         running.api.assert_clean()
+
+
+PUBLIC_URL = "https://tryghed.example.org"
+
+
+@pytest.fixture
+async def oauth_slack(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Slack]:
+    """Tryghed with Slack in multi-workspace (OAuth) mode; the channel has three people."""
+    monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)
+    async with running_slack(
+        tmp_path,
+        monkeypatch,
+        SLACK_BOT_TOKEN="",
+        SLACK_CLIENT_ID="111.222",
+        SLACK_CLIENT_SECRET="client-secret-for-tests",
+        TRYGHED_PUBLIC_URL=PUBLIC_URL,
+    ) as running:
+        running.api.channel_members[CHANNEL] = ["UP01", "UP02", "UP03", "UBOT"]
+        yield running
+        running.api.assert_clean()

@@ -4,30 +4,11 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import AsyncIterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
-import pytest
-
-from tests.bot.slack.harness import CHANNEL, Slack, running_slack, until
-
-PUBLIC_URL = "https://tryghed.example.org"
-
-
-@pytest.fixture
-async def oauth_slack(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Slack]:
-    monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)
-    async with running_slack(
-        tmp_path,
-        monkeypatch,
-        SLACK_BOT_TOKEN="",
-        SLACK_CLIENT_ID="111.222",
-        SLACK_CLIENT_SECRET="client-secret-for-tests",
-        TRYGHED_PUBLIC_URL=PUBLIC_URL,
-    ) as running:
-        running.api.channel_members[CHANNEL] = ["UP01", "UP02", "UBOT"]
-        yield running
+from tests.bot.slack.conftest import PUBLIC_URL
+from tests.bot.slack.harness import Slack, until
 
 
 async def install(slack: Slack) -> None:

@@ -13,26 +13,9 @@ import pytest
 
 from surveys.team import ChannelRef, TeamSettings
 from tests.bot.slack.harness import CHANNEL, WORKSPACE, Slack, block_text, running_slack, until
-from tests.bot.slack.test_oauth import PUBLIC_URL
 
 PEOPLE = ["UP01", "UP02", "UP03", "UBOT"]
 SETUP = "setup weekly mon 09:00 Europe/Copenhagen en"
-
-
-@pytest.fixture
-async def oauth_slack(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Slack]:
-    monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)
-    async with running_slack(
-        tmp_path,
-        monkeypatch,
-        SLACK_BOT_TOKEN="",
-        SLACK_CLIENT_ID="111.222",
-        SLACK_CLIENT_SECRET="client-secret-for-tests",
-        TRYGHED_PUBLIC_URL=PUBLIC_URL,
-    ) as running:
-        running.api.channel_members[CHANNEL] = list(PEOPLE)
-        yield running
-        running.api.assert_clean()
 
 
 @pytest.fixture
