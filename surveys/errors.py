@@ -98,3 +98,21 @@ class StorageUnavailable(TryghedError):
     """The database could not be reached or did not answer in time; nothing was saved."""
 
     key = "error-try-again"
+
+
+class NotAMember(TryghedError):
+    """The person was not in the team's channel when the round opened, so cannot answer it."""
+
+    key = "error-not-a-member"
+
+
+class AnswersLost(TryghedError):
+    """The database lost the open round's answers; the round is being restarted, try again soon."""
+
+    key = "error-round-restarting"
+
+
+class CloseTooEarly(TryghedError):
+    """The round opened too recently to be closed by hand; `minutes` says how long to wait."""
+
+    key = "error-close-too-early"
