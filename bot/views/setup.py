@@ -70,7 +70,10 @@ def setup_form(
                 QuestionKind.CHOICE,
                 tuple(Choice(str(k), str(k)) for k in THRESHOLDS),
                 (str(current.min_respondents),),
-                hint=t("setup-threshold-hint", floor=MIN_RESPONDENTS_FLOOR),
+                # A round is gated with the larger of its k at opening and k now: lowering
+                # k never shows a round that was hidden, and the form says so.
+                hint=f"{t('setup-threshold-hint', floor=MIN_RESPONDENTS_FLOOR)} "
+                f"{t('setup-threshold-lower')}",
             ),
             Question(
                 "reminders",

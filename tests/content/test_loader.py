@@ -13,7 +13,13 @@ import yaml
 
 from content.loader import BUILT_IN_DIR, ContentPackError, check_pack, default_pack, load_pack
 from content.schema import LANGUAGES, ContentPack, LevelKey, Localized, PillarKey, placeholders
-from surveys.errors import InvalidSettings, TryghedError
+from surveys.errors import (
+    AnswersLost,
+    CloseTooEarly,
+    InvalidSettings,
+    NotAMember,
+    TryghedError,
+)
 from surveys.team import MIN_RESPONDENTS_FLOOR, TeamSettings
 
 # --- helpers -------------------------------------------------------------------------------
@@ -283,6 +289,52 @@ def test_a_custom_pack_missing_a_message(tmp_path: Path) -> None:
     directory = copy_pack(tmp_path)
     edit(directory, "messages", lambda messages: messages.pop("withheld"))
     assert_refused(directory, ["messages.yaml: missing message 'withheld'"])
+
+
+# What a person is told when the database lost an open round, when they were not in the
+# channel at open, when a round is closed too early, and why a round can be withheld.
+ANONYMITY_MESSAGES = (
+    "error-not-a-member",
+    "error-round-restarting",
+    "error-close-too-early",
+    "round-restarted",
+    "withheld",
+    "withheld-overlap",
+    "setup-threshold-lower",
+)
+
+
+@pytest.mark.parametrize("key", ANONYMITY_MESSAGES)
+def test_a_custom_pack_must_explain_the_anonymity_rules(tmp_path: Path, key: str) -> None:
+    directory = copy_pack(tmp_path)
+    edit(directory, "messages", lambda messages: messages.pop(key))
+    assert_refused(directory, [f"messages.yaml: missing message '{key}'"])
+
+
+@pytest.mark.parametrize(
+    ("error", "needle"),
+    [
+        (NotAMember(), {"da": "næste gang", "en": "next time"}),
+        (AnswersLost(), {"da": "om et minut", "en": "in a minute"}),
+        (CloseTooEarly(minutes=12), {"da": "om 12 min.", "en": "in 12 min"}),
+    ],
+)
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_new_refusals_fill_in_from_their_own_values(
+    error: TryghedError, needle: dict[str, str], language: str
+) -> None:
+    text = default_pack().text(error.key, language, **error.values)  # type: ignore[arg-type]
+    assert needle[language] in text
+    assert "{" not in text
+
+
+def test_notices_about_lost_answers_and_overlap_need_no_values() -> None:
+    pack = default_pack()
+    for key in ("round-restarted", "withheld-overlap", "setup-threshold-lower"):
+        assert placeholders(pack.messages[key].en) == frozenset(), key
+    # The restart notice promises nobody is counted twice, in both languages.
+    assert "counted twice" in pack.messages["round-restarted"].en
+    assert "to gange" in pack.messages["round-restarted"].da
 
 
 def test_a_custom_message_without_its_english_text(tmp_path: Path) -> None:

@@ -510,7 +510,7 @@ def test_the_setup_form_is_filled_in_with_the_current_settings(
     assert [c.value for c in threshold.choices] == [str(k) for k in range(3, 11)]
     assert threshold.choices[0].value == str(MIN_RESPONDENTS_FLOOR)
     assert threshold.initial == ("7",)
-    assert threshold.hint == t("setup-threshold-hint", floor=3)
+    assert threshold.hint == f"{t('setup-threshold-hint', floor=3)} {t('setup-threshold-lower')}"
     assert [c.value for c in questions["cadence"].choices] == ["weekly", "biweekly", "monthly"]
     assert questions["cadence"].initial == ("weekly",)
     assert [c.label for c in questions["weekday"].choices] == [t(f"weekday-{d}") for d in range(7)]
