@@ -28,6 +28,7 @@ from scheduler.timers import PulseScheduler
 from storage.engine import create_engine, database_url
 from storage.migrate import DatabaseUnavailable, is_current, upgrade
 from storage.secret_key import SecretKeyError, secret_key_for
+from storage.server_settings import risky_log_settings
 from storage.unit_of_work import SqlStorage
 from surveys.schedule import QuietHours
 from surveys.service import PulseService
@@ -42,6 +43,11 @@ NO_PLATFORM = (
     "neither Slack nor Teams is on, so only /healthz, /readyz and /metrics are served: set "
     "SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN (docs/slack.md), or MICROSOFT_APP_ID, "
     "MICROSOFT_APP_PASSWORD and MICROSOFT_APP_TENANT_ID (docs/teams.md)"
+)
+STATEMENT_LOGGING = (
+    "PostgreSQL writes this database's statements into its server log, where the answers of "
+    "open rounds and who gave them can be read; turn it off for this database, then restart "
+    "Tryghed (docs/privacy.md): %s"
 )
 
 
@@ -93,6 +99,8 @@ async def running_service(
     metrics = Metrics()
     try:
         await (upgrade(engine) if migrate else _check_schema(engine))
+        if risky := await risky_log_settings(engine):
+            log.warning(STATEMENT_LOGGING, "; ".join(map(str, risky)))
         routes: list[web.RouteDef] = []
         chats = Chats(failed=metrics.chat_failure)
         storage = SqlStorage(engine)
@@ -188,6 +196,7 @@ def _scheduler(
         clock=clock,
         sync_every=timedelta(seconds=settings.sync_seconds),
         retention=Retention(unit_of_work=storage, clock=clock, months=settings.retention_months),
+        overdue=metrics.rounds_overdue,
     )
 
 
