@@ -1,31 +1,31 @@
-"""Answer counts on SQLAlchemy: one row per (round, statement, value), never one per answer."""
+"""Answer counts on SQLAlchemy: running counts of an open round in the open-round store, and
+a closed round's counts in `answer_counts`, written once at close as one aggregate."""
 
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, case, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.open_store import COUNTS
 from storage.tables import Base
 from surveys.rounds import SCALE
 from surveys.scoring import EMPTY, Histogram
 
-_COUNTS = Base.metadata.tables["answer_counts"]
+_DURABLE = Base.metadata.tables["answer_counts"]
 
 
 class SqlAnswers:
-    """Counts in `answer_counts`, created at zero when a round opens."""
+    """Counts per (round, statement, value), never one row per answer."""
 
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
     async def prepare(self, round_id: str, statement_ids: Sequence[str]) -> None:
         """Create zero counts for every statement and value of a new round."""
-        # Rows exist before anyone answers, so an answer is an UPDATE of a count and leaves
-        # no trace of its own (no new row, no insertion order).
         await self._session.execute(
-            insert(_COUNTS),
+            insert(COUNTS),
             [
                 {"round_id": round_id, "statement_id": s, "value": v, "count": 0}
                 for s in statement_ids
@@ -34,28 +34,50 @@ class SqlAnswers:
         )
 
     async def add(self, round_id: str, answers: Sequence[tuple[str, int]]) -> None:
-        """Count one person's answers, in the given (sorted) order to avoid lock cycles."""
-        statement = (
-            update(_COUNTS)
-            .where(
-                _COUNTS.c.round_id == bindparam("r"),
-                _COUNTS.c.statement_id == bindparam("s"),
-                _COUNTS.c.value == bindparam("v"),
-            )
-            .values(count=_COUNTS.c.count + 1)
+        """Count one person's answers.
+
+        Every count row of the round is rewritten, +1 or +0, so that neither the rows' order
+        nor their transaction ids in a copy of the store tell which ones this answer changed.
+        """
+        chosen = {(statement, value) for statement, value in answers}
+        if not chosen:
+            return
+        increment = case(
+            *(((COUNTS.c.statement_id == s) & (COUNTS.c.value == v), 1) for s, v in sorted(chosen)),
+            else_=0,
         )
-        connection = await self._session.connection()
-        await connection.execute(statement, [{"r": round_id, "s": s, "v": v} for s, v in answers])
+        await self._session.execute(
+            update(COUNTS)
+            .where(COUNTS.c.round_id == bindparam("r"))
+            .values(count=COUNTS.c.count + increment),
+            {"r": round_id},
+        )
+
+    async def seal(self, round_id: str) -> None:
+        """Move the round's counts into `answer_counts` as one aggregate, and empty them here."""
+        await self._session.execute(
+            insert(_DURABLE).from_select(
+                ["round_id", "statement_id", "value", "count"],
+                select(COUNTS.c.round_id, COUNTS.c.statement_id, COUNTS.c.value, COUNTS.c.count)
+                .where(COUNTS.c.round_id == round_id)
+                .order_by(COUNTS.c.statement_id, COUNTS.c.value),
+            )
+        )
+        await self.discard(round_id)
+
+    async def discard(self, round_id: str) -> None:
+        """Forget an open round's running counts."""
+        await self._session.execute(delete(COUNTS).where(COUNTS.c.round_id == round_id))
 
     async def histograms(self, round_ids: Collection[str]) -> dict[str, dict[str, Histogram]]:
-        """The counts of each round, per answered statement."""
+        """The counts of each closed round, per answered statement."""
         if not round_ids:
             return {}
         # Zero counts are most of the rows in a small team's round and say nothing.
         rows = await self._session.execute(
             select(
-                _COUNTS.c.round_id, _COUNTS.c.statement_id, _COUNTS.c.value, _COUNTS.c.count
-            ).where(_COUNTS.c.round_id.in_(list(round_ids)), _COUNTS.c.count > 0)
+                _DURABLE.c.round_id, _DURABLE.c.statement_id, _DURABLE.c.value, _DURABLE.c.count
+            ).where(_DURABLE.c.round_id.in_(list(round_ids)), _DURABLE.c.count > 0)
         )
         result: dict[str, dict[str, list[int]]] = {}
         for round_id, statement_id, value, count in rows:

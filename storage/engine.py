@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from storage.open_store import attach_sqlite, prepare_sqlite_files
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./tryghed.db"
 CONNECT_SECONDS = 10.0
@@ -44,7 +47,8 @@ _URL_FORMS = "use sqlite:///path/to/tryghed.db or postgresql://user:password@hos
 
 
 def create_engine(url: str | URL) -> AsyncEngine:
-    """An async engine; SQLite gets WAL, foreign keys, secure delete and write-ahead locking."""
+    """An async engine; SQLite gets WAL, foreign keys, secure delete, write-ahead locking,
+    private files and the open-round store beside it (storage/open_store.py)."""
     parsed = database_url(url) if isinstance(url, str) else url
     postgres = parsed.get_backend_name() == "postgresql"
     # hide_parameters: a failing statement is logged without its values (answers, hashes).
@@ -59,11 +63,14 @@ def create_engine(url: str | URL) -> AsyncEngine:
         ),
     )
     if parsed.get_backend_name() == "sqlite":
-        _configure_sqlite(engine)
+        database = parsed.database or ""
+        if database not in ("", ":memory:"):
+            prepare_sqlite_files(Path(database))
+        _configure_sqlite(engine, database)
     return engine
 
 
-def _configure_sqlite(engine: AsyncEngine) -> None:
+def _configure_sqlite(engine: AsyncEngine, database: str) -> None:
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Let SQLAlchemy, not the driver, decide when a transaction begins (see _on_begin).
@@ -75,6 +82,7 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         cursor.execute("PRAGMA secure_delete=ON")
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        attach_sqlite(cursor, database)
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")

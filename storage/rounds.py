@@ -5,21 +5,23 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, delete, func, select, update
+from sqlalchemy import CursorResult, delete, exists, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.tables import RoundRow, RoundSaltRow
+from storage.open_store import SALTS, TABLES
+from storage.tables import RoundRow
 from surveys.errors import RoundAlreadyOpen
 from surveys.ports import RowLock
 from surveys.rounds import Round, RoundKind
 
-# Set on the session when a round closes, so the unit of work scrubs after committing.
+# Set on the session when a round closes, so the unit of work scrubs after committing: on
+# PostgreSQL the close's transaction id (older snapshots may still see what it deleted).
 SCRUB_AFTER_COMMIT = "tryghed.scrub_after_commit"
 
 
 class SqlRounds:
-    """Rounds in `rounds`, salts in `round_salts`."""
+    """Rounds in `rounds`; an open round's salt in the open-round store."""
 
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
@@ -36,16 +38,18 @@ class SqlRounds:
                 closes_at=round_.closes_at,
                 closed_at=round_.closed_at,
                 channel_size=round_.channel_size,
+                min_respondents=round_.min_respondents,
                 respondents=round_.respondents,
+                eligible_respondents=round_.eligible_respondents,
                 message_ref=round_.message_ref,
                 reminded=round_.reminded,
             )
         )
-        self._session.add(RoundSaltRow(round_id=round_.id, salt=salt))
         try:
             await self._session.flush()
         except IntegrityError:
             raise RoundAlreadyOpen() from None
+        await self._session.execute(insert(SALTS).values(round_id=round_.id, salt=salt))
 
     async def get(self, round_id: str, *, lock: RowLock | None = None) -> Round | None:
         """The round, optionally locked (shared or exclusive) until the unit of work ends."""
@@ -63,8 +67,9 @@ class SqlRounds:
         return _round(row) if row else None
 
     async def discard(self, round_id: str) -> None:
-        """Delete a round that never reached anyone; its salt and counts go with it."""
+        """Delete a round that never reached anyone, with all it has in the open-round store."""
         await self._session.execute(delete(RoundRow).where(RoundRow.id == round_id))
+        await forget_open(self._session, [round_id])
 
     async def all_open(self) -> list[Round]:
         """Every open round, of every team."""
@@ -83,21 +88,38 @@ class SqlRounds:
             update(RoundRow).where(RoundRow.id == round_id).values(reminded=True)
         )
 
-    async def salt(self, round_id: str) -> bytes | None:
-        """The salt of an open round (None once closed)."""
-        return await self._session.scalar(
-            select(RoundSaltRow.salt).where(RoundSaltRow.round_id == round_id)
+    async def lost(self) -> list[Round]:
+        """Open rounds whose salt is gone: the open-round store was lost (a database crash)."""
+        rows = await self._session.scalars(
+            select(RoundRow).where(
+                RoundRow.closed_at.is_(None), ~exists().where(SALTS.c.round_id == RoundRow.id)
+            )
         )
+        return [_round(row) for row in rows]
 
-    async def close(self, round_id: str, *, closed_at: datetime, respondents: int) -> None:
+    async def restart(self, round_id: str, *, salt: bytes, at: datetime) -> None:
+        """Give a lost round a new salt and record when it started asking again."""
+        await self._session.execute(
+            update(RoundRow).where(RoundRow.id == round_id).values(restarted_at=at, reminded=False)
+        )
+        await forget_open(self._session, [round_id])
+        await self._session.execute(insert(SALTS).values(round_id=round_id, salt=salt))
+
+    async def salt(self, round_id: str) -> bytes | None:
+        """The salt of an open round (None once closed, or lost)."""
+        return await self._session.scalar(select(SALTS.c.salt).where(SALTS.c.round_id == round_id))
+
+    async def close(
+        self, round_id: str, *, closed_at: datetime, respondents: int, eligible: int
+    ) -> None:
         """Close the round and destroy its salt."""
         await self._session.execute(
             update(RoundRow)
             .where(RoundRow.id == round_id)
-            .values(closed_at=closed_at, respondents=respondents)
+            .values(closed_at=closed_at, respondents=respondents, eligible_respondents=eligible)
         )
-        await self._session.execute(delete(RoundSaltRow).where(RoundSaltRow.round_id == round_id))
-        self._session.info[SCRUB_AFTER_COMMIT] = True
+        await self._session.execute(delete(SALTS).where(SALTS.c.round_id == round_id))
+        await scrub_after_commit(self._session)
 
     async def closed(
         self, team_id: str, *, limit: int, before: datetime | None = None
@@ -141,7 +163,24 @@ def _round(row: RoundRow) -> Round:
         closes_at=row.closes_at,
         closed_at=row.closed_at,
         channel_size=row.channel_size,
+        min_respondents=row.min_respondents,
         respondents=row.respondents,
+        eligible_respondents=row.eligible_respondents,
+        restarted_at=row.restarted_at,
         message_ref=row.message_ref,
         reminded=row.reminded,
     )
+
+
+async def forget_open(session: AsyncSession, round_ids: list[str]) -> None:
+    """Delete everything the open-round store holds of these rounds (it has no foreign keys:
+    on SQLite it is another file)."""
+    for table in TABLES:
+        await session.execute(delete(table).where(table.c.round_id.in_(round_ids)))
+
+
+async def scrub_after_commit(session: AsyncSession) -> None:
+    """Have the unit of work scrub the open-round store once this transaction commits."""
+    postgres = session.get_bind().dialect.name == "postgresql"
+    xid = await session.scalar(text("SELECT txid_current()")) if postgres else 0
+    session.info[SCRUB_AFTER_COMMIT] = int(xid or 0)

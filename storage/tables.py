@@ -1,4 +1,5 @@
-"""The tables. Anonymity is a property of this schema: no row ever pairs a person with an answer."""
+"""The durable tables. Anonymity is a property of this schema: no row ever pairs a person with an
+answer, and nothing of an open round's answers is written here (see storage/open_store.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ from sqlalchemy import (
     CheckConstraint,
     ForeignKey,
     Index,
-    LargeBinary,
     MetaData,
     SmallInteger,
     String,
@@ -67,7 +67,8 @@ class TeamRow(Base):
 
 
 class RoundRow(Base):
-    """A round. Respondents are counted at close; until then only participation hashes exist."""
+    """A round. Respondents are counted at close; until then its answers and who gave them
+    live only in the open-round store (storage/open_store.py)."""
 
     __tablename__ = "rounds"
     __table_args__ = (
@@ -89,35 +90,20 @@ class RoundRow(Base):
     closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     channel_size: Mapped[int | None]
+    # k when the round opened: it is gated with the larger of this and the team's k now.
+    min_respondents: Mapped[int | None] = mapped_column(SmallInteger)
     respondents: Mapped[int | None]
+    # Respondents who are not the team's leaders or facilitators: these make up k.
+    eligible_respondents: Mapped[int | None]
+    # When the open-round store was lost (a database crash) and the round asked again.
+    restarted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     message_ref: Mapped[str | None] = mapped_column(String(200))
     reminded: Mapped[bool]
 
 
-class RoundSaltRow(Base):
-    """The per-round salt of the participation hashes; deleted when the round closes."""
-
-    __tablename__ = "round_salts"
-
-    round_id: Mapped[str] = mapped_column(
-        ForeignKey("rounds.id", ondelete="CASCADE"), primary_key=True
-    )
-    salt: Mapped[bytes] = mapped_column(LargeBinary(64))
-
-
-class ParticipationRow(Base):
-    """Who answered an open round, as HMAC(secret key, round salt, user id) only."""
-
-    __tablename__ = "participation"
-
-    round_id: Mapped[str] = mapped_column(
-        ForeignKey("rounds.id", ondelete="CASCADE"), primary_key=True
-    )
-    participant: Mapped[str] = mapped_column(String(64), primary_key=True)
-
-
 class AnswerCountRow(Base):
-    """How many answered `value` to a statement in a round: counts, never single answers."""
+    """How many answered `value` to a statement in a closed round: written once, at close, as
+    one aggregate (an open round counts in the open-round store)."""
 
     __tablename__ = "answer_counts"
     __table_args__ = (
@@ -174,3 +160,28 @@ class ChannelAddressRow(Base):
     service_url: Mapped[str] = mapped_column(String(512))
     reference: Mapped[dict[str, object]] = mapped_column(JSON)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class RoundRosterRow(Base):
+    """Who was in a round's channel when it opened, as HMAC(secret key, workspace, user): the
+    same in every round of a workspace, so the overlap rule can compare teams. Membership is
+    visible in the workspace anyway; nothing here says who answered. Purged a period after
+    the round opened (surveys/overlap.py)."""
+
+    __tablename__ = "round_rosters"
+
+    round_id: Mapped[str] = mapped_column(
+        ForeignKey("rounds.id", ondelete="CASCADE"), primary_key=True
+    )
+    member: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+
+class OverlapWithheldRow(Base):
+    """A closed round whose results the overlap rule withheld: kept as long as the round, so
+    its summary stays withheld after the rosters are gone."""
+
+    __tablename__ = "overlap_withheld"
+
+    round_id: Mapped[str] = mapped_column(
+        ForeignKey("rounds.id", ondelete="CASCADE"), primary_key=True
+    )

@@ -7,8 +7,8 @@ from datetime import time
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.rounds import SCRUB_AFTER_COMMIT
-from storage.tables import TeamRow
+from storage.rounds import forget_open, scrub_after_commit
+from storage.tables import RoundRow, TeamRow
 from surveys.team import Cadence, ChannelRef, Team, TeamSettings
 
 
@@ -53,13 +53,18 @@ class SqlTeams:
         return [_team(row) for row in rows]
 
     async def remove(self, team_id: str) -> None:
-        """Delete a team; the foreign keys cascade to its rounds, counts, hack log and claims."""
+        """Delete a team; the foreign keys cascade to its rounds, counts, hack log and claims,
+        and its open round leaves the open-round store."""
+        open_rounds = await self._session.scalars(
+            select(RoundRow.id).where(RoundRow.team_id == team_id, RoundRow.closed_at.is_(None))
+        )
+        await forget_open(self._session, list(open_rounds))
         await self._session.execute(
             delete(TeamRow).where(TeamRow.id == team_id),
             execution_options={"synchronize_session": False},
         )
         # An open round's salt and hashes may go with it: scrub them as at a close.
-        self._session.info[SCRUB_AFTER_COMMIT] = True
+        await scrub_after_commit(self._session)
 
 
 def _fill(row: TeamRow, team: Team) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from types import TracebackType
 from typing import Self
 
@@ -16,7 +17,7 @@ from storage.claims import SqlClaims
 from storage.hack_log import SqlHackLog
 from storage.participation import SqlParticipation
 from storage.rounds import SCRUB_AFTER_COMMIT, SqlRounds
-from storage.scrub import scrub_deleted_rows
+from storage.scrub import Scrubber
 from storage.teams import SqlTeams
 from surveys.errors import StorageUnavailable
 
@@ -35,9 +36,9 @@ class SqlUnitOfWork:
     claims: SqlClaims
     addresses: SqlChannelAddresses
 
-    def __init__(self, engine: AsyncEngine, sessions: async_sessionmaker[AsyncSession]) -> None:
-        self._engine = engine
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], scrubber: Scrubber) -> None:
         self._sessions = sessions
+        self._scrubber = scrubber
 
     async def __aenter__(self) -> Self:
         self._session = self._sessions()
@@ -53,8 +54,9 @@ class SqlUnitOfWork:
     async def commit(self) -> None:
         """Make the work durable (and scrub what a closed round deleted)."""
         await self._session.commit()
-        if self._session.info.pop(SCRUB_AFTER_COMMIT, False):
-            await scrub_deleted_rows(self._engine)
+        closed = self._session.info.pop(SCRUB_AFTER_COMMIT, None)
+        if closed is not None:
+            await self._scrubber.after_close(closed)
 
     async def __aexit__(
         self,
@@ -91,9 +93,9 @@ class _TakingTurns(SqlUnitOfWork):
     5,500 in bench/p1_answer.py, none with this queue). Waiting here is a queue instead."""
 
     def __init__(
-        self, engine: AsyncEngine, sessions: async_sessionmaker[AsyncSession], turn: asyncio.Lock
+        self, sessions: async_sessionmaker[AsyncSession], scrubber: Scrubber, turn: asyncio.Lock
     ) -> None:
-        super().__init__(engine, sessions)
+        super().__init__(sessions, scrubber)
         self._turn = turn
 
     async def __aenter__(self) -> Self:
@@ -123,12 +125,15 @@ class _TakingTurns(SqlUnitOfWork):
 class SqlStorage:
     """The factory of units of work on one engine."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(
+        self, engine: AsyncEngine, *, on_scrub: Callable[[str], None] | None = None
+    ) -> None:
         self.engine = engine
+        self.scrubber = Scrubber(engine, on_scrub)
         self._sessions = async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
         self._turn = asyncio.Lock() if engine.dialect.name == "sqlite" else None
 
     def __call__(self) -> SqlUnitOfWork:
         if self._turn is not None:
-            return _TakingTurns(self.engine, self._sessions, self._turn)
-        return SqlUnitOfWork(self.engine, self._sessions)
+            return _TakingTurns(self._sessions, self.scrubber, self._turn)
+        return SqlUnitOfWork(self._sessions, self.scrubber)

@@ -6,6 +6,7 @@ import logging
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from surveys.closing import seal
 from surveys.errors import TeamNotSetUp
 from surveys.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from surveys.retention import cutoff, team_expired
@@ -81,9 +82,7 @@ class TeamLifecycle:
             if open_round is not None:
                 # Nobody can answer or see a summary any more: end the round quietly, so its
                 # salt and participation hashes go now, as at any close.
-                respondents = await uow.participation.count(open_round.id)
-                await uow.rounds.close(open_round.id, closed_at=now, respondents=respondents)
-                await uow.participation.forget(open_round.id)
+                await seal(uow, open_round, at=now)
             switched_off += 1
             log.info("team %s switched off", team.id)
         return switched_off

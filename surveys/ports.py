@@ -66,9 +66,17 @@ class RoundRepository(Protocol):
         """Record that the round's one reminder went out."""
 
     async def salt(self, round_id: str) -> bytes | None:
-        """The salt of an open round (None once closed)."""
+        """The salt of an open round (None once closed, or lost with the open-round store)."""
 
-    async def close(self, round_id: str, *, closed_at: datetime, respondents: int) -> None:
+    async def lost(self) -> list[Round]:
+        """Open rounds whose salt is gone: the open-round store was lost (a database crash)."""
+
+    async def restart(self, round_id: str, *, salt: bytes, at: datetime) -> None:
+        """Give a lost round a new salt, empty its open-round data, record when it restarted."""
+
+    async def close(
+        self, round_id: str, *, closed_at: datetime, respondents: int, eligible: int
+    ) -> None:
         """Close the round and destroy its salt."""
 
     async def closed(
@@ -84,32 +92,45 @@ class RoundRepository(Protocol):
 
 
 class AnswerRepository(Protocol):
-    """Answers, kept only as counts per (round, statement, value)."""
+    """Answers, kept only as counts per (round, statement, value): an open round's in the
+    open-round store, which nothing durable sees; a closed round's written once, at close."""
 
     async def prepare(self, round_id: str, statement_ids: Sequence[str]) -> None:
         """Create zero counts for every statement and value of a new round."""
 
     async def add(self, round_id: str, answers: Sequence[tuple[str, int]]) -> None:
-        """Count one person's answers (statement id, value), in the given order."""
+        """Count one person's answers (statement id, value) in the open round."""
+
+    async def seal(self, round_id: str) -> None:
+        """Move a closing round's counts, as one aggregate, into the durable counts."""
 
     async def histograms(self, round_ids: Collection[str]) -> dict[str, dict[str, Histogram]]:
-        """The counts of each round, per statement that got answers (others are left out)."""
+        """The counts of each closed round, per statement that got answers (others left out)."""
 
 
 class ParticipationRepository(Protocol):
-    """Who has answered an open round, as keyed hashes only."""
+    """Who may answer an open round and who has, as keyed hashes only."""
 
-    async def add(self, round_id: str, participant: str) -> bool:
-        """Record a participant; False when they were already recorded."""
+    async def admit(self, round_id: str, members: Collection[str]) -> None:
+        """Record who may answer the round: the channel's members when it opened."""
+
+    async def is_member(self, round_id: str, participant: str) -> bool:
+        """Whether `participant` may answer (a round opened before members were kept: anyone)."""
+
+    async def add(self, round_id: str, participant: str, *, viewer: bool = False) -> bool:
+        """Record a participant (`viewer`: a leader or facilitator); False when already there."""
 
     async def count(self, round_id: str) -> int:
         """How many have answered."""
+
+    async def viewers(self, round_id: str) -> int:
+        """How many of those who answered see results as leaders or facilitators."""
 
     async def among(self, round_id: str, participants: Collection[str]) -> set[str]:
         """Which of `participants` have answered."""
 
     async def forget(self, round_id: str) -> None:
-        """Delete every participation record of the round."""
+        """Delete every member and participation record of the round."""
 
 
 class HackLogRepository(Protocol):
@@ -147,6 +168,12 @@ class ClaimRepository(Protocol):
     ) -> bool:
         """Claim again an act left `claimed` or `sending` since before `stale_before` (its
         claimer died); True only for the one caller that gets it."""
+
+    async def retry_failed(
+        self, team_id: str, act: Act, slot: datetime, *, at: datetime, failed_before: datetime
+    ) -> bool:
+        """Claim again an act left `failed` since before `failed_before` (its back-off is
+        over); True only for the one caller that gets it."""
 
     async def remove_before(self, team_id: str, before: datetime, *, act: Act | None = None) -> int:
         """Delete the team's claims on slots before `before` (of one act, or all); how many."""

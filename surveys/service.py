@@ -11,9 +11,13 @@ from datetime import datetime, timedelta
 from content.schema import Audience, ContentPack, PillarKey
 from surveys.announcements import Notice, PulseStatus, RoundOutcome
 from surveys.anonymity import RoundResult, RoundSummary, gate, new_salt, participant_key
+from surveys.closing import seal
 from surveys.errors import (
     AlreadyAnswered,
+    AnswersLost,
+    CloseTooEarly,
     NoOpenRound,
+    NotAMember,
     RoundAlreadyOpen,
     RoundClosed,
     RoundNotFound,
@@ -44,6 +48,8 @@ log = logging.getLogger(__name__)
 LOOKBACK_ROUNDS = 4
 MAX_TREND_ROUNDS = 104
 SUMMARY_ROUNDS = 8  # the sparkline in a round's summary
+# A person may close a round before its deadline only this long after it opened.
+EARLIEST_CLOSE = timedelta(hours=1)
 
 
 class PulseService:
@@ -149,6 +155,7 @@ class PulseService:
             raise TeamPaused()
         members = await self._chat.channel_members(team)
         now = self._clock.now()
+        salt = new_salt()
         async with self._uow() as uow:
             if await uow.rounds.open_for_team(team_id) is not None:
                 raise RoundAlreadyOpen()
@@ -161,9 +168,10 @@ class PulseService:
                 opened_at=now,
                 closes_at=now + timedelta(hours=team.settings.round_hours),
                 channel_size=len(members),
+                min_respondents=team.settings.min_respondents,
             )
-            await uow.rounds.add(round_, salt=new_salt())
-            await uow.answers.prepare(round_.id, round_.statement_ids)
+            await uow.rounds.add(round_, salt=salt)
+            await self._ready_ballot(uow, round_, salt, members)
             await uow.commit()
         try:
             message_ref = await self._chat.post_pulse(
@@ -181,6 +189,45 @@ class PulseService:
             await uow.rounds.set_message_ref(round_.id, message_ref)
             await uow.commit()
         return replace(round_, message_ref=message_ref)
+
+    async def _ready_ballot(
+        self, uow: UnitOfWork, round_: Round, salt: bytes, members: Sequence[str]
+    ) -> None:
+        """Empty counts and the members who may answer, in the open-round store."""
+        await uow.answers.prepare(round_.id, round_.statement_ids)
+        await uow.participation.admit(
+            round_.id, [participant_key(self._secret_key, salt, m) for m in members]
+        )
+
+    async def recover_lost_rounds(self) -> int:
+        """Restart the open rounds whose answers were lost with the open-round store (the
+        database crashed): everyone is asked again, nobody counted twice, and the pulse
+        message says what happened. Returns how many rounds restarted."""
+        async with self._uow() as uow:
+            lost = await uow.rounds.lost()
+        restarted = 0
+        for candidate in lost:
+            team = await self.team(candidate.team_id)
+            members = await self._chat.channel_members(team)
+            salt = new_salt()
+            async with self._uow() as uow:
+                round_ = await _round(uow, candidate.id, lock="update")
+                # Another replica may have restarted it meanwhile.
+                if not round_.is_open or await uow.rounds.salt(round_.id) is not None:
+                    continue
+                now = self._clock.now()
+                await uow.rounds.restart(round_.id, salt=salt, at=now)
+                await self._ready_ballot(uow, round_, salt, members)
+                await uow.commit()
+            restarted += 1
+            log.error(
+                "round %s: its answers were lost with the open-round store; asked again", round_.id
+            )
+            restarted_round = replace(round_, restarted_at=now, reminded=False)
+            await self.show_participation(
+                PulseStatus(team=team, round=restarted_round, respondents=0)
+            )
+        return restarted
 
     async def open_round_of(self, team_id: str) -> Round:
         """The team's open round, or NoOpenRound."""
@@ -228,15 +275,17 @@ class PulseService:
             team = await _team(uow, round_.team_id)
             # Before anything else: another team's round is not even said to be closed.
             _check_origin(origin, team)
-            if not round_.is_open:
+            if not round_.is_open or self._clock.now() >= round_.closes_at:
                 raise RoundClosed()
             ordered = validate_answers(round_, answers)
             salt = await uow.rounds.salt(round_id)
             if salt is None:
-                raise RoundClosed()
-            if not await uow.participation.add(
-                round_id, participant_key(self._secret_key, salt, user_id)
-            ):
+                raise AnswersLost()
+            key = participant_key(self._secret_key, salt, user_id)
+            if not await uow.participation.is_member(round_id, key):
+                raise NotAMember()
+            viewer = team.settings.role_of(user_id) is not None
+            if not await uow.participation.add(round_id, key, viewer=viewer):
                 raise AlreadyAnswered()
             await uow.answers.add(round_id, ordered)
             respondents = await uow.participation.count(round_id)
@@ -278,18 +327,21 @@ class PulseService:
         log.info("round %s: %d reminder(s) sent", round_id, len(waiting))
         return len(waiting)
 
-    async def close_round(self, round_id: str) -> RoundOutcome:
-        """Close the round, forget who answered, and post the summary with the hack of the week."""
+    async def close_round(self, round_id: str, *, early: bool = False) -> RoundOutcome:
+        """Close the round, forget who answered, and post the summary with the hack of the week.
+
+        `early`: a person closes it before its deadline, which is refused in its first
+        EARLIEST_CLOSE, so nobody can close a round right after one particular person answered.
+        """
         now = self._clock.now()
         async with self._uow() as uow:
             round_ = await _round(uow, round_id, lock="update")
             if not round_.is_open:
                 raise RoundClosed()
-            respondents = await uow.participation.count(round_id)
-            await uow.rounds.close(round_id, closed_at=now, respondents=respondents)
-            await uow.participation.forget(round_id)
+            if early and now < round_.opened_at + EARLIEST_CLOSE:
+                raise CloseTooEarly(minutes=int(EARLIEST_CLOSE.total_seconds() // 60))
+            closed = await seal(uow, round_, at=now)
             team = await _team(uow, round_.team_id)
-            closed = replace(round_, closed_at=now, respondents=respondents)
             result = (await self._results(uow, team, [closed]))[-1]
             recent = await uow.hacks.recent(
                 team.id, event=HackEvent.SUGGESTED, limit=NO_REPEAT_WINDOW
@@ -419,7 +471,7 @@ class PulseService:
                 self._content,
                 round_,
                 histograms.get(round_.id, {}),
-                min_respondents=team.settings.min_respondents,
+                min_respondents=max(team.settings.min_respondents, round_.min_respondents or 0),
                 previous=previous,
             )
             if isinstance(result, RoundSummary):

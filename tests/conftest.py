@@ -21,6 +21,7 @@ from content.loader import default_pack
 from content.schema import ContentPack
 from storage.engine import create_engine, database_url
 from storage.migrate import upgrade
+from storage.open_store import TABLES as OPEN_TABLES
 from storage.schema import METADATA
 from storage.unit_of_work import SqlStorage
 from surveys.ports import UnitOfWorkFactory
@@ -107,7 +108,10 @@ async def sql_engine(kind: str, request: pytest.FixtureRequest, tmp_path: Path) 
         shutil.copy(request.getfixturevalue("sqlite_template"), path)
         return create_engine(f"sqlite+aiosqlite:///{path}")
     engine = create_engine(request.getfixturevalue("postgres_url"))
-    tables = ", ".join(table.name for table in METADATA.sorted_tables)
+    tables = ", ".join(
+        [table.name for table in METADATA.sorted_tables]
+        + [f"{table.schema}.{table.name}" for table in OPEN_TABLES]
+    )
     async with engine.begin() as connection:
         await connection.execute(text(f"TRUNCATE {tables} CASCADE"))
     return engine

@@ -356,7 +356,7 @@ class CommandHandler:
     async def _close(self, _c: ChannelRef, _a: Actor, team: Team | None, _i: Intent) -> Reply:
         team = _known(team)
         round_ = await self._service.open_round_of(team.id)
-        await self._service.close_round(round_.id)
+        await self._service.close_round(round_.id, early=True)
         return Reply(card=notice(Texts(self._content, team.settings.language)("close-done")))
 
     async def _status(self, _c: ChannelRef, _a: Actor, team: Team | None, _i: Intent) -> Reply:

@@ -28,7 +28,10 @@ class MemoryState:
     rounds: dict[str, Round] = field(default_factory=dict)
     salts: dict[str, bytes] = field(default_factory=dict)
     counts: dict[tuple[str, str, int], int] = field(default_factory=dict)
+    open_counts: dict[tuple[str, str, int], int] = field(default_factory=dict)
+    members: dict[str, set[str]] = field(default_factory=dict)
     participation: dict[str, set[str]] = field(default_factory=dict)
+    viewers: dict[str, set[str]] = field(default_factory=dict)
     hack_log: list[HackLogEntry] = field(default_factory=list)
     claims: dict[tuple[str, Act, datetime], tuple[ClaimStatus, datetime]] = field(
         default_factory=dict
@@ -90,10 +93,26 @@ class MemoryRounds:
 
     async def discard(self, round_id: str) -> None:
         self._s.rounds.pop(round_id, None)
-        self._s.salts.pop(round_id, None)
         for key in [k for k in self._s.counts if k[0] == round_id]:
             del self._s.counts[key]
-        self._s.participation.pop(round_id, None)
+        self._forget_open(round_id)
+
+    def _forget_open(self, round_id: str) -> None:
+        self._s.salts.pop(round_id, None)
+        for key in [k for k in self._s.open_counts if k[0] == round_id]:
+            del self._s.open_counts[key]
+        for held in (self._s.members, self._s.participation, self._s.viewers):
+            held.pop(round_id, None)
+
+    async def lost(self) -> list[Round]:
+        return [r for r in self._s.rounds.values() if r.is_open and r.id not in self._s.salts]
+
+    async def restart(self, round_id: str, *, salt: bytes, at: datetime) -> None:
+        self._forget_open(round_id)
+        self._s.rounds[round_id] = replace(
+            self._s.rounds[round_id], restarted_at=at, reminded=False
+        )
+        self._s.salts[round_id] = salt
 
     async def all_open(self) -> list[Round]:
         return [r for r in self._s.rounds.values() if r.is_open]
@@ -107,9 +126,14 @@ class MemoryRounds:
     async def salt(self, round_id: str) -> bytes | None:
         return self._s.salts.get(round_id)
 
-    async def close(self, round_id: str, *, closed_at: datetime, respondents: int) -> None:
+    async def close(
+        self, round_id: str, *, closed_at: datetime, respondents: int, eligible: int
+    ) -> None:
         self._s.rounds[round_id] = replace(
-            self._s.rounds[round_id], closed_at=closed_at, respondents=respondents
+            self._s.rounds[round_id],
+            closed_at=closed_at,
+            respondents=respondents,
+            eligible_respondents=eligible,
         )
         self._s.salts.pop(round_id, None)
 
@@ -146,12 +170,16 @@ class MemoryAnswers:
     async def prepare(self, round_id: str, statement_ids: Sequence[str]) -> None:
         for statement_id in statement_ids:
             for value in SCALE:
-                self._s.counts[(round_id, statement_id, value)] = 0
+                self._s.open_counts[(round_id, statement_id, value)] = 0
 
     async def add(self, round_id: str, answers: Sequence[tuple[str, int]]) -> None:
         for statement_id, value in answers:
-            if (round_id, statement_id, value) in self._s.counts:
-                self._s.counts[(round_id, statement_id, value)] += 1
+            if (round_id, statement_id, value) in self._s.open_counts:
+                self._s.open_counts[(round_id, statement_id, value)] += 1
+
+    async def seal(self, round_id: str) -> None:
+        for key in [k for k in self._s.open_counts if k[0] == round_id]:
+            self._s.counts[key] = self._s.open_counts.pop(key)
 
     async def histograms(self, round_ids: Collection[str]) -> dict[str, dict[str, Histogram]]:
         result: dict[str, dict[str, list[int]]] = {}
@@ -171,21 +199,34 @@ class MemoryParticipation:
     def __init__(self, state: MemoryState) -> None:
         self._s = state
 
-    async def add(self, round_id: str, participant: str) -> bool:
+    async def admit(self, round_id: str, members: Collection[str]) -> None:
+        self._s.members.setdefault(round_id, set()).update(members)
+
+    async def is_member(self, round_id: str, participant: str) -> bool:
+        members = self._s.members.get(round_id)
+        return not members or participant in members
+
+    async def add(self, round_id: str, participant: str, *, viewer: bool = False) -> bool:
         seen = self._s.participation.setdefault(round_id, set())
         if participant in seen:
             return False
         seen.add(participant)
+        if viewer:
+            self._s.viewers.setdefault(round_id, set()).add(participant)
         return True
 
     async def count(self, round_id: str) -> int:
         return len(self._s.participation.get(round_id, ()))
 
+    async def viewers(self, round_id: str) -> int:
+        return len(self._s.viewers.get(round_id, ()))
+
     async def among(self, round_id: str, participants: Collection[str]) -> set[str]:
         return self._s.participation.get(round_id, set()) & set(participants)
 
     async def forget(self, round_id: str) -> None:
-        self._s.participation.pop(round_id, None)
+        for held in (self._s.members, self._s.participation, self._s.viewers):
+            held.pop(round_id, None)
 
 
 class MemoryHackLog:
@@ -245,6 +286,15 @@ class MemoryClaims:
         if found is None or found[0] not in (ClaimStatus.CLAIMED, ClaimStatus.SENDING):
             return False
         if found[1] >= stale_before:
+            return False
+        self._s.claims[(team_id, act, slot)] = (ClaimStatus.CLAIMED, at)
+        return True
+
+    async def retry_failed(
+        self, team_id: str, act: Act, slot: datetime, *, at: datetime, failed_before: datetime
+    ) -> bool:
+        found = self._s.claims.get((team_id, act, slot))
+        if found is None or found[0] is not ClaimStatus.FAILED or found[1] >= failed_before:
             return False
         self._s.claims[(team_id, act, slot)] = (ClaimStatus.CLAIMED, at)
         return True

@@ -15,6 +15,7 @@ from scheduler.acts import Acts, Outcome, Rules
 from scheduler.retention import PURGE_JOB, PurgeReport, Retention
 from scheduler.timers import PulseScheduler
 from surveys.claims import Act, ClaimStatus
+from surveys.closing import seal
 from surveys.hack_log import HackEvent, HackLogEntry
 from surveys.ports import UnitOfWorkFactory
 from surveys.rounds import Round
@@ -35,7 +36,7 @@ async def _closed(storage: UnitOfWorkFactory, team: Team, closed_at: datetime) -
     async with storage() as uow:
         await uow.rounds.add(round_, salt=b"s" * 32)
         await uow.answers.prepare(round_.id, round_.statement_ids)
-        await uow.rounds.close(round_.id, closed_at=closed_at, respondents=0)
+        await seal(uow, round_, at=closed_at)
         await uow.commit()
     return round_
 

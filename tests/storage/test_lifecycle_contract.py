@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from surveys.addresses import ChannelAddress
 from surveys.claims import Act, ClaimStatus
+from surveys.closing import seal
 from surveys.hack_log import HackEvent, HackLogEntry
 from surveys.ports import UnitOfWorkFactory
 from surveys.rounds import Round
@@ -26,10 +27,11 @@ async def _closed_round(
         await uow.rounds.add(round_, salt=b"s" * 32)
         await uow.answers.prepare(round_.id, round_.statement_ids)
         if counts:
+            await uow.participation.add(round_.id, "someone")
             await uow.answers.add(round_.id, [(s, 4) for s in sorted(round_.statement_ids)])
-        await uow.rounds.close(round_.id, closed_at=T0 + closed_at, respondents=1)
+        closed = await seal(uow, round_, at=T0 + closed_at)
         await uow.commit()
-    return replace(round_, closed_at=T0 + closed_at, respondents=1)
+    return closed
 
 
 def _event(team: Team, at: timedelta) -> HackLogEntry:

@@ -90,7 +90,9 @@ async def test_one_open_round_per_team(storage: UnitOfWorkFactory) -> None:
         async with storage() as uow:
             await uow.rounds.add(a_round(team), salt=b"b" * 32)
     async with storage() as uow:
-        await uow.rounds.close(first.id, closed_at=T0 + timedelta(days=3), respondents=6)
+        await uow.rounds.close(
+            first.id, closed_at=T0 + timedelta(days=3), respondents=6, eligible=6
+        )
         await uow.rounds.add(a_round(team, opened_at=T0 + timedelta(days=7)), salt=b"c" * 32)
         await uow.commit()
 
@@ -102,14 +104,14 @@ async def test_closing_destroys_the_salt(storage: UnitOfWorkFactory) -> None:
     async with storage() as uow:
         await uow.teams.add(team)
         await uow.rounds.add(round_, salt=b"s" * 32)
-        await uow.rounds.close(round_.id, closed_at=closed_at, respondents=7)
+        await uow.rounds.close(round_.id, closed_at=closed_at, respondents=7, eligible=6)
         await uow.commit()
     async with storage() as uow:
         assert await uow.rounds.salt(round_.id) is None
         assert await uow.rounds.open_for_team(team.id) is None
         assert await uow.rounds.all_open() == []
         assert await uow.rounds.get(round_.id) == replace(
-            round_, closed_at=closed_at, respondents=7
+            round_, closed_at=closed_at, respondents=7, eligible_respondents=6
         )
 
 
@@ -120,7 +122,7 @@ async def test_closed_rounds_newest_first(storage: UnitOfWorkFactory) -> None:
         await uow.teams.add(team)
         for r in rounds:
             await uow.rounds.add(r, salt=b"s" * 32)
-            await uow.rounds.close(r.id, closed_at=r.closes_at, respondents=5)
+            await uow.rounds.close(r.id, closed_at=r.closes_at, respondents=5, eligible=5)
         await uow.rounds.add(
             a_round(team, opened_at=T0 + timedelta(weeks=5), kind=RoundKind.BAROMETER),
             salt=b"s" * 32,
@@ -145,7 +147,8 @@ async def test_answers_are_counts_per_statement_and_value(storage: UnitOfWorkFac
         await uow.answers.prepare(first.id, first.statement_ids)
         await uow.answers.add(first.id, [("include-1", 4), ("learn-1", 2)])
         await uow.answers.add(first.id, [("include-1", 4), ("learn-1", 5)])
-        await uow.rounds.close(first.id, closed_at=T0, respondents=2)
+        await uow.answers.seal(first.id)
+        await uow.rounds.close(first.id, closed_at=T0, respondents=2, eligible=2)
         await uow.rounds.add(second, salt=b"s" * 32)
         await uow.answers.prepare(second.id, ("include-2",))
         await uow.answers.add(second.id, [("include-2", 1)])
@@ -156,7 +159,67 @@ async def test_answers_are_counts_per_statement_and_value(storage: UnitOfWorkFac
     assert histograms[first.id]["include-1"] == (0, 0, 0, 2, 0)
     assert histograms[first.id]["learn-1"] == (0, 1, 0, 0, 1)
     assert "challenge-1" not in histograms[first.id]  # asked, but nobody answered it
-    assert histograms[second.id] == {"include-2": (1, 0, 0, 0, 0)}
+    # An open round's counts are not durable counts: it has none until it is sealed.
+    assert second.id not in histograms
+    async with storage() as uow:
+        await uow.answers.seal(second.id)
+        await uow.commit()
+    async with storage() as uow:
+        assert (await uow.answers.histograms([second.id]))[second.id] == {
+            "include-2": (1, 0, 0, 0, 0)
+        }
+
+
+async def test_only_members_may_answer_and_viewers_are_counted_apart(
+    storage: UnitOfWorkFactory,
+) -> None:
+    team = a_team()
+    other = a_team(channel="C9")
+    round_, older = a_round(team), a_round(other)
+    async with storage() as uow:
+        for t in (team, other):
+            await uow.teams.add(t)
+        await uow.rounds.add(round_, salt=b"s" * 32)
+        await uow.rounds.add(older, salt=b"o" * 32)
+        await uow.participation.admit(round_.id, ["m1", "m2", "m3"])
+        await uow.commit()
+    async with storage() as uow:
+        assert await uow.participation.is_member(round_.id, "m2")
+        assert not await uow.participation.is_member(round_.id, "outsider")
+        # A round opened before members were kept lets anyone answer, as it did then.
+        assert await uow.participation.is_member(older.id, "anyone")
+        assert await uow.participation.add(round_.id, "m1", viewer=True)
+        assert await uow.participation.add(round_.id, "m2")
+        assert await uow.participation.count(round_.id) == 2
+        assert await uow.participation.viewers(round_.id) == 1
+        await uow.participation.forget(round_.id)
+        await uow.commit()
+    async with storage() as uow:
+        assert await uow.participation.is_member(round_.id, "outsider")  # forgotten: no list
+        assert await uow.participation.viewers(round_.id) == 0
+
+
+async def test_a_lost_round_restarts_with_a_new_salt_and_nothing_of_before(
+    storage: UnitOfWorkFactory,
+) -> None:
+    team = a_team()
+    round_ = a_round(team)
+    async with storage() as uow:
+        await uow.teams.add(team)
+        await uow.rounds.add(round_, salt=b"s" * 32)
+        await uow.answers.prepare(round_.id, round_.statement_ids)
+        await uow.participation.add(round_.id, "h1")
+        await uow.commit()
+    async with storage() as uow:
+        assert await uow.rounds.lost() == []
+        await uow.rounds.restart(round_.id, salt=b"n" * 32, at=T0 + timedelta(hours=1))
+        await uow.commit()
+    async with storage() as uow:
+        assert await uow.rounds.salt(round_.id) == b"n" * 32
+        assert await uow.participation.count(round_.id) == 0
+        restarted = await uow.rounds.get(round_.id)
+        assert restarted is not None
+        assert restarted.restarted_at == T0 + timedelta(hours=1)
 
 
 async def test_participation_is_a_set_of_hashes(storage: UnitOfWorkFactory) -> None:
@@ -373,6 +436,45 @@ async def test_a_stale_claim_can_be_taken_over_once(storage: UnitOfWorkFactory) 
         await uow.commit()
     async with storage() as uow:
         assert await uow.claims.status(team.id, Act.CLOSE, slot) is ClaimStatus.CLAIMED
+
+
+async def test_a_failed_claim_is_tried_again_once_after_its_back_off(
+    storage: UnitOfWorkFactory,
+) -> None:
+    team = a_team()
+    slot = T0 + timedelta(days=3)
+    failed_at = slot + timedelta(seconds=1)
+    async with storage() as uow:
+        await uow.teams.add(team)
+        await uow.claims.claim(team.id, Act.CLOSE, slot, at=failed_at)
+        await uow.claims.set_status(team.id, Act.CLOSE, slot, ClaimStatus.FAILED, at=failed_at)
+        await uow.claims.claim(team.id, Act.OPEN, slot, at=failed_at)
+        await uow.claims.set_status(team.id, Act.OPEN, slot, ClaimStatus.SENDING, at=failed_at)
+        await uow.commit()
+    later = failed_at + timedelta(minutes=2)
+    async with storage() as uow:
+        # Its back-off is not over yet.
+        assert not await uow.claims.retry_failed(
+            team.id, Act.CLOSE, slot, at=later, failed_before=failed_at
+        )
+        assert await uow.claims.retry_failed(
+            team.id, Act.CLOSE, slot, at=later, failed_before=later
+        )
+        # Claimed again once: the claim is no longer failed.
+        assert not await uow.claims.retry_failed(
+            team.id, Act.CLOSE, slot, at=later, failed_before=later
+        )
+        # Only a failed act: one under way, or never claimed, is not retried.
+        assert not await uow.claims.retry_failed(
+            team.id, Act.OPEN, slot, at=later, failed_before=later
+        )
+        assert not await uow.claims.retry_failed(
+            team.id, Act.REMIND, slot, at=later, failed_before=later
+        )
+        await uow.commit()
+    async with storage() as uow:
+        assert await uow.claims.status(team.id, Act.CLOSE, slot) is ClaimStatus.CLAIMED
+        assert await uow.claims.status(team.id, Act.OPEN, slot) is ClaimStatus.SENDING
 
 
 async def test_participation_among_a_channels_worth(storage: UnitOfWorkFactory) -> None:
