@@ -1,4 +1,5 @@
-"""Prometheus metrics for `/metrics`: requests, answers, rounds, chat API calls, scheduled acts.
+"""Prometheus metrics for `/metrics`: requests, answers, rounds, chat API calls, scheduled acts,
+rounds open past their deadline.
 
 Every label is a route, a platform, a status or an act: never a team, a person or an answer.
 Each service has a registry of its own, so several services in one process (tests) never mix.
@@ -13,7 +14,7 @@ from types import SimpleNamespace
 
 import aiohttp
 from aiohttp import web
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client.exposition import generate_latest
 
 from scheduler.acts import Outcome
@@ -28,6 +29,8 @@ ACT_OUTCOMES = {
     Outcome.SKIPPED: ("missed",),
     Outcome.FAILED: ("failed",),
 }
+# A failed close claimed again: counted on its own, as the try's outcome counts the claim.
+RETRIED = "retried"
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -77,13 +80,20 @@ class Metrics:
         )
         self._acts = Counter(
             "tryghed_scheduled_acts",
-            "Scheduled acts (open, remind, close) this replica claimed, and what became of them.",
+            "Scheduled acts (open, remind, close) this replica claimed, and what became of them "
+            "(retried: a failed close claimed again after its back-off).",
             ["act", "outcome"],
             registry=self.registry,
         )
         for act in Act:
-            for outcome in ("claimed", "sent", "late", "missed", "failed"):
+            for outcome in ("claimed", "sent", "late", "missed", "failed", RETRIED):
                 self._acts.labels(act=act.value, outcome=outcome)
+        self._overdue = Gauge(
+            "tryghed_rounds_overdue",
+            "Open rounds more than a few minutes past their deadline (their close has not "
+            "succeeded), as of this replica's last scheduler sync.",
+            registry=self.registry,
+        )
 
     def heard(self, happened: Happened) -> None:
         """Count what the pulse service did."""
@@ -95,10 +105,17 @@ class Metrics:
             self._closed.inc()
 
     def act(self, act: Act, outcome: Outcome) -> None:
-        """Count a scheduled act this replica claimed."""
+        """Count a scheduled act this replica claimed (or claimed again, to retry it)."""
+        if outcome is Outcome.RETRIED:
+            self._acts.labels(act=act.value, outcome=RETRIED).inc()
+            return
         self._acts.labels(act=act.value, outcome="claimed").inc()
         for name in ACT_OUTCOMES.get(outcome, ()):
             self._acts.labels(act=act.value, outcome=name).inc()
+
+    def rounds_overdue(self, count: int) -> None:
+        """Set how many open rounds are past their deadline (the scheduler's sync tells)."""
+        self._overdue.set(count)
 
     def chat_call(self, platform: str, status: int | str) -> None:
         """Count one attempt at a chat API call."""

@@ -2,6 +2,11 @@
 
 No timers here: given the clock, these decide what is due and do it through PulseService.
 APScheduler (timers.py) only decides *when* to ask; the claims table decides *whether*.
+
+Opens and reminders are done at most once: one that fails stays failed, so nothing is ever
+posted twice. A close must happen, so a failed close is tried again after a back-off, by one
+replica each time (the claims table picks it); the summary still goes out at most once, as it
+is only posted by the try that closes the round.
 """
 
 from __future__ import annotations
@@ -16,8 +21,8 @@ from functools import partial
 
 from scheduler.lanes import Lanes, workspace_of
 from surveys.claims import Act, ClaimStatus
-from surveys.errors import TryghedError
-from surveys.ports import Clock, UnitOfWorkFactory
+from surveys.errors import RoundClosed, TryghedError
+from surveys.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from surveys.rounds import Round
 from surveys.schedule import QuietHours, kind_of_slot, open_slot_at_or_before, reminder_slot
 from surveys.service import PulseService
@@ -30,6 +35,35 @@ PUNCTUAL = timedelta(minutes=1)
 # A close still unfinished this long after it was claimed lost its claimer.
 RETAKE_CLOSE_AFTER = timedelta(minutes=10)
 UNFINISHED = frozenset({ClaimStatus.CLAIMED, ClaimStatus.SENDING})
+# A failed close waits before it is tried again: at least this long, and at most that long.
+RETRY_FIRST = timedelta(minutes=1)
+RETRY_MOST = timedelta(minutes=30)
+
+
+def retry_wait(slot: datetime, failed_at: datetime) -> timedelta:
+    """How long an act that failed at `failed_at` waits before it is tried again: as long as
+    it was late when it failed, within [RETRY_FIRST, RETRY_MOST].
+
+    So a close that fails at its deadline and keeps failing is tried 1, 2, 4, 8, 16, 32
+    minutes after the deadline, then every 30 minutes. The wait needs nothing but the slot and
+    the claim's `updated_at`: the claims table, which every replica shares, is all it reads.
+    """
+    return min(max(failed_at - slot, RETRY_FIRST), RETRY_MOST)
+
+
+def retry_failed_before(slot: datetime, now: datetime) -> datetime:
+    """The moment before which a failure has waited out its back-off by `now`.
+
+    A failure at `u` is due again once `u + retry_wait(slot, u) < now`; that moment grows with
+    `u`, so "due" is "failed before one moment", which this solves for. The claims table then
+    hands the retry to one replica in a single conditional UPDATE, as it does a take-over.
+    """
+    late = now - slot
+    if late <= 2 * RETRY_FIRST:
+        return now - RETRY_FIRST  # the failure was at most RETRY_FIRST late
+    if late <= 2 * RETRY_MOST:
+        return slot + late / 2  # it waits as long as it was late
+    return now - RETRY_MOST
 
 
 class Outcome(StrEnum):
@@ -40,7 +74,12 @@ class Outcome(StrEnum):
     DONE = "done"
     LATE = "late"  # done, after the slot but within the grace period
     SKIPPED = "skipped"  # beyond the grace period, or refused (paused, a round already open)
-    FAILED = "failed"  # tried once and failed; never tried again, so never sent twice
+    # Failed: an open or a reminder is never tried again (so never sent twice); a close is,
+    # after its back-off.
+    FAILED = "failed"
+    # A failed close claimed again after its back-off (told before the try; the try's own
+    # outcome follows).
+    RETRIED = "retried"
 
 
 @dataclass(frozen=True)
@@ -135,7 +174,9 @@ class Acts:
         If the replica that claimed it died before closing, the round is still open, and as
         the summary is only posted once the round is closed, nothing was posted: after a
         while another replica takes the claim over (the row lock on the round keeps a slow
-        claimer and the one taking over from both closing it).
+        claimer and the one taking over from both closing it). If the close failed (the
+        database went away, say), it is tried again after a back-off (`retry_wait`), for as
+        long as it takes.
         """
         if self._clock.now() < round_.closes_at:
             return Outcome.NOT_DUE
@@ -143,10 +184,20 @@ class Acts:
             round_.team_id,
             Act.CLOSE,
             round_.closes_at,
-            lambda: self._service.close_round(round_.id),
+            partial(self._close, round_.id),
             always=True,
             retake_after=RETAKE_CLOSE_AFTER,
+            retry=True,
         )
+
+    async def _close(self, round_id: str) -> None:
+        try:
+            await self._service.close_round(round_id)
+        except RoundClosed:
+            # Closed already: by hand, or by an earlier try that failed after its close was
+            # committed. Either way the round has ended, which is what this act is for; its
+            # summary is not posted again (at most once, as every post).
+            log.info("round %s was closed already", round_id)
 
     async def _once(
         self,
@@ -157,14 +208,20 @@ class Acts:
         *,
         always: bool = False,
         retake_after: timedelta | None = None,
+        retry: bool = False,
     ) -> Outcome:
-        """Claim (team, act, slot); only the one caller that wins it acts, and only once."""
+        """Claim (team, act, slot); only the one caller that wins it acts, and only once
+        (or, given `retry`, once more after each failure and its back-off)."""
         outcome = await self._claim_and_do(
-            team_id, act, slot, do, always=always, retake_after=retake_after
+            team_id, act, slot, do, always=always, retake_after=retake_after, retry=retry
         )
-        if self._observe is not None and outcome is not Outcome.TAKEN:
-            self._observe(act, outcome)
+        if outcome is not Outcome.TAKEN:
+            self._tell(act, outcome)
         return outcome
+
+    def _tell(self, act: Act, outcome: Outcome) -> None:
+        if self._observe is not None:
+            self._observe(act, outcome)
 
     async def _claim_and_do(
         self,
@@ -175,20 +232,13 @@ class Acts:
         *,
         always: bool,
         retake_after: timedelta | None,
+        retry: bool,
     ) -> Outcome:
         now = self._clock.now()
         async with self._uow() as uow:
-            status = await uow.claims.status(team_id, act, slot)
-            if status is None:
-                won = await uow.claims.claim(team_id, act, slot, at=now)
-            elif retake_after is not None and status in UNFINISHED:
-                won = await uow.claims.take_over(
-                    team_id, act, slot, at=now, stale_before=now - retake_after
-                )
-                if won:
-                    log.warning("team %s: taking over the unfinished %s of %s", team_id, act, slot)
-            else:
-                won = False
+            won, found = await self._win(
+                uow, team_id, act, slot, now, retake_after=retake_after, retry=retry
+            )
             lateness = now - slot
             too_late = lateness > self.rules.grace and not always
             if won:
@@ -199,20 +249,23 @@ class Acts:
             await uow.commit()
         if not won:
             return Outcome.TAKEN
+        if found is ClaimStatus.FAILED:
+            self._tell(act, Outcome.RETRIED)
         if too_late:
             log.warning("team %s: %s of %s skipped, missed by %s", team_id, act, slot, lateness)
             return Outcome.SKIPPED
         try:
             await do()
         except TryghedError as refusal:
-            await self._mark(team_id, act, slot, ClaimStatus.SKIPPED)
-            log.info("team %s: %s of %s not done: %s", team_id, act, slot, refusal.key)
-            return Outcome.SKIPPED
+            if not retry:
+                await self._mark(team_id, act, slot, ClaimStatus.SKIPPED)
+                log.info("team %s: %s of %s not done: %s", team_id, act, slot, refusal.key)
+                return Outcome.SKIPPED
+            # A close refused (its round's lost answers are being restored, say) is a round
+            # still open: it is tried again like any failure.
+            return await self._failed(team_id, act, slot, refusal.key, retry=True)
         except Exception as error:
-            # At most once: a failed act stays failed, so a post is never made twice.
-            await self._mark(team_id, act, slot, ClaimStatus.FAILED)
-            log.error("team %s: %s of %s failed: %s", team_id, act, slot, type(error).__name__)
-            return Outcome.FAILED
+            return await self._failed(team_id, act, slot, type(error).__name__, retry=retry)
         await self._mark(team_id, act, slot, ClaimStatus.SENT)
         if lateness > PUNCTUAL:
             log.warning("team %s: %s of %s done late, by %s", team_id, act, slot, lateness)
@@ -220,7 +273,67 @@ class Acts:
         log.info("team %s: %s of %s done", team_id, act, slot)
         return Outcome.DONE
 
-    async def _mark(self, team_id: str, act: Act, slot: datetime, status: ClaimStatus) -> None:
+    async def _win(
+        self,
+        uow: UnitOfWork,
+        team_id: str,
+        act: Act,
+        slot: datetime,
+        now: datetime,
+        *,
+        retake_after: timedelta | None,
+        retry: bool,
+    ) -> tuple[bool, ClaimStatus | None]:
+        """Whether this caller gets (team, act, slot) — a new claim, an unfinished one taken
+        over, or (given `retry`) a failed one whose back-off is over — and what it found."""
+        status = await uow.claims.status(team_id, act, slot)
+        if status is None:
+            return await uow.claims.claim(team_id, act, slot, at=now), status
+        if retake_after is not None and status in UNFINISHED:
+            won = await uow.claims.take_over(
+                team_id, act, slot, at=now, stale_before=now - retake_after
+            )
+            if won:
+                log.warning("team %s: taking over the unfinished %s of %s", team_id, act, slot)
+            return won, status
+        if retry and status is ClaimStatus.FAILED:
+            won = await uow.claims.retry_failed(
+                team_id, act, slot, at=now, failed_before=retry_failed_before(slot, now)
+            )
+            if won:
+                log.warning("team %s: trying the failed %s of %s again", team_id, act, slot)
+            return won, status
+        return False, status
+
+    async def _failed(
+        self, team_id: str, act: Act, slot: datetime, why: str, *, retry: bool
+    ) -> Outcome:
+        # An open or reminder stays failed, so a post is never made twice; a failed close is
+        # claimed again once its back-off is over (the claim's `updated_at` dates the failure).
+        failed_at = self._clock.now()
+        await self._mark(team_id, act, slot, ClaimStatus.FAILED, at=failed_at)
+        if retry:
+            log.error(
+                "team %s: %s of %s failed: %s; tried again in %s",
+                team_id,
+                act,
+                slot,
+                why,
+                retry_wait(slot, failed_at),
+            )
+        else:
+            log.error("team %s: %s of %s failed: %s", team_id, act, slot, why)
+        return Outcome.FAILED
+
+    async def _mark(
+        self,
+        team_id: str,
+        act: Act,
+        slot: datetime,
+        status: ClaimStatus,
+        *,
+        at: datetime | None = None,
+    ) -> None:
         async with self._uow() as uow:
-            await uow.claims.set_status(team_id, act, slot, status, at=self._clock.now())
+            await uow.claims.set_status(team_id, act, slot, status, at=at or self._clock.now())
             await uow.commit()

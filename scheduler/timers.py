@@ -3,12 +3,16 @@
 The job store is in memory on purpose: a shared APScheduler 3 job store fires every job on
 every replica. Each replica keeps its own timers, rebuilt from the database at start and on
 every sync; the claims table makes sure only one of them acts.
+
+Every sync also looks for rounds still open well past their deadline (a close that keeps
+failing): each is logged at ERROR and their number is reported (the `/metrics` gauge).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
@@ -32,6 +36,9 @@ log = logging.getLogger(__name__)
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 SYNC_JOB = "sync"
 SYNC_DELAY_SECONDS = 1.0
+# A round still open this long after its deadline is overdue: its close is failing (a close
+# that fails at the deadline has been tried three times by then).
+OVERDUE_AFTER = timedelta(minutes=5)
 
 
 def open_trigger(settings: TeamSettings) -> CronTrigger:
@@ -59,8 +66,11 @@ class PulseScheduler:
         sync_every: timedelta = timedelta(seconds=60),
         retention: Retention | None = None,
         lanes: Lanes | None = None,
+        overdue: Callable[[int], None] | None = None,
     ) -> None:
+        """`overdue` is told, on every sync, how many open rounds are overdue."""
         self._acts = acts
+        self._overdue = overdue
         self._retention = retention
         self._uow = unit_of_work
         self._clock = clock
@@ -160,6 +170,7 @@ class PulseScheduler:
             async with self._uow() as uow:
                 teams = await uow.teams.all()
                 rounds = await uow.rounds.all_open()
+            self._look_for_overdue(rounds)
             wanted: dict[str, object] = {}
             by_id = {team.id: team for team in teams}
             for team in teams:
@@ -173,6 +184,23 @@ class PulseScheduler:
                 if self._scheduler.get_job(job_id) is not None:
                     self._scheduler.remove_job(job_id)
             self._timers = wanted
+
+    def _look_for_overdue(self, rounds: list[Round]) -> None:
+        """Log each round open past its deadline (by id and how late, no team or person)
+        and report how many there are."""
+        now = self._clock.now()
+        overdue = 0
+        for round_ in rounds:
+            late = now - round_.closes_at
+            if late > OVERDUE_AFTER:
+                overdue += 1
+                log.error(
+                    "round %s is still open %d min after its deadline: its close has not succeeded",
+                    round_.id,
+                    late // timedelta(minutes=1),
+                )
+        if self._overdue is not None:
+            self._overdue(overdue)
 
     def _timer_open(self, team: Team) -> object:
         key = (team.settings, team.paused)

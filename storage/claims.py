@@ -60,6 +60,23 @@ class SqlClaims:
         )
         return cast("CursorResult[Any]", result).rowcount == 1
 
+    async def retry_failed(
+        self, team_id: str, act: Act, slot: datetime, *, at: datetime, failed_before: datetime
+    ) -> bool:
+        """Claim again a failed act whose back-off is over; the row count says who got it."""
+        result = await self._session.execute(
+            update(ClaimRow)
+            .where(
+                ClaimRow.team_id == team_id,
+                ClaimRow.act == act.value,
+                ClaimRow.slot == slot,
+                ClaimRow.status == ClaimStatus.FAILED.value,
+                ClaimRow.updated_at < failed_before,
+            )
+            .values(status=ClaimStatus.CLAIMED.value, updated_at=at)
+        )
+        return cast("CursorResult[Any]", result).rowcount == 1
+
     async def status(self, team_id: str, act: Act, slot: datetime) -> ClaimStatus | None:
         """Where a claim stands, if it exists."""
         value = await self._session.scalar(

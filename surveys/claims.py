@@ -15,10 +15,11 @@ class Act(StrEnum):
 
 
 class ClaimStatus(StrEnum):
-    """How far a claimed act got; a claim stuck before `sent` is a visible miss, never a retry."""
+    """How far a claimed act got; a claim stuck before `sent` is a visible miss, never a retry
+    (but a close: its claimer died, and it is taken over; or it failed, and it is retried)."""
 
     CLAIMED = "claimed"
     SENDING = "sending"
     SENT = "sent"
     SKIPPED = "skipped"  # found too late (beyond the grace period), or pointless (team paused)
-    FAILED = "failed"  # tried once and failed; never retried, so never sent twice
+    FAILED = "failed"  # failed; never retried so never sent twice (a close: after a back-off)

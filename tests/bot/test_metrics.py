@@ -74,6 +74,8 @@ def test_the_service_events_move_their_counters() -> None:
         (Outcome.LATE, {"claimed", "sent", "late"}),
         (Outcome.SKIPPED, {"claimed", "missed"}),
         (Outcome.FAILED, {"claimed", "failed"}),
+        # A retry is counted on its own: the retried try's outcome counts its claim.
+        (Outcome.RETRIED, {"retried"}),
     ],
 )
 def test_an_act_counts_as_claimed_and_what_became_of_it(
@@ -94,6 +96,18 @@ def test_an_act_counts_as_claimed_and_what_became_of_it(
         "tryghed_scheduled_acts_total",
         frozenset({("act", "open"), ("outcome", "missed")}),
     ) in (samples(text))
+
+
+def test_rounds_past_their_deadline_are_one_unlabelled_gauge() -> None:
+    metrics = Metrics()
+    assert value(metrics_text(metrics), "tryghed_rounds_overdue") == 0
+    metrics.rounds_overdue(3)
+    metrics.rounds_overdue(2)  # each sync says how many there are now
+    text = metrics_text(metrics)
+    assert value(text, "tryghed_rounds_overdue") == 2
+    assert [labels for (name, labels) in samples(text) if name == "tryghed_rounds_overdue"] == [
+        frozenset()
+    ]
 
 
 async def test_the_client_trace_counts_every_attempt_by_status() -> None:

@@ -1,4 +1,5 @@
-"""Scheduled acts on every storage: on time, late, skipped, after a restart, and only once."""
+"""Scheduled acts on every storage: on time, late, skipped, after a restart, and only once
+(a failed close: once more after each back-off, until it is done)."""
 
 from __future__ import annotations
 
@@ -8,17 +9,19 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 
 from content.loader import default_pack
-from scheduler.acts import Acts, Outcome, Rules
+from scheduler.acts import RETRY_MOST, Acts, Outcome, Rules
 from scheduler.lanes import Lanes
-from surveys.announcements import PulseStatus
+from surveys.announcements import PulseStatus, RoundOutcome
 from surveys.claims import Act, ClaimStatus
+from surveys.errors import TryghedError
 from surveys.ports import UnitOfWorkFactory
-from surveys.rounds import RoundKind
+from surveys.rounds import Round, RoundKind
 from surveys.schedule import QuietHours
 from surveys.service import PulseService
 from surveys.team import ChannelRef, Team, TeamSettings
 from tests.fakes.chat import FakeChat
 from tests.fakes.clock import FakeClock
+from tests.scheduler.blips import Blips
 
 MEMBERS = [f"U{i}" for i in range(1, 10)]
 SET_UP = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)  # a Tuesday
@@ -29,9 +32,18 @@ GRACE = timedelta(hours=2)
 class Replica:
     """One running service: its own service object and acts, on the shared storage."""
 
-    def __init__(self, storage: UnitOfWorkFactory, chat: FakeChat, clock: FakeClock) -> None:
-        self.service = PulseService(
-            unit_of_work=storage,
+    def __init__(
+        self,
+        storage: UnitOfWorkFactory,
+        chat: FakeChat,
+        clock: FakeClock,
+        *,
+        service: type[PulseService] = PulseService,
+    ) -> None:
+        # The service's own transactions can be made to fail; the claims' never do.
+        self.blips = Blips(storage)
+        self.service = service(
+            unit_of_work=self.blips,
             clock=clock,
             chat=chat,
             content=default_pack(),
@@ -42,7 +54,13 @@ class Replica:
             unit_of_work=storage,
             clock=clock,
             rules=Rules(grace=GRACE, barometer_months=3, quiet=QuietHours()),
+            observe=lambda act, outcome: self.observed.append((act, outcome)),
         )
+        self.observed: list[tuple[Act, Outcome]] = []
+
+    def closes(self) -> list[Outcome]:
+        """What this replica's closes came to, as /metrics is told."""
+        return [outcome for act, outcome in self.observed if act is Act.CLOSE]
 
 
 @pytest.fixture
@@ -198,7 +216,7 @@ class _Broken(FakeChat):
         raise ConnectionError("the chat platform is down")
 
 
-async def test_a_failed_act_is_never_retried(
+async def test_a_failed_open_is_never_retried(
     storage: UnitOfWorkFactory, clock: FakeClock, team: Team
 ) -> None:
     chat = _Broken(members=list(MEMBERS))
@@ -206,7 +224,165 @@ async def test_a_failed_act_is_never_retried(
     clock.moment = MONDAY_NINE
     assert (await replica.acts.catch_up())[f"open:{team.id}"] is Outcome.FAILED
     assert (await replica.acts.catch_up())[f"open:{team.id}"] is Outcome.TAKEN
+    # Not after a close's back-off either: at most once, so never posted twice.
+    clock.moment = MONDAY_NINE + RETRY_MOST + timedelta(minutes=1)
+    assert (await replica.acts.catch_up())[f"open:{team.id}"] is Outcome.TAKEN
     assert await _claim(storage, team, Act.OPEN, MONDAY_NINE) is ClaimStatus.FAILED
+    assert Outcome.RETRIED not in {outcome for _, outcome in replica.observed}
+
+
+async def _open_with_answers(replica: Replica, clock: FakeClock, team: Team) -> Round:
+    clock.moment = MONDAY_NINE
+    await replica.acts.catch_up()
+    round_ = await replica.service.open_round_of(team.id)
+    for member in MEMBERS[:5]:
+        await replica.service.submit(
+            round_.id, user_id=member, answers=dict.fromkeys(round_.statement_ids, 3)
+        )
+    return round_
+
+
+async def test_a_close_that_fails_once_is_retried_after_its_back_off(
+    storage: UnitOfWorkFactory, chat: FakeChat, clock: FakeClock, team: Team
+) -> None:
+    replica = Replica(storage, chat, clock)
+    round_ = await _open_with_answers(replica, clock, team)
+    key = f"close:{round_.id}"
+    # The database goes away as the round closes: its close transaction does not commit.
+    replica.blips.failing = 1
+    clock.moment = round_.closes_at
+    assert (await replica.acts.catch_up())[key] is Outcome.FAILED
+    assert replica.blips.failed == 1
+    assert chat.outcomes == []
+    assert await _claim(storage, team, Act.CLOSE, round_.closes_at) is ClaimStatus.FAILED
+    assert (await replica.service.open_round_of(team.id)).id == round_.id
+    # The back-off: a minute.
+    clock.moment = round_.closes_at + timedelta(seconds=59)
+    assert (await replica.acts.catch_up())[key] is Outcome.TAKEN
+    clock.moment = round_.closes_at + timedelta(minutes=1, seconds=1)
+    assert (await replica.acts.catch_up())[key] is Outcome.LATE
+    assert len(chat.outcomes) == 1
+    assert chat.outcomes[0].result.respondents == 5
+    assert await _claim(storage, team, Act.CLOSE, round_.closes_at) is ClaimStatus.SENT
+    # Done: the round is no longer open, and nothing is tried again.
+    clock.moment += RETRY_MOST * 2
+    assert key not in await replica.acts.catch_up()
+    assert len(chat.outcomes) == 1
+    assert replica.closes() == [Outcome.FAILED, Outcome.RETRIED, Outcome.LATE]
+
+
+async def test_a_close_that_keeps_failing_backs_off_until_it_is_done(
+    storage: UnitOfWorkFactory, chat: FakeChat, clock: FakeClock, team: Team
+) -> None:
+    replica = Replica(storage, chat, clock)
+    round_ = await _open_with_answers(replica, clock, team)
+    key = f"close:{round_.id}"
+    replica.blips.failing = 4
+    # Each try waits as long as the close was late when it last failed: 1, 1, 2, 4 minutes.
+    tries = [timedelta(seconds=s) for s in (0, 61, 123, 247, 495)]
+    waited_out = [timedelta(seconds=s) for s in (60, 122, 246, 494)]
+    clock.moment = round_.closes_at
+    assert (await replica.acts.catch_up())[key] is Outcome.FAILED
+    for then, ready in zip(tries[1:], waited_out, strict=True):
+        clock.moment = round_.closes_at + ready
+        assert (await replica.acts.catch_up())[key] is Outcome.TAKEN
+        clock.moment = round_.closes_at + then
+        expected = Outcome.FAILED if replica.blips.failing else Outcome.LATE
+        assert (await replica.acts.catch_up())[key] is expected
+    assert replica.blips.failed == 4
+    assert len(chat.outcomes) == 1
+    assert replica.closes().count(Outcome.RETRIED) == 4
+
+
+async def test_two_replicas_retry_a_failed_close_once(
+    storage: UnitOfWorkFactory, chat: FakeChat, clock: FakeClock, team: Team
+) -> None:
+    if type(storage).__name__ == "MemoryStorage":
+        pytest.skip("the in-memory fake is not transactional across tasks")
+    replicas = [Replica(storage, chat, clock) for _ in range(2)]
+    round_ = await _open_with_answers(replicas[0], clock, team)
+    key = f"close:{round_.id}"
+    for replica in replicas:
+        replica.blips.failing = 1
+    clock.moment = round_.closes_at
+    first = await asyncio.gather(*(r.acts.catch_up() for r in replicas))
+    assert sorted(o[key] for o in first) == sorted([Outcome.FAILED, Outcome.TAKEN])
+    # Either could have won the claim, so both were set to fail; the database is back.
+    for replica in replicas:
+        replica.blips.failing = 0
+    clock.moment = round_.closes_at + timedelta(minutes=2)
+    again = await asyncio.gather(*(r.acts.catch_up() for r in replicas))
+    assert sorted(o[key] for o in again) == sorted([Outcome.LATE, Outcome.TAKEN])
+    assert sum(r.closes().count(Outcome.RETRIED) for r in replicas) == 1
+    assert len(chat.outcomes) == 1
+    assert await _claim(storage, team, Act.CLOSE, round_.closes_at) is ClaimStatus.SENT
+
+
+class _SummaryLost(FakeChat):
+    """Loses the first summary it is given (after the round was closed)."""
+
+    lost: RoundOutcome | None = None
+
+    async def post_outcome(self, outcome: RoundOutcome) -> None:
+        if self.lost is None:
+            self.lost = outcome
+            raise ConnectionError("the chat platform is down")
+        await super().post_outcome(outcome)
+
+
+async def test_a_summary_that_failed_after_the_close_is_never_posted_twice(
+    storage: UnitOfWorkFactory, clock: FakeClock, team: Team
+) -> None:
+    chat = _SummaryLost(members=list(MEMBERS))
+    replica = Replica(storage, chat, clock)
+    round_ = await _open_with_answers(replica, clock, team)
+    clock.moment = round_.closes_at
+    assert (await replica.acts.catch_up())[f"close:{round_.id}"] is Outcome.FAILED
+    # The round did close (its transaction committed); only the post failed. A post may
+    # have reached the channel before its answer was lost, so it is never made again.
+    clock.moment = round_.closes_at + RETRY_MOST * 2
+    assert f"close:{round_.id}" not in await replica.acts.catch_up()
+    assert chat.outcomes == []
+
+
+async def test_a_close_retried_after_the_round_was_closed_is_done_without_a_second_summary(
+    storage: UnitOfWorkFactory, chat: FakeChat, clock: FakeClock, team: Team
+) -> None:
+    replica = Replica(storage, chat, clock)
+    round_ = await _open_with_answers(replica, clock, team)
+    replica.blips.failing = 1
+    clock.moment = round_.closes_at
+    assert await replica.acts.close_due(round_) is Outcome.FAILED
+    # Closed by hand meanwhile (or by a try whose answer was lost); this replica still
+    # holds the round as open.
+    await replica.service.close_round(round_.id)
+    clock.moment = round_.closes_at + timedelta(minutes=2)
+    assert await replica.acts.close_due(round_) is Outcome.LATE
+    assert len(chat.outcomes) == 1
+    assert await _claim(storage, team, Act.CLOSE, round_.closes_at) is ClaimStatus.SENT
+
+
+class _RefusesOnce(PulseService):
+    refused = False
+
+    async def close_round(self, round_id: str, *, early: bool = False) -> RoundOutcome:
+        if not _RefusesOnce.refused:
+            _RefusesOnce.refused = True
+            raise TryghedError()
+        return await super().close_round(round_id, early=early)
+
+
+async def test_a_close_refused_once_is_tried_again_not_skipped(
+    storage: UnitOfWorkFactory, chat: FakeChat, clock: FakeClock, team: Team
+) -> None:
+    _RefusesOnce.refused = False
+    replica = Replica(storage, chat, clock, service=_RefusesOnce)
+    round_ = await _open_with_answers(replica, clock, team)
+    clock.moment = round_.closes_at
+    assert await replica.acts.close_due(round_) is Outcome.FAILED
+    clock.moment = round_.closes_at + timedelta(minutes=2)
+    assert await replica.acts.close_due(round_) is Outcome.LATE
+    assert len(chat.outcomes) == 1
 
 
 async def test_replicas_racing_act_once(
