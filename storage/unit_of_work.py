@@ -16,6 +16,7 @@ from storage.answers import SqlAnswers
 from storage.claims import SqlClaims
 from storage.hack_log import SqlHackLog
 from storage.participation import SqlParticipation
+from storage.rosters import SqlRosters
 from storage.rounds import SCRUB_AFTER_COMMIT, SqlRounds
 from storage.scrub import Scrubber
 from storage.teams import SqlTeams
@@ -35,6 +36,7 @@ class SqlUnitOfWork:
     hacks: SqlHackLog
     claims: SqlClaims
     addresses: SqlChannelAddresses
+    rosters: SqlRosters
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession], scrubber: Scrubber) -> None:
         self._sessions = sessions
@@ -49,6 +51,7 @@ class SqlUnitOfWork:
         self.hacks = SqlHackLog(self._session)
         self.claims = SqlClaims(self._session)
         self.addresses = SqlChannelAddresses(self._session)
+        self.rosters = SqlRosters(self._session)
         return self
 
     async def commit(self) -> None:

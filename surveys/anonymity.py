@@ -12,6 +12,7 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
 from content.schema import ContentPack, PillarKey
 from surveys.errors import RoundNotFound
@@ -51,9 +52,16 @@ class RoundSummary:
         }
 
 
+class WithheldReason(StrEnum):
+    """Why a round's results are withheld."""
+
+    TOO_FEW = "too-few"  # fewer than k answered (said first when a round is both)
+    OVERLAP = "overlap"  # another team's channel differs by a few people (surveys/overlap.py)
+
+
 @dataclass(frozen=True, slots=True)
 class WithheldSummary:
-    """A closed round with too few respondents: it says so, and nothing else."""
+    """A closed round whose results are withheld: it says so and why, and nothing else."""
 
     round_id: str
     kind: RoundKind
@@ -61,6 +69,7 @@ class WithheldSummary:
     respondents: int
     min_respondents: int
     channel_size: int | None
+    reason: WithheldReason = WithheldReason.TOO_FEW
 
 
 RoundResult = RoundSummary | WithheldSummary
@@ -79,7 +88,12 @@ def gate(
         # An open round has a participation count and nothing more.
         raise RoundNotFound()
     k = max(min_respondents, MIN_RESPONDENTS_FLOOR)
-    if round_.respondents < k:
+    # Leaders and facilitators see results and know their own answers: only the others make
+    # up k (rounds from before this was kept count everyone).
+    independent = (
+        round_.respondents if round_.eligible_respondents is None else round_.eligible_respondents
+    )
+    if independent < k:
         return WithheldSummary(
             round_id=round_.id,
             kind=round_.kind,
@@ -119,3 +133,12 @@ def new_salt() -> bytes:
 def participant_key(secret_key: bytes, salt: bytes, user_id: str) -> str:
     """Who answered, as a keyed hash that cannot be recomputed once the salt is gone."""
     return hmac.new(secret_key, salt + b"\x00" + user_id.encode(), hashlib.sha256).hexdigest()
+
+
+def roster_key(secret_key: bytes, workspace_id: str, user_id: str) -> str:
+    """A channel member in a round's roster (surveys/overlap.py), as a keyed hash that is the
+    same in every round of the workspace, so rosters of different teams can be compared.
+    It says who could answer (channel membership, visible in the workspace anyway), never who
+    did; "roster" keeps it apart from every other keyed hash."""
+    message = b"roster\x00" + workspace_id.encode() + b"\x00" + user_id.encode()
+    return hmac.new(secret_key, message, hashlib.sha256).hexdigest()

@@ -12,6 +12,7 @@ from surveys.addresses import ChannelAddress
 from surveys.announcements import Notice, PulseStatus, RoundOutcome
 from surveys.claims import Act, ClaimStatus
 from surveys.hack_log import HackEvent, HackLogEntry
+from surveys.overlap import Roster
 from surveys.rounds import Round, RoundKind
 from surveys.scoring import Histogram
 from surveys.team import ChannelRef, Team
@@ -200,6 +201,32 @@ class ChannelAddressRepository(Protocol):
         """Forget every channel of a group (the app was uninstalled); returns how many."""
 
 
+class RosterRepository(Protocol):
+    """Who was in each round's channel when it opened, as roster keys (anonymity.roster_key),
+    for the overlap rule (surveys/overlap.py); and which rounds that rule withheld."""
+
+    async def add(self, round_id: str, members: Collection[str]) -> None:
+        """Store the round's roster, replacing any it had (a restarted round's members)."""
+
+    async def in_period(
+        self, platform: str, workspace_id: str, *, start: datetime, end: datetime
+    ) -> dict[str, Roster]:
+        """The rosters of the workspace's rounds (open or closed, of every team) opened in
+        [start, end], by round id; k is the larger of the round's k at open and its team's
+        k now. A round with no roster (opened before rosters were kept) is left out."""
+
+    async def withhold(self, round_id: str) -> None:
+        """Record, for as long as the round is kept, that the overlap rule withheld it."""
+
+    async def withheld(self, round_ids: Collection[str]) -> set[str]:
+        """Which of the rounds the overlap rule withheld."""
+
+    async def remove_before(self, team_id: str, before: datetime) -> int:
+        """Delete the rosters of the team's closed rounds opened before `before`, except those
+        a round still open in the workspace is compared with when it closes (opened at most
+        overlap.SAME_PERIOD before it); how many rounds' rosters."""
+
+
 class UnitOfWork(Protocol):
     """One transaction over every repository; rolled back unless committed."""
 
@@ -230,6 +257,10 @@ class UnitOfWork(Protocol):
     @property
     def addresses(self) -> ChannelAddressRepository:
         """Channel addresses."""
+
+    @property
+    def rosters(self) -> RosterRepository:
+        """Round rosters and the overlap rule's verdicts."""
 
     async def commit(self) -> None:
         """Make the work durable."""

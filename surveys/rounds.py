@@ -77,10 +77,10 @@ def rotation_offset(team_id: str) -> int:
 
     Stable (the same team always gets the same) and spread evenly, so two teams asked in the
     same week are unlikely to be asked the same statements: with the built-in pack's four
-    statements per pillar, two teams share a pillar's statement a quarter of the time and all four statements 1 time
-    in 256, where without offsets every team was asked the same. Not secret: the overlap rule
-    (surveys/overlap.py) is what keeps overlapping teams from being subtracted; this only
-    makes the two summaries less alike to begin with.
+    statements per pillar, two teams share a pillar's statement a quarter of the time and all
+    four 1 time in 256, where without offsets every team was asked the same. Not secret: the
+    overlap rule (surveys/overlap.py) is what keeps overlapping teams from being subtracted;
+    this only makes the two summaries less alike to begin with.
     """
     digest = hashlib.sha256(b"rotation\x00" + team_id.encode()).digest()
     return int.from_bytes(digest[:8], "big")

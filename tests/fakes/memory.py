@@ -13,6 +13,7 @@ from surveys.addresses import ChannelAddress
 from surveys.claims import Act, ClaimStatus
 from surveys.errors import RoundAlreadyOpen
 from surveys.hack_log import HackEvent, HackLogEntry
+from surveys.overlap import SAME_PERIOD, Roster
 from surveys.ports import RowLock
 from surveys.retention import hack_event_expired, round_expired
 from surveys.rounds import SCALE, Round, RoundKind
@@ -37,6 +38,8 @@ class MemoryState:
         default_factory=dict
     )
     addresses: dict[ChannelRef, ChannelAddress] = field(default_factory=dict)
+    rosters: dict[str, frozenset[str]] = field(default_factory=dict)
+    overlap_withheld: set[str] = field(default_factory=set)
 
 
 class MemoryTeams:
@@ -96,6 +99,8 @@ class MemoryRounds:
         for key in [k for k in self._s.counts if k[0] == round_id]:
             del self._s.counts[key]
         self._forget_open(round_id)
+        self._s.rosters.pop(round_id, None)
+        self._s.overlap_withheld.discard(round_id)
 
     def _forget_open(self, round_id: str) -> None:
         self._s.salts.pop(round_id, None)
@@ -343,6 +348,75 @@ class MemoryChannelAddresses:
         return len(doomed)
 
 
+class MemoryRosters:
+    """Rosters and the overlap rule's verdicts in a dictionary and a set."""
+
+    def __init__(self, state: MemoryState) -> None:
+        self._s = state
+
+    async def add(self, round_id: str, members: Collection[str]) -> None:
+        if members:
+            self._s.rosters[round_id] = frozenset(members)
+        else:  # as in SQL: no rows, no roster
+            self._s.rosters.pop(round_id, None)
+
+    async def in_period(
+        self, platform: str, workspace_id: str, *, start: datetime, end: datetime
+    ) -> dict[str, Roster]:
+        found = {}
+        for round_id, members in self._s.rosters.items():
+            round_ = self._s.rounds[round_id]
+            team = self._s.teams[round_.team_id]
+            if (team.channel.platform, team.channel.workspace_id) != (platform, workspace_id):
+                continue
+            if not start <= round_.opened_at <= end:
+                continue
+            k_now = team.settings.min_respondents
+            found[round_id] = Roster(
+                round_id=round_id,
+                team_id=team.id,
+                opened_at=round_.opened_at,
+                members=members,
+                min_respondents=max(round_.min_respondents or k_now, k_now),
+            )
+        return found
+
+    async def withhold(self, round_id: str) -> None:
+        self._s.overlap_withheld.add(round_id)
+
+    async def withheld(self, round_ids: Collection[str]) -> set[str]:
+        return self._s.overlap_withheld & set(round_ids)
+
+    async def remove_before(self, team_id: str, before: datetime) -> int:
+        team = self._s.teams.get(team_id)
+        if team is None:
+            return 0
+        still_open = [
+            r.opened_at
+            for r in self._s.rounds.values()
+            if r.is_open and _same_workspace(self._s.teams[r.team_id], team)
+        ]
+        if still_open:
+            before = min(before, min(still_open) - SAME_PERIOD)
+        doomed = [
+            round_id
+            for round_id in self._s.rosters
+            if (r := self._s.rounds[round_id]).team_id == team_id
+            and not r.is_open
+            and r.opened_at < before
+        ]
+        for round_id in doomed:
+            del self._s.rosters[round_id]
+        return len(doomed)
+
+
+def _same_workspace(one: Team, other: Team) -> bool:
+    return (one.channel.platform, one.channel.workspace_id) == (
+        other.channel.platform,
+        other.channel.workspace_id,
+    )
+
+
 class MemoryUnitOfWork:
     """Works on a copy of the state; commit publishes it, anything else discards it."""
 
@@ -358,6 +432,7 @@ class MemoryUnitOfWork:
         self.hacks = MemoryHackLog(self._work)
         self.claims = MemoryClaims(self._work)
         self.addresses = MemoryChannelAddresses(self._work)
+        self.rosters = MemoryRosters(self._work)
         return self
 
     async def commit(self) -> None:

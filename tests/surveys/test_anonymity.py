@@ -8,7 +8,14 @@ from datetime import timedelta
 import pytest
 
 from content.schema import ContentPack, PillarKey
-from surveys.anonymity import RoundSummary, WithheldSummary, gate, participant_key
+from surveys.anonymity import (
+    RoundSummary,
+    WithheldReason,
+    WithheldSummary,
+    gate,
+    participant_key,
+    roster_key,
+)
 from surveys.errors import RoundNotFound
 from surveys.rounds import Round
 from surveys.scoring import Histogram
@@ -38,8 +45,10 @@ def test_below_k_nothing_but_the_count_leaves(content: ContentPack, k: int) -> N
         "respondents",
         "min_respondents",
         "channel_size",
+        "reason",
     }
     assert result.min_respondents == k
+    assert result.reason is WithheldReason.TOO_FEW
 
 
 @pytest.mark.parametrize("k", [3, 5, 8])
@@ -83,5 +92,17 @@ def test_participant_keys_depend_on_key_salt_and_person() -> None:
     assert key != participant_key(b"k" * 32, b"t" * 32, "U1")
     assert key != participant_key(b"j" * 32, b"s" * 32, "U1")
     assert key != participant_key(b"k" * 32, b"s" * 32, "U2")
+    assert "U1" not in key
+    assert len(key) == 64
+
+
+def test_roster_keys_are_the_same_in_every_round_of_a_workspace() -> None:
+    key = roster_key(b"k" * 32, "T1", "U1")
+    assert key == roster_key(b"k" * 32, "T1", "U1")
+    assert key != roster_key(b"k" * 32, "T2", "U1")
+    assert key != roster_key(b"j" * 32, "T1", "U1")
+    assert key != roster_key(b"k" * 32, "T1", "U2")
+    # The separator keeps workspace and person apart ("T1" + "1U" is not "T11" + "U").
+    assert roster_key(b"k" * 32, "T1", "1U") != roster_key(b"k" * 32, "T11", "U")
     assert "U1" not in key
     assert len(key) == 64

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import itertools
+import uuid
 from collections import Counter
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from content.schema import ContentPack, PillarKey
 from surveys.errors import InvalidAnswers
-from surveys.rounds import RoundKind, statements_for_round, validate_answers
+from surveys.rounds import RoundKind, rotation_offset, statements_for_round, validate_answers
 from tests.builders import a_round, a_team
 
 
@@ -63,3 +67,72 @@ def test_valid_answers_come_back_sorted() -> None:
 def test_answers_that_do_not_fit_are_refused(answers: dict[str, object]) -> None:
     with pytest.raises(InvalidAnswers):
         validate_answers(a_round(a_team()), answers)  # type: ignore[arg-type]
+
+
+def test_offset_zero_is_the_walk_from_the_start(content: ContentPack) -> None:
+    for n in range(8):
+        assert statements_for_round(
+            content, kind=RoundKind.PULSE, pulses_so_far=n, offset=0
+        ) == statements_for_round(content, kind=RoundKind.PULSE, pulses_so_far=n)
+
+
+def test_every_offset_is_one_combination_of_starting_places(content: ContentPack) -> None:
+    combinations = 1
+    for pillar in PillarKey:
+        combinations *= len(content.statements_for(pillar))
+    firsts = {
+        statements_for_round(content, kind=RoundKind.PULSE, pulses_so_far=0, offset=offset)
+        for offset in range(combinations)
+    }
+    assert len(firsts) == combinations
+    # Past the last combination the offsets come round again.
+    assert statements_for_round(
+        content, kind=RoundKind.PULSE, pulses_so_far=0, offset=combinations + 5
+    ) == statements_for_round(content, kind=RoundKind.PULSE, pulses_so_far=0, offset=5)
+
+
+@given(offset=st.integers(min_value=0, max_value=2**64 - 1))
+def test_an_offset_still_walks_each_bank_in_order(content: ContentPack, offset: int) -> None:
+    longest = max(len(content.statements_for(p)) for p in PillarKey)
+    walk = [
+        statements_for_round(content, kind=RoundKind.PULSE, pulses_so_far=n, offset=offset)
+        for n in range(longest * 2)
+    ]
+    for position, pillar in enumerate(PillarKey):
+        bank = [s.id for s in content.statements_for(pillar)]
+        asked = [chosen[position] for chosen in walk]
+        start = bank.index(asked[0])
+        assert asked == [bank[(start + n) % len(bank)] for n in range(len(asked))]
+    # Consecutive pulses still ask different statements.
+    assert all(set(a).isdisjoint(b) for a, b in itertools.pairwise(walk))
+
+
+def test_the_barometer_ignores_the_offset(content: ContentPack) -> None:
+    assert statements_for_round(
+        content, kind=RoundKind.BAROMETER, pulses_so_far=0, offset=12345
+    ) == tuple(s.id for s in content.statements)
+
+
+def test_a_teams_offset_is_its_own_and_stable() -> None:
+    team_id = uuid.uuid4().hex
+    assert rotation_offset(team_id) == rotation_offset(team_id)
+    # A fixed value: the offset may never change between releases, or teams would repeat.
+    assert rotation_offset("0" * 32) == 0x5CB8A1D3DD710F56
+
+
+def test_teams_start_at_different_places(content: ContentPack) -> None:
+    starts = Counter(
+        statements_for_round(
+            content,
+            kind=RoundKind.PULSE,
+            pulses_so_far=0,
+            offset=rotation_offset(uuid.UUID(int=n).hex),
+        )
+        for n in range(2000)
+    )
+    # 256 combinations of starting places: 2,000 teams land on nearly all of them, and no
+    # combination holds many more teams than another would by chance.
+    assert len(starts) > 240
+    assert max(starts.values()) < 30
+    first = Counter(chosen[0] for chosen in starts.elements())
+    assert len(first) == len(content.statements_for(PillarKey.INCLUDE))
