@@ -1,0 +1,1 @@
+"""Red-team tests: the anonymity promise attacked as an operator or facilitator would (issue 11)."""
