@@ -49,6 +49,7 @@ class State:
     """The database as a commit left it: `image` is the whole file, as if checkpointed."""
 
     seen_in: str  # the label of the first copy that held the commit
+    copy: int  # that copy's place in the list of copies
     commit: Commit
     image: bytes
     before: bytes = field(repr=False)
@@ -93,7 +94,7 @@ def replay(snapshots: list[Snapshot]) -> list[State]:
     started = False
     applied: dict[tuple[int, int], int] = {}
     states: list[State] = []
-    for snapshot in snapshots:
+    for number, snapshot in enumerate(snapshots):
         found = list(commits(snapshot.wal))
         generation = found[0].generation if found else None
         if generation is None or generation not in applied:
@@ -109,7 +110,7 @@ def replay(snapshots: list[Snapshot]) -> list[State]:
             applied[generation] = 0
         for commit in found[applied[generation] :]:
             before, current = current, _apply(current, commit)
-            states.append(State(snapshot.label, commit, current, before))
+            states.append(State(snapshot.label, number, commit, current, before))
         applied[generation] = len(found)
     return states
 

@@ -3,8 +3,8 @@
 A logical replication slot (test_decoding) sees every committed row change of a logged
 table: what a WAL archive, a point-in-time backup or a replica receives. None may carry a
 salt, a participant hash or a user id; no transaction before the close may touch the answer
-counts (or any table but `rounds`); the close stores the round's aggregate, once. The WAL
-segment files themselves, read raw, must not hold the secrets either.
+counts, and none after the opening (while people answer) any table but `rounds`; the close
+stores the round's aggregate, once. The WAL segment files, read raw, hold no secret either.
 """
 
 from __future__ import annotations
@@ -22,20 +22,29 @@ pytestmark = pytest.mark.postgres
 
 COUNTS = "public.answer_counts"
 ROUNDS = "public.rounds"
-# What a transaction of an open round may change durably: the round's own row.
+# What a transaction may change durably once the round is open and people answer: the
+# round's own row (the opening itself may write more: nobody has answered yet).
 WRITABLE_WHILE_OPEN = {ROUNDS}
 
 
 async def test_wal_pg(cluster_database: URL, traces: Traces) -> None:
     clock = FakeClock()
     engine = create_engine(cluster_database)
+    opening: list[Transaction] = []
     try:
         async with logical_slot(cluster_database) as slot:
-            played = await play_round(service_on(engine, clock), clock, no_step)
-            transactions = await slot.transactions()
+
+            async def step(label: str) -> None:
+                if label == "opened":  # what the opening committed, before anyone answers
+                    opening.extend(await slot.transactions())
+
+            played = await play_round(service_on(engine, clock), clock, step)
+            later = await slot.transactions()
     finally:
         await engine.dispose()
-    opened, closed = _window(transactions, played.round_id)
+    _find(opening, ROUNDS, "INSERT", played.round_id, "opened")
+    closed = _find(later, ROUNDS, "UPDATE", played.round_id, "closed")
+    transactions = opening + later
     problems: list[str] = []
 
     needles = traces.text_needles()
@@ -52,12 +61,13 @@ async def test_wal_pg(cluster_database: URL, traces: Traces) -> None:
         for c in t.changes
         if c.table.startswith("open_store.")
     ]
-    for t in transactions[opened:closed]:
+    for t in opening + later[:closed]:
         if COUNTS in t.tables():
             problems.append(f"xid {t.xid}, before the close, changes {COUNTS}")
+    for t in later[:closed]:
         if others := sorted(t.tables() - WRITABLE_WHILE_OPEN):
-            problems.append(f"xid {t.xid}, while the round is open, writes {others}")
-    problems += _not_an_aggregate(transactions[closed], played)
+            problems.append(f"xid {t.xid}, while people answer, writes {others}")
+    problems += _not_an_aggregate(later[closed], played)
     assert not problems, "the decoded WAL links answers to people:\n" + "\n".join(problems)
 
 
@@ -72,20 +82,16 @@ async def test_wal_segments_pg(wal_cluster: Cluster, cluster_database: URL, trac
     assert not found, f"the WAL segment files hold {sorted(found)}"
 
 
-def _window(transactions: list[Transaction], round_id: str) -> tuple[int, int]:
-    """The indexes of the transactions that opened and closed the round."""
-    opened = closed = None
+def _find(transactions: list[Transaction], table: str, op: str, round_id: str, what: str) -> int:
+    """The index of the first transaction that opened (INSERT) or closed (UPDATE setting
+    closed_at) the round."""
     for n, transaction in enumerate(transactions):
         for change in transaction.changes:
-            if change.table != ROUNDS or change.columns.get("id") != round_id:
+            if (change.table, change.op, change.columns.get("id")) != (table, op, round_id):
                 continue
-            if change.op == "INSERT" and opened is None:
-                opened = n
-            if change.op == "UPDATE" and change.columns.get("closed_at") and closed is None:
-                closed = n
-    assert opened is not None, "the decoded WAL never shows the round being opened"
-    assert closed is not None, "the decoded WAL never shows the round being closed"
-    return opened, closed
+            if op == "INSERT" or change.columns.get("closed_at"):
+                return n
+    raise AssertionError(f"the decoded WAL never shows the round being {what} when expected")
 
 
 def _not_an_aggregate(close: Transaction, played: Played) -> list[str]:
