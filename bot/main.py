@@ -30,6 +30,7 @@ from storage.migrate import DatabaseUnavailable, is_current, upgrade
 from storage.secret_key import SecretKeyError, secret_key_for
 from storage.server_settings import risky_log_settings
 from storage.unit_of_work import SqlStorage
+from surveys.ports import Clock
 from surveys.schedule import QuietHours
 from surveys.service import PulseService
 
@@ -77,13 +78,16 @@ async def running_service(
     platforms: bool = True,
     schedule: bool = True,
     migrate: bool = True,
+    clock: Clock | None = None,
 ) -> AsyncIterator[Service]:
     """Migrate, wire and yield the service; afterwards let work in flight finish, stop the
     timers and close the pool.
 
     `platforms=False` leaves out the platforms' routes (health, readiness, metrics stay);
     `schedule=False` runs no timers (another replica does); `migrate=False` leaves the
-    schema to `tryghed db upgrade` and refuses to start on a schema that is not current."""
+    schema to `tryghed db upgrade` and refuses to start on a schema that is not current;
+    `clock` is the system's unless a test moves time."""
+    clock = clock or SystemClock()
     settings.check_slack()
     settings.check_teams()
     url = database_url(settings.database_url)
@@ -97,16 +101,16 @@ async def running_service(
     timers: PulseScheduler | None = None
     stops: list[Stop] = []
     metrics = Metrics()
+    storage = SqlStorage(engine, on_scrub=metrics.scrub)
     try:
         await (upgrade(engine) if migrate else _check_schema(engine))
         if risky := await risky_log_settings(engine):
             log.warning(STATEMENT_LOGGING, "; ".join(map(str, risky)))
         routes: list[web.RouteDef] = []
         chats = Chats(failed=metrics.chat_failure)
-        storage = SqlStorage(engine)
         service = PulseService(
             unit_of_work=storage,
-            clock=SystemClock(),
+            clock=clock,
             chat=chats,
             content=content,
             secret_key=secret,
@@ -129,7 +133,7 @@ async def running_service(
         if not (settings.slack_enabled or settings.teams_enabled):
             log.warning(NO_PLATFORM)
         if schedule:
-            timers = _scheduler(settings, service, storage, metrics)
+            timers = _scheduler(settings, service, storage, metrics, clock)
         if timers is not None:
             await timers.start()
             service.subscribe(timers.heard)
@@ -150,6 +154,7 @@ async def running_service(
             await timers.stop()
         for stop in stops:
             await stop()
+        await storage.scrubber.stop()
         await engine.dispose()
 
 
@@ -179,9 +184,8 @@ def _readiness(
 
 
 def _scheduler(
-    settings: Settings, service: PulseService, storage: SqlStorage, metrics: Metrics
+    settings: Settings, service: PulseService, storage: SqlStorage, metrics: Metrics, clock: Clock
 ) -> PulseScheduler:
-    clock = SystemClock()
     rules = Rules(
         grace=timedelta(minutes=settings.grace_minutes),
         barometer_months=settings.barometer_months,

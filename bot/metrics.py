@@ -88,6 +88,15 @@ class Metrics:
         for act in Act:
             for outcome in ("claimed", "sent", "late", "missed", "failed", RETRIED):
                 self._acts.labels(act=act.value, outcome=outcome)
+        self._scrubs = Counter(
+            "tryghed_open_store_scrubs",
+            "Scrubs of the open-round store after a close (PostgreSQL): done, retried later "
+            "(an older snapshot was open), or failed after every retry (logged at ERROR).",
+            ["outcome"],
+            registry=self.registry,
+        )
+        for outcome in ("done", "retried", "failed"):
+            self._scrubs.labels(outcome=outcome)
         self._overdue = Gauge(
             "tryghed_rounds_overdue",
             "Open rounds more than a few minutes past their deadline (their close has not "
@@ -112,6 +121,10 @@ class Metrics:
         self._acts.labels(act=act.value, outcome="claimed").inc()
         for name in ACT_OUTCOMES.get(outcome, ()):
             self._acts.labels(act=act.value, outcome=name).inc()
+
+    def scrub(self, outcome: str) -> None:
+        """Count a scrub of the open-round store: done, retried or failed."""
+        self._scrubs.labels(outcome=outcome).inc()
 
     def rounds_overdue(self, count: int) -> None:
         """Set how many open rounds are past their deadline (the scheduler's sync tells)."""

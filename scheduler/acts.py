@@ -113,7 +113,12 @@ class Acts:
         """Everything due now: each team's open, each open round's reminder and close.
 
         Given `lanes`, teams are served side by side (each team's own acts stay in order);
-        without, one after the other."""
+        without, one after the other. Rounds whose answers a database crash lost start
+        asking again first."""
+        try:
+            await self._service.recover_lost_rounds()
+        except Exception as error:  # the next sync tries again; meanwhile answers wait
+            log.error("lost rounds could not be restarted yet: %s", type(error).__name__)
         async with self._uow() as uow:
             teams = {team.id: team for team in await uow.teams.all()}
             rounds = await uow.rounds.all_open()

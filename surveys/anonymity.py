@@ -82,8 +82,10 @@ def gate(
     *,
     min_respondents: int,
     previous: RoundSummary | None,
+    overlap: bool = False,
 ) -> RoundResult:
-    """Summarize a closed round, or withhold it when fewer than k people answered."""
+    """Summarize a closed round, or withhold it when fewer than k people answered or (with
+    `overlap`) when it could be subtracted from another team's (surveys/overlap.py)."""
     if round_.closed_at is None or round_.respondents is None:
         # An open round has a participation count and nothing more.
         raise RoundNotFound()
@@ -93,7 +95,7 @@ def gate(
     independent = (
         round_.respondents if round_.eligible_respondents is None else round_.eligible_respondents
     )
-    if independent < k:
+    if independent < k or overlap:
         return WithheldSummary(
             round_id=round_.id,
             kind=round_.kind,
@@ -101,6 +103,7 @@ def gate(
             respondents=round_.respondents,
             min_respondents=k,
             channel_size=round_.channel_size,
+            reason=WithheldReason.TOO_FEW if independent < k else WithheldReason.OVERLAP,
         )
     scores = score_pillars(content, histograms, respondents=round_.respondents)
     return RoundSummary(

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from surveys.closing import seal
 from surveys.errors import TeamNotSetUp
+from surveys.overlap import roster_purge_before
 from surveys.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from surveys.retention import cutoff, team_expired
 from surveys.team import Team
@@ -82,7 +83,7 @@ class TeamLifecycle:
             if open_round is not None:
                 # Nobody can answer or see a summary any more: end the round quietly, so its
                 # salt and participation hashes go now, as at any close.
-                await seal(uow, open_round, at=now)
+                await seal(uow, open_round, at=now, min_respondents=team.settings.min_respondents)
             switched_off += 1
             log.info("team %s switched off", team.id)
         return switched_off
@@ -108,6 +109,8 @@ class TeamLifecycle:
             if team is None:
                 return Purged()
             purged = await _purge(uow, team, before)
+            # Rosters go much sooner than results: only the overlap rule needs them.
+            await uow.rosters.remove_before(team.id, roster_purge_before(self._clock.now()))
             await uow.commit()
         return purged
 

@@ -105,6 +105,9 @@ class AnswerRepository(Protocol):
     async def seal(self, round_id: str) -> None:
         """Move a closing round's counts, as one aggregate, into the durable counts."""
 
+    async def discard(self, round_id: str) -> None:
+        """Forget an open round's running counts (a round that can never be shown)."""
+
     async def histograms(self, round_ids: Collection[str]) -> dict[str, dict[str, Histogram]]:
         """The counts of each closed round, per statement that got answers (others left out)."""
 

@@ -10,7 +10,14 @@ from datetime import datetime, timedelta
 
 from content.schema import Audience, ContentPack, PillarKey
 from surveys.announcements import Notice, PulseStatus, RoundOutcome
-from surveys.anonymity import RoundResult, RoundSummary, gate, new_salt, participant_key
+from surveys.anonymity import (
+    RoundResult,
+    RoundSummary,
+    gate,
+    new_salt,
+    participant_key,
+    roster_key,
+)
 from surveys.closing import seal
 from surveys.errors import (
     AlreadyAnswered,
@@ -36,8 +43,15 @@ from surveys.hack_choice import (
 )
 from surveys.hack_log import HackEvent, HackLogEntry
 from surveys.lifecycle import TeamLifecycle
+from surveys.overlap import overlap_window, overlapping
 from surveys.ports import ChatGateway, Clock, RowLock, UnitOfWork, UnitOfWorkFactory
-from surveys.rounds import Round, RoundKind, statements_for_round, validate_answers
+from surveys.rounds import (
+    Round,
+    RoundKind,
+    rotation_offset,
+    statements_for_round,
+    validate_answers,
+)
 from surveys.team import ChannelRef, Origin, Team, TeamSettings
 from surveys.trend import HackDone, Trend, TrendPoint
 
@@ -164,14 +178,19 @@ class PulseService:
                 id=uuid.uuid4().hex,
                 team_id=team_id,
                 kind=kind,
-                statement_ids=statements_for_round(self._content, kind=kind, pulses_so_far=pulses),
+                statement_ids=statements_for_round(
+                    self._content,
+                    kind=kind,
+                    pulses_so_far=pulses,
+                    offset=rotation_offset(team_id),
+                ),
                 opened_at=now,
                 closes_at=now + timedelta(hours=team.settings.round_hours),
                 channel_size=len(members),
                 min_respondents=team.settings.min_respondents,
             )
             await uow.rounds.add(round_, salt=salt)
-            await self._ready_ballot(uow, round_, salt, members)
+            await self._ready_ballot(uow, team, round_, salt, members)
             await uow.commit()
         try:
             message_ref = await self._chat.post_pulse(
@@ -191,12 +210,17 @@ class PulseService:
         return replace(round_, message_ref=message_ref)
 
     async def _ready_ballot(
-        self, uow: UnitOfWork, round_: Round, salt: bytes, members: Sequence[str]
+        self, uow: UnitOfWork, team: Team, round_: Round, salt: bytes, members: Sequence[str]
     ) -> None:
-        """Empty counts and the members who may answer, in the open-round store."""
+        """Empty counts and the members who may answer, in the open-round store; the roster
+        the overlap rule compares with other teams' (surveys/overlap.py)."""
         await uow.answers.prepare(round_.id, round_.statement_ids)
         await uow.participation.admit(
             round_.id, [participant_key(self._secret_key, salt, m) for m in members]
+        )
+        workspace = team.channel.workspace_id
+        await uow.rosters.add(
+            round_.id, [roster_key(self._secret_key, workspace, m) for m in members]
         )
 
     async def recover_lost_rounds(self) -> int:
@@ -217,7 +241,7 @@ class PulseService:
                     continue
                 now = self._clock.now()
                 await uow.rounds.restart(round_.id, salt=salt, at=now)
-                await self._ready_ballot(uow, round_, salt, members)
+                await self._ready_ballot(uow, team, round_, salt, members)
                 await uow.commit()
             restarted += 1
             log.error(
@@ -340,8 +364,21 @@ class PulseService:
                 raise RoundClosed()
             if early and now < round_.opened_at + EARLIEST_CLOSE:
                 raise CloseTooEarly(minutes=int(EARLIEST_CLOSE.total_seconds() // 60))
-            closed = await seal(uow, round_, at=now)
             team = await _team(uow, round_.team_id)
+            start, end = overlap_window(round_.opened_at)
+            rosters = await uow.rosters.in_period(
+                team.channel.platform, team.channel.workspace_id, start=start, end=end
+            )
+            overlap = overlapping(round_.id, rosters)
+            if overlap:
+                await uow.rosters.withhold(round_.id)
+            closed = await seal(
+                uow,
+                round_,
+                at=now,
+                min_respondents=team.settings.min_respondents,
+                withhold=overlap,
+            )
             result = (await self._results(uow, team, [closed]))[-1]
             recent = await uow.hacks.recent(
                 team.id, event=HackEvent.SUGGESTED, limit=NO_REPEAT_WINDOW
@@ -464,6 +501,7 @@ class PulseService:
             earlier = list(reversed(before))
         chain = [*earlier, *rounds]
         histograms = await uow.answers.histograms([r.id for r in chain])
+        overlaps = await uow.rosters.withheld([r.id for r in chain])
         previous: RoundSummary | None = None
         results: list[RoundResult] = []
         for round_ in chain:
@@ -473,6 +511,7 @@ class PulseService:
                 histograms.get(round_.id, {}),
                 min_respondents=max(team.settings.min_respondents, round_.min_respondents or 0),
                 previous=previous,
+                overlap=round_.id in overlaps,
             )
             if isinstance(result, RoundSummary):
                 previous = result

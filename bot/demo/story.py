@@ -25,6 +25,8 @@ from surveys.trend import Trend
 ZONE = ZoneInfo("Europe/Copenhagen")
 FIRST_MONDAY = datetime(2026, 1, 5, 9, 0, tzinfo=ZONE)
 BAROMETER_EVERY_WEEKS = 13  # a full barometer each quarter, pulses in between
+DEMO_LEADER = "U-LEADER"
+DEMO_FACILITATOR = "U-FACILITATOR"
 EARLY_SHARE = 0.7  # who answers before the mid-round reminder
 
 
@@ -85,8 +87,10 @@ async def run_demo(
                 timezone=ZONE.key,
                 language=language,
                 min_respondents=min_respondents,
-                leaders=frozenset({simulation.members[0].user_id}),
-                facilitators=frozenset({simulation.members[1].user_id}),
+                # The leader and the facilitator are not among the nine who answer: their own
+                # answers would not make up k (they see results), and the story is the team's.
+                leaders=frozenset({DEMO_LEADER}),
+                facilitators=frozenset({DEMO_FACILITATOR}),
             ),
             name=content.text("demo-team-name", language),
         )

@@ -21,6 +21,7 @@ import yaml
 from bot.cli import main
 from content.loader import BUILT_IN_DIR, default_pack
 from storage.migrate import head_revision
+from storage.open_store import side_file_for
 
 TRYGHED = Path(sys.executable).parent / "tryghed"
 SETTINGS = ("DATABASE_URL", "SECRET_KEY", "MIN_RESPONDENTS", "CONTENT_DIR")
@@ -65,14 +66,21 @@ BROKEN_PROBLEMS = [
 
 
 def tables(database: Path) -> dict[str, list[tuple[object, ...]]]:
-    with sqlite3.connect(database) as connection:
-        names = [
-            row[0]
-            for row in connection.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-            )
-        ]
-        return {name: connection.execute(f'SELECT * FROM "{name}"').fetchall() for name in names}
+    """Every table's rows: the main file's by name, the open-round store's (the side file
+    beside it) as `open_store.<name>`."""
+    found: dict[str, list[tuple[object, ...]]] = {}
+    for path, prefix in ((database, ""), (side_file_for(database), "open_store.")):
+        with sqlite3.connect(path) as connection:
+            names = [
+                row[0]
+                for row in connection.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' "
+                    "AND name NOT LIKE 'sqlite_%'"
+                )
+            ]
+            for name in names:
+                found[prefix + name] = connection.execute(f'SELECT * FROM "{name}"').fetchall()
+    return found
 
 
 # --- content check -------------------------------------------------------------------------
@@ -204,9 +212,11 @@ def test_db_upgrade_creates_the_schema_and_is_idempotent(
             "alembic_version",
             "teams",
             "rounds",
-            "round_salts",
-            "participation",
             "answer_counts",
+            "open_store.salts",
+            "open_store.members",
+            "open_store.participation",
+            "open_store.counts",
             "hack_log",
             "claims",
         } <= found.keys()
@@ -291,8 +301,8 @@ def test_demo_writes_a_chart(english: DemoOutput) -> None:
 
 def test_the_demo_database_holds_no_member_ids(english: DemoOutput) -> None:
     found = tables(english.database)
-    assert found["participation"] == []
-    assert found["round_salts"] == []
+    for store in ("salts", "members", "participation", "counts"):
+        assert found[f"open_store.{store}"] == []
     assert len(found["rounds"]) == 12
     assert found["answer_counts"] != []
     for table, rows in found.items():

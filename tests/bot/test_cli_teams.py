@@ -239,8 +239,8 @@ def test_team_delete_leaves_nothing_of_the_team(
             assert stored.team.id not in row, name
     assert after["rounds"] == []
     assert after["answer_counts"] == []
-    assert after["participation"] == []
-    assert after["round_salts"] == []
+    for store in ("salts", "members", "participation", "counts"):
+        assert after[f"open_store.{store}"] == []
     assert after["hack_log"] == []
     assert [row[0] for row in after["teams"]] == [stored.other.id]
     assert len(after["channel_addresses"]) == 1  # the other team's

@@ -21,10 +21,12 @@ from typing import IO, Any
 import aiohttp
 
 from content.loader import default_pack
+from storage.open_store import side_file_for
 from tests.bot.slack.conftest import FACILITATOR
 from tests.bot.slack.harness import SIGNING_SECRET, Slack, radio
 from tests.bot.slack.test_loop import button, open_form, set_up, start_pulse
 from tests.bot.test_serve import TRYGHED, environment, free_port
+from tests.fakes.clock import ShiftedClock
 from tests.fakes.slack_api import FakeSlackApi
 
 PEOPLE = [f"UB{n:03d}" for n in range(1, 81)]
@@ -70,7 +72,7 @@ async def served(tmp_path: Path, api: FakeSlackApi) -> AsyncIterator[tuple[Slack
                 assert time.monotonic() < deadline, "serve did not become ready"
                 await asyncio.sleep(0.1)
             # The harness's Slack drives any app over HTTP; it needs no service object here.
-            yield Slack(http=http, api=api, pulse=None), process  # type: ignore[arg-type]
+            yield Slack(http=http, api=api, pulse=None, clock=ShiftedClock()), process  # type: ignore[arg-type]
     finally:
         if process.poll() is None:
             process.kill()
@@ -120,7 +122,7 @@ async def test_sigterm_during_a_burst_loses_no_confirmed_answer(tmp_path: Path) 
 
     assert confirmed >= 5
     assert confirmed + failed == len(PEOPLE)
-    with sqlite3.connect(tmp_path / "t.db") as db:
+    with sqlite3.connect(side_file_for(tmp_path / "t.db")) as db:
         (recorded,) = db.execute(
             "SELECT count(*) FROM participation WHERE round_id = ?", (round_id,)
         ).fetchone()

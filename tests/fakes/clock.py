@@ -16,3 +16,17 @@ class FakeClock:
 
     def advance(self, **delta: float) -> None:
         self.moment += timedelta(**delta)
+
+
+class ShiftedClock:
+    """The real time, moved forward by hand: for tests of a running service, whose requests
+    carry real timestamps while its rounds must reach their deadlines in no time."""
+
+    def __init__(self) -> None:
+        self.shift = timedelta()
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self.shift
+
+    def advance(self, **delta: float) -> None:
+        self.shift += timedelta(**delta)

@@ -186,6 +186,10 @@ class MemoryAnswers:
         for key in [k for k in self._s.open_counts if k[0] == round_id]:
             self._s.counts[key] = self._s.open_counts.pop(key)
 
+    async def discard(self, round_id: str) -> None:
+        for key in [k for k in self._s.open_counts if k[0] == round_id]:
+            del self._s.open_counts[key]
+
     async def histograms(self, round_ids: Collection[str]) -> dict[str, dict[str, Histogram]]:
         result: dict[str, dict[str, list[int]]] = {}
         for (round_id, statement_id, value), count in self._s.counts.items():

@@ -36,7 +36,7 @@ async def _closed(storage: UnitOfWorkFactory, team: Team, closed_at: datetime) -
     async with storage() as uow:
         await uow.rounds.add(round_, salt=b"s" * 32)
         await uow.answers.prepare(round_.id, round_.statement_ids)
-        await seal(uow, round_, at=closed_at)
+        await seal(uow, round_, at=closed_at, min_respondents=0)
         await uow.commit()
     return round_
 

@@ -29,7 +29,7 @@ async def _closed_round(
         if counts:
             await uow.participation.add(round_.id, "someone")
             await uow.answers.add(round_.id, [(s, 4) for s in sorted(round_.statement_ids)])
-        closed = await seal(uow, round_, at=T0 + closed_at)
+        closed = await seal(uow, round_, at=T0 + closed_at, min_respondents=0)
         await uow.commit()
     return closed
 

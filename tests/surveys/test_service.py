@@ -157,7 +157,8 @@ async def test_refused_submissions_store_nothing(
     foreign = dict.fromkeys(other_round.statement_ids, 4)
     foreign_statement = {**good, round_.statement_ids[0]: 4}
     foreign_statement.pop(round_.statement_ids[0])
-    foreign_statement["include-2"] = 4
+    unasked = next(s.id for s in default_pack().statements if s.id not in round_.statement_ids)
+    foreign_statement[unasked] = 4
     for bad in (foreign_statement, {**good, round_.statement_ids[0]: 9}, {}):
         with pytest.raises(InvalidAnswers):
             await service.submit(round_.id, user_id="U1", answers=bad)

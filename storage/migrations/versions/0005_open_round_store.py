@@ -34,7 +34,6 @@ _POSTGRES_STORE = (
     " round_id VARCHAR(32), statement_id VARCHAR(40), value SMALLINT, count INTEGER NOT NULL,"
     " PRIMARY KEY (round_id, statement_id, value))",
 )
-_OPEN = "SELECT id FROM rounds WHERE closed_at IS NULL"
 
 
 def upgrade() -> None:
@@ -60,9 +59,12 @@ def upgrade() -> None:
     op.execute(
         "INSERT INTO open_store.counts (round_id, statement_id, value, count)"
         " SELECT round_id, statement_id, value, count FROM answer_counts"
-        f" WHERE round_id IN ({_OPEN})"
+        " WHERE round_id IN (SELECT id FROM rounds WHERE closed_at IS NULL)"
     )
-    op.execute(f"DELETE FROM answer_counts WHERE round_id IN ({_OPEN})")  # noqa: S608
+    op.execute(
+        "DELETE FROM answer_counts"
+        " WHERE round_id IN (SELECT id FROM rounds WHERE closed_at IS NULL)"
+    )
     op.drop_table("participation")
     op.drop_table("round_salts")
 

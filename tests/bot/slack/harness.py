@@ -23,6 +23,7 @@ from bot.settings import load_settings
 from bot.slack.wiring import finish_listeners
 from content.loader import default_pack
 from surveys.service import PulseService
+from tests.fakes.clock import ShiftedClock
 from tests.fakes.slack_api import FakeSlackApi
 
 SIGNING_SECRET = "test-signing-secret-0123456789abcdef"
@@ -63,6 +64,7 @@ class Slack:
     http: TestClient[Any, Any]
     api: FakeSlackApi
     pulse: PulseService
+    clock: ShiftedClock
     _ids: count[int] = field(default_factory=lambda: count(1))
 
     async def post(self, body: str, headers: Mapping[str, str] | None = None) -> ClientResponse:
@@ -234,10 +236,13 @@ async def running_slack(
         }
         for name, value in variables.items():
             monkeypatch.setenv(name, value)
+        clock = ShiftedClock()
         async with (
-            running_service(load_settings(), default_pack(), schedule=schedule) as service,
+            running_service(
+                load_settings(), default_pack(), schedule=schedule, clock=clock
+            ) as service,
             TestServer(service.app) as server,
             TestClient[Any, Any](server) as http,
         ):
-            yield Slack(http=http, api=api, pulse=service.pulse)
+            yield Slack(http=http, api=api, pulse=service.pulse, clock=clock)
             await settle()

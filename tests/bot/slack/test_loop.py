@@ -118,6 +118,8 @@ async def test_a_round_from_pulse_to_summary(slack: Slack) -> None:
     assert "6 of 9 have answered" in block_text(updated["blocks"])
     assert "UP0" not in block_text(updated["blocks"])
 
+    slack.clock.advance(hours=1)  # a round may be closed by hand after an hour
+
     await slack.command("close", user=FACILITATOR)
     await until(lambda: len(channel_posts(slack)) == 2)
     summary = channel_posts(slack)[-1].args
@@ -167,6 +169,7 @@ async def test_below_the_threshold_the_summary_shows_nothing_else(slack: Slack) 
     round_id = button(message.args, "tryghed_answer")["value"]
     for person in PEOPLE[:4]:
         await answer(slack, round_id, person, value=2)
+    slack.clock.advance(hours=1)  # a round may be closed by hand after an hour
     await slack.command("close", user=FACILITATOR)
     await until(lambda: len(channel_posts(slack)) == 2)
     summary = block_text(channel_posts(slack)[-1].args["blocks"])
@@ -226,6 +229,7 @@ async def test_start_discussion_from_the_summary(slack: Slack) -> None:
     round_id = button(message.args, "tryghed_answer")["value"]
     for person in PEOPLE[:5]:
         await answer(slack, round_id, person, value=4)
+    slack.clock.advance(hours=1)  # a round may be closed by hand after an hour
     await slack.command("close", user=FACILITATOR)
     await until(lambda: len(channel_posts(slack)) == 2)
     hack_id = button(channel_posts(slack)[-1].args, "tryghed_start_discussion")["value"]
@@ -242,6 +246,7 @@ async def test_trend_is_private_to_leaders_and_facilitators(slack: Slack) -> Non
         round_id = button(message.args, "tryghed_answer")["value"]
         for person in PEOPLE[:5]:
             await answer(slack, round_id, person, value=4 - week)
+        slack.clock.advance(hours=1)  # a round may be closed by hand after an hour
         await slack.command("close", user=FACILITATOR)
         await until_at_least(lambda: len(channel_posts(slack)), 2 * (week + 1))
     await slack.command("trend 4", user=FACILITATOR)
@@ -277,6 +282,7 @@ async def test_a_burst_of_answers_folds_into_few_updates_ending_on_the_right_cou
     ]
     assert 1 <= len(updates) < len(forms)
     assert "6 of 9 have answered" in block_text(updates[-1]["blocks"])
+    slack.clock.advance(hours=1)  # a round may be closed by hand after an hour
     await slack.command("close", user=FACILITATOR)
     await until(lambda: len(channel_posts(slack)) == 2, seconds=10)
     await settle()

@@ -24,6 +24,7 @@ async def test_a_round_moves_the_metrics(slack: Slack) -> None:
     round_id = button(message.args, "tryghed_answer")["value"]
     for person in PEOPLE[1:6]:
         await answer(slack, round_id, person, value=4)
+    slack.clock.advance(hours=1)  # a round may be closed by hand after an hour
     await slack.command("close", user=FACILITATOR)
     await until(lambda: len(channel_posts(slack)) == 2)
 

@@ -26,6 +26,7 @@ async def test_a_whole_round_leaves_no_respondent_behind(
     for n, person in enumerate(RESPONDENTS):
         await answer(slack, round_id, person, value=1 + n % 5)
     await slack.pulse.remind(round_id)
+    slack.clock.advance(hours=1)  # a round may be closed by hand after an hour
     await slack.command("close", user=FACILITATOR)
     await until(lambda: len(channel_posts(slack)) == 2)
     await slack.command("trend", user=FACILITATOR)

@@ -21,6 +21,7 @@ from content.loader import default_pack
 from surveys.service import PulseService
 from tests.fakes.adaptive_cards import card_problems
 from tests.fakes.bot_connector import ConnectorCall, FakeBotConnector, Person
+from tests.fakes.clock import ShiftedClock
 
 TENANT = "tenant-1"
 TEAM = "19:team-general-0001@thread.tacv2"  # the team's id is its General channel's id
@@ -116,6 +117,7 @@ class Teams:
     http: TestClient[Any, Any]
     connector: FakeBotConnector
     pulse: PulseService
+    clock: ShiftedClock
     _ids: count[int] = field(default_factory=lambda: count(1))
 
     async def post(
@@ -335,9 +337,12 @@ async def running_teams(
         for name in ("SLACK_SIGNING_SECRET", "SLACK_BOT_TOKEN", "MICROSOFT_APP_ID"):
             if name not in env:
                 monkeypatch.delenv(name, raising=False)
+        clock = ShiftedClock()
         async with (
-            running_service(load_settings(), default_pack(), schedule=False) as service,
+            running_service(
+                load_settings(), default_pack(), schedule=False, clock=clock
+            ) as service,
             TestServer(service.app) as server,
             TestClient[Any, Any](server) as http,
         ):
-            yield Teams(http=http, connector=connector, pulse=service.pulse)
+            yield Teams(http=http, connector=connector, pulse=service.pulse, clock=clock)

@@ -130,6 +130,8 @@ async def test_a_round_from_pulse_to_summary(teams: Teams) -> None:
         assert person.aad not in str(shared)
         assert person.teams_id not in str(shared)
 
+    teams.clock.advance(hours=1)  # a round may be closed by hand after an hour
+
     await teams.say("close", person=FACILITATOR)
     threads = teams.connector.threads(CHANNEL)
     assert len(threads) == 2
@@ -172,6 +174,7 @@ async def test_below_the_threshold_the_summary_shows_nothing_else(teams: Teams) 
     pulse = await start_pulse(teams)
     for person in PEOPLE[:4]:
         await answer(teams, pulse, person, value=2)
+    teams.clock.advance(hours=1)  # a round may be closed by hand after an hour
     await teams.say("close", person=FACILITATOR)
     summary = card_text(teams.connector.threads(CHANNEL)[-1].cards[0])
     assert "Results hidden – fewer than 5 answered" in summary
@@ -232,6 +235,7 @@ async def test_start_discussion_from_the_summary(teams: Teams) -> None:
     pulse = await start_pulse(teams)
     for person in PEOPLE[:5]:
         await answer(teams, pulse, person, value=4)
+    teams.clock.advance(hours=1)  # a round may be closed by hand after an hour
     await teams.say("close", person=FACILITATOR)
     summary = teams.connector.threads(CHANNEL)[-1]
     hack_id = action(summary.cards[0], "tryghed_start_discussion")["data"]["value"]
@@ -248,6 +252,7 @@ async def test_trend_is_private_to_leaders_and_facilitators(teams: Teams) -> Non
         pulse = await start_pulse(teams)
         for person in PEOPLE[:5]:
             await answer(teams, pulse, person, value=4 - week)
+        teams.clock.advance(hours=1)  # a round may be closed by hand after an hour
         await teams.say("close", person=FACILITATOR)
     threads = len(teams.connector.threads(CHANNEL))
     await teams.say("trend 4", person=FACILITATOR)
