@@ -13,12 +13,15 @@ from surveys.export import ExportedRound, TeamExport
 
 FORMATS = ("csv", "json")
 REPORTED = "reported"
-WITHHELD = "withheld"  # fewer than k answered: the round is listed, with no number at all
+# A withheld round is listed with why (too-few: fewer than k answered; overlap: another team's
+# channel differs by fewer than k people) and with no number at all, not even its count.
+WITHHELD = "withheld"
 CSV_COLUMNS = (
     "opened_at",
     "closed_at",
     "kind",
     "status",
+    "withheld_reason",
     "respondents",
     "channel_size",
     "pillar",
@@ -65,7 +68,7 @@ def _round_json(exported: ExportedRound) -> dict[str, Any]:
         "kind": result.kind.value,
     }
     if not isinstance(result, RoundSummary):
-        return {**head, "status": WITHHELD}
+        return {**head, "status": WITHHELD, "withheld_reason": result.reason.value}
     return {
         **head,
         "status": REPORTED,
@@ -112,7 +115,7 @@ def _round_rows(exported: ExportedRound) -> list[dict[str, object]]:
         "kind": result.kind.value,
     }
     if not isinstance(result, RoundSummary):
-        return [{**head, "status": WITHHELD}]
+        return [{**head, "status": WITHHELD, "withheld_reason": result.reason.value}]
     head |= {
         "status": REPORTED,
         "respondents": result.respondents,

@@ -25,9 +25,10 @@ class TrendPoint:
 
     @property
     def participation(self) -> float | None:
-        """Respondents as a percentage of the channel at open, when the size is known."""
+        """Respondents as a percentage of the channel at open, when the size is known; None
+        for a withheld round, which shows no count in any form."""
         size = self.result.channel_size
-        if not size:
+        if not size or not isinstance(self.result, RoundSummary):
             return None
         return min(100.0, self.result.respondents / size * 100)
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from bot.demo.story import DemoRun, Week
 from bot.sparkline import sparkline
+from bot.views.results import withheld_text
 from bot.views.texts import Texts
 from content.schema import ContentPack, Hack, Language, PillarKey
 from surveys.anonymity import RoundSummary
@@ -50,15 +51,21 @@ def _week_lines(week: Week, content: ContentPack, language: Language) -> list[st
     outcome = week.outcome
     result = outcome.result
     zone = outcome.team.settings.zone
+    # A withheld round shows why, and no count (the same rule as the channel summary).
+    answered = (
+        t("answered-of", respondents=result.respondents, size=result.channel_size or "?")
+        if isinstance(result, RoundSummary)
+        else ""
+    )
     head = (
         f"  {t('demo-week', week=week.number):<8} "
         f"{t.short_date(outcome.round.opened_at, zone):>8}  "
         f"{t(f'round-kind-{outcome.round.kind}'):<10} "
-        f"{t('answered-of', respondents=result.respondents, size=result.channel_size or '?'):<17}"
+        f"{answered:<17}"
     )
     indent = " " * 13
     if not isinstance(result, RoundSummary):
-        return [f"{head} {t('withheld', k=result.min_respondents)}"]
+        return [f"{head} {withheld_text(result, t)}"]
     scores = "  ".join(
         f"{content.pillar(key).name.in_(language)} {pillar.score.score:3.0f}"
         + (

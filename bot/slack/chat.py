@@ -14,7 +14,7 @@ from bot.slack.updates import MessageUpdates
 from bot.views.card import Card
 from bot.views.hacks import hack_card, reflection
 from bot.views.notices import private_note
-from bot.views.pulse import pulse_message
+from bot.views.pulse import closed_pulse, pulse_message
 from bot.views.results import summary
 from content.schema import ContentPack, Hack
 from surveys.announcements import Notice, PulseStatus, RoundOutcome
@@ -85,13 +85,10 @@ class SlackChat:
         """Post the summary, and mark the pulse message as closed."""
         await self._post(outcome.team, summary(outcome, self._content))
         if outcome.round.message_ref is not None:
-            closed = PulseStatus(
-                team=outcome.team, round=outcome.round, respondents=outcome.result.respondents
-            )
             ts = outcome.round.message_ref
             await self._updates.send(
                 _message_key(outcome.team, ts),
-                lambda: self._update(outcome.team, ts, pulse_message(closed, self._content)),
+                lambda: self._update(outcome.team, ts, closed_pulse(outcome, self._content)),
                 final=True,
             )
 

@@ -13,7 +13,7 @@ from bot.teams.connector import Connector, Member, MessageRef
 from bot.teams.sending import response_status
 from bot.views.hacks import hack_card, reflection
 from bot.views.notices import private_note
-from bot.views.pulse import pulse_message
+from bot.views.pulse import closed_pulse, pulse_message
 from bot.views.results import summary
 from content.schema import ContentPack, Hack
 from surveys.addresses import ChannelAddress
@@ -107,13 +107,10 @@ class TeamsChat:
             pending = self._pending_updates.pop(outcome.round.message_ref, None)
             if pending is not None:
                 pending.cancel()
-            closed = PulseStatus(
-                team=outcome.team, round=outcome.round, respondents=outcome.result.respondents
-            )
             await self._update(
                 outcome.team,
                 outcome.round.message_ref,
-                adaptive_card(pulse_message(closed, self._content)),
+                adaptive_card(closed_pulse(outcome, self._content)),
             )
 
     async def send_private(self, team: Team, user_id: str, notice: Notice) -> None:

@@ -20,7 +20,8 @@ from bot.views.card import (
 )
 from bot.views.texts import Texts
 from content.schema import ContentPack
-from surveys.announcements import PulseStatus
+from surveys.announcements import PulseStatus, RoundOutcome
+from surveys.anonymity import RoundSummary, WithheldSummary
 from surveys.rounds import SCALE, Round, RoundKind
 from surveys.team import Team
 
@@ -33,22 +34,42 @@ def participation_text(t: Texts, *, respondents: int, size: int | None, k: int) 
 
 def pulse_message(status: PulseStatus, content: ContentPack) -> Card:
     """The shared message: what it is, that it is anonymous, the deadline, the count."""
-    team, round_ = status.team, status.round
-    t = Texts(content, team.settings.language)
-    barometer = round_.kind is RoundKind.BAROMETER
+    t = Texts(content, status.team.settings.language)
     participation = participation_text(
-        t, respondents=status.respondents, size=round_.channel_size, k=status.min_respondents
+        t,
+        respondents=status.respondents,
+        size=status.round.channel_size,
+        k=status.min_respondents,
     )
+    return _pulse_card(status.team, status.round, status.min_respondents, participation, t)
+
+
+def closed_pulse(outcome: RoundOutcome, content: ContentPack) -> Card:
+    """The shared message once the round has closed: the count only when the results are
+    shown; a withheld round's message shows no count (the summary says why it is hidden)."""
+    t = Texts(content, outcome.team.settings.language)
+    result = outcome.result
+    participation = (
+        t("participation-enough", respondents=result.respondents, size=result.channel_size or "?")
+        if isinstance(result, RoundSummary)
+        else None
+    )
+    k = outcome.team.settings.min_respondents
+    if isinstance(result, WithheldSummary):
+        k = result.min_respondents
+    return _pulse_card(outcome.team, outcome.round, k, participation, t)
+
+
+def _pulse_card(team: Team, round_: Round, k: int, participation: str | None, t: Texts) -> Card:
+    barometer = round_.kind is RoundKind.BAROMETER
+    facts = [(t("pulse-deadline"), t.moment(round_.closes_at, team.settings.zone))]
+    if participation is not None:
+        facts.append((t("participation"), participation))
     elements: list[Heading | Paragraph | Facts | Note | Buttons] = [
         Heading(t("pulse-title-barometer" if barometer else "pulse-title")),
         Paragraph(t("pulse-intro", statements=len(round_.statement_ids))),
-        Facts(
-            (
-                (t("pulse-deadline"), t.moment(round_.closes_at, team.settings.zone)),
-                (t("participation"), participation),
-            )
-        ),
-        Note(t("pulse-anonymous", k=status.min_respondents)),
+        Facts(tuple(facts)),
+        Note(t("pulse-anonymous", k=k)),
     ]
     if round_.is_open:
         elements.append(
@@ -56,7 +77,9 @@ def pulse_message(status: PulseStatus, content: ContentPack) -> Card:
         )
     else:
         elements.append(Note(t("pulse-closed")))
-    return Card(fallback=f"{t('pulse-title')} – {participation}", elements=tuple(elements))
+    title = t("pulse-title")
+    fallback = title if participation is None else f"{title} – {participation}"
+    return Card(fallback=fallback, elements=tuple(elements))
 
 
 def answer_form(round_: Round, team: Team, content: ContentPack) -> Form:

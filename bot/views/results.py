@@ -19,7 +19,7 @@ from bot.views.card import (
 from bot.views.texts import Texts
 from content.schema import ContentPack, PillarKey
 from surveys.announcements import RoundOutcome
-from surveys.anonymity import PillarResult, RoundSummary
+from surveys.anonymity import PillarResult, RoundSummary, WithheldReason, WithheldSummary
 from surveys.hack_choice import HackSuggestion
 from surveys.scoring import Direction
 from surveys.team import Team
@@ -28,18 +28,28 @@ from surveys.trend import Trend
 ARROWS = {Direction.UP: "▲", Direction.DOWN: "▼", Direction.FLAT: ""}
 
 
+# Why a round was withheld, and the message that says so. A withheld round shows this and
+# nothing else, wherever it appears: no count, no percentage, no score.
+WITHHELD_MESSAGES = {
+    WithheldReason.TOO_FEW: "withheld",
+    WithheldReason.OVERLAP: "withheld-overlap",
+}
+
+
+def withheld_text(result: WithheldSummary, t: Texts) -> str:
+    """Why the round's results are hidden: fewer than k answered, or an overlapping team."""
+    return t(WITHHELD_MESSAGES[result.reason], k=result.min_respondents)
+
+
 def summary(outcome: RoundOutcome, content: ContentPack) -> Card:
-    """The channel summary; below the threshold it says so and shows nothing else."""
+    """The channel summary; a withheld round says why and shows nothing else (not the count)."""
     team, result = outcome.team, outcome.result
     t = Texts(content, team.settings.language)
     title = t("summary-title", date=t.short_date(outcome.round.opened_at, team.settings.zone))
-    answered = t("answered-of", respondents=result.respondents, size=result.channel_size or "?")
     if not isinstance(result, RoundSummary):
-        text = t("withheld", k=result.min_respondents)
-        return Card(
-            fallback=f"{title}: {text}",
-            elements=(Heading(title), Paragraph(text), Note(answered)),
-        )
+        text = withheld_text(result, t)
+        return Card(fallback=f"{title}: {text}", elements=(Heading(title), Paragraph(text)))
+    answered = t("answered-of", respondents=result.respondents, size=result.channel_size or "?")
     rows = tuple(
         (
             t.pillar(key),

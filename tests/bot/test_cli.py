@@ -285,6 +285,10 @@ def test_demo_tells_twelve_weeks(english: DemoOutput) -> None:
     weeks = [int(m.group(1)) for line in lines if (m := WEEK_LINE.match(line))]
     assert weeks == list(range(1, 13))
     assert "The trend over 12 rounds (· = hidden, fewer than 5 answers)" in lines
+    # The withheld week says so and shows no count, as its channel summary does.
+    (hidden,) = [line for line in lines if "Results hidden" in line]
+    assert WEEK_LINE.match(hidden)
+    assert "answered" not in hidden.replace("fewer than 5 answered", "")
     assert any(line.startswith("Hack of the week: ") for line in lines)
     assert lines[-2:] == [
         f"The database (counts only, no people): {english.database}",

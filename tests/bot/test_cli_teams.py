@@ -117,6 +117,7 @@ def test_export_as_csv(stored: Stored, capsys: pytest.CaptureFixture[str]) -> No
         "closed_at": withheld["closed_at"],
         "kind": "pulse",
         "status": "withheld",
+        "withheld_reason": "too-few",
     }
     reported = by_status["reported"]
     pillar_rows = [r for r in reported if not r["statement"]]
@@ -154,6 +155,7 @@ def test_export_as_json(stored: Stored, capsys: pytest.CaptureFixture[str]) -> N
         "closed_at": withheld["closed_at"],
         "kind": "pulse",
         "status": "withheld",
+        "withheld_reason": "too-few",
     }
     assert first["status"] == barometer["status"] == "reported"
     assert (first["respondents"], barometer["respondents"]) == (5, 6)

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
 
+from bot.exports import render
 from content.schema import ContentPack
-from surveys.anonymity import RoundSummary, WithheldSummary
+from surveys.anonymity import RoundSummary, WithheldReason, WithheldSummary
 from surveys.errors import TeamNotSetUp
 from surveys.export import NothingToExport, export_team
 from surveys.ports import UnitOfWorkFactory
@@ -130,3 +135,33 @@ async def test_a_long_history_is_read_in_chunks(
     assert all(isinstance(r.result, RoundSummary) for r in export.rounds)
     assert all(len(r.statements) == 4 for r in export.rounds)
     assert all(r.opened_at < clock.now() - timedelta(days=1) for r in export.rounds)
+
+
+async def test_a_withheld_round_is_exported_with_its_reason_and_no_number(
+    service: PulseService, storage: UnitOfWorkFactory, clock: FakeClock, content: ContentPack
+) -> None:
+    # One rule with the summary and the trend: a withheld round says why, and no count.
+    team = await service.set_up_team(ChannelRef("slack", "T1", "C1"), TeamSettings())
+    await _round(service, clock, team, [4, 4, 4, 5, 5, 5, 2])
+    await _round(service, clock, team, [1, 1, 1, 1])
+    export = await export_team(storage, content, team.id)
+    reported, hidden = export.rounds
+    assert isinstance(hidden.result, WithheldSummary)
+    overlap = replace(hidden, result=replace(hidden.result, reason=WithheldReason.OVERLAP))
+    export = replace(export, rounds=(reported, hidden, overlap))
+
+    document = json.loads(render(export, "json"))
+    withheld = document["rounds"][1:]
+    assert [r.pop("withheld_reason") for r in withheld] == ["too-few", "overlap"]
+    for r in withheld:
+        assert set(r) == {"opened_at", "closed_at", "kind", "status"}
+        assert r["status"] == "withheld"
+
+    rows = list(csv.DictReader(io.StringIO(render(export, "csv"))))
+    bare = [row for row in rows if row["status"] == "withheld"]
+    assert [row["withheld_reason"] for row in bare] == ["too-few", "overlap"]
+    for row in bare:
+        filled = {column for column, value in row.items() if value}
+        assert filled == {"opened_at", "closed_at", "kind", "status", "withheld_reason"}
+    assert {row["respondents"] for row in rows if row["status"] == "reported"} == {"7"}
+    assert all(row["withheld_reason"] == "" for row in rows if row["status"] == "reported")

@@ -55,7 +55,8 @@ def test_withheld_rounds_are_gaps() -> None:
     trend = _trend(_summary(8, 70), _withheld(3), _summary(9, 60, -10))
     assert trend.series(PillarKey.LEARN) == [70, None, 60]
     assert trend.series(PillarKey.INCLUDE) == [None, None, None]
-    assert [p.participation for p in trend.points] == [80, 30, 90]
+    # A withheld round shows no count in any form: not even as a participation rate.
+    assert [p.participation for p in trend.points] == [80, None, 90]
 
 
 def test_latest_changes_skip_withheld_rounds() -> None:
@@ -69,6 +70,9 @@ def test_participation_falling_needs_a_clear_drop() -> None:
     assert _trend(*steady, _summary(5, 70)).participation_falling is True
     assert _trend(*steady, _summary(7, 70)).participation_falling is False
     assert _trend(*steady[:2], _withheld(2)).participation_falling is False  # too short
+    # A withheld round is not a participation figure: the hint does not speak for it.
+    assert _trend(*steady, _withheld(2)).participation_falling is False
+    assert _trend(*steady, _withheld(2), _summary(5, 70)).participation_falling is True
 
 
 def test_unknown_channel_size_has_no_participation() -> None:

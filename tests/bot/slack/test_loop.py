@@ -174,9 +174,19 @@ async def test_below_the_threshold_the_summary_shows_nothing_else(slack: Slack) 
     await until(lambda: len(channel_posts(slack)) == 2)
     summary = block_text(channel_posts(slack)[-1].args["blocks"])
     assert "Results hidden – fewer than 5 answered" in summary
-    assert "4 of 9 answered" in summary
+    # Withheld means no count either: not in the summary, and not on the closed pulse message.
+    assert "4 of 9" not in summary
     for word in ("Include", "Learn", "Contribute", "Challenge", "Hack of the week", "```"):
         assert word not in summary
+    await until(
+        lambda: (
+            "This round has closed"
+            in block_text(slack.api.calls_to("chat.update", ok_only=True)[-1].args["blocks"])
+        )
+    )
+    closed = block_text(slack.api.calls_to("chat.update", ok_only=True)[-1].args["blocks"])
+    assert "4 of 9" not in closed
+    assert "of 9 have answered" not in closed
 
 
 async def test_the_reminder_goes_privately_once_to_those_who_have_not_answered(

@@ -178,9 +178,14 @@ async def test_below_the_threshold_the_summary_shows_nothing_else(teams: Teams) 
     await teams.say("close", person=FACILITATOR)
     summary = card_text(teams.connector.threads(CHANNEL)[-1].cards[0])
     assert "Results hidden – fewer than 5 answered" in summary
-    assert "4 of 9 answered" in summary
+    # Withheld means no count either: not in the summary, and not on the closed pulse card.
+    assert "4 of 9" not in summary
     for word in ("Include", "Learn", "Contribute", "Challenge", "Hack of the week"):
         assert word not in summary
+    closed = card_text(current_card(teams, pulse))
+    assert "This round has closed" in closed
+    assert "4 of 9" not in closed
+    assert "of 9 have answered" not in closed
 
 
 async def test_the_reminder_goes_privately_once_to_those_who_have_not_answered(

@@ -22,13 +22,13 @@ from bot.views.card import (
 from bot.views.hacks import hack_card, hack_list, reflection
 from bot.views.knowledge import about_card, help_card
 from bot.views.notices import private_note
-from bot.views.pulse import answer_form, pulse_message, thanks
+from bot.views.pulse import answer_form, closed_pulse, pulse_message, thanks
 from bot.views.results import summary, trend_report
 from bot.views.setup import setup_form
 from bot.views.status import status_card
 from content.schema import ContentPack, Language, PillarKey
 from surveys.announcements import Notice, PulseStatus, RoundOutcome
-from surveys.anonymity import PillarResult, RoundSummary, WithheldSummary
+from surveys.anonymity import PillarResult, RoundSummary, WithheldReason, WithheldSummary
 from surveys.rounds import Round, RoundKind
 from surveys.scoring import Change, PillarScore
 from surveys.service import PulseService
@@ -118,7 +118,12 @@ def a_summary(
     )
 
 
-def a_withheld(*, respondents: int = 2, size: int | None = 10) -> WithheldSummary:
+def a_withheld(
+    *,
+    respondents: int = 2,
+    size: int | None = 10,
+    reason: WithheldReason = WithheldReason.TOO_FEW,
+) -> WithheldSummary:
     return WithheldSummary(
         round_id="w",
         kind=RoundKind.PULSE,
@@ -126,6 +131,28 @@ def a_withheld(*, respondents: int = 2, size: int | None = 10) -> WithheldSummar
         respondents=respondents,
         min_respondents=5,
         channel_size=size,
+        reason=reason,
+    )
+
+
+def overlapping(outcome: RoundOutcome) -> RoundOutcome:
+    """The same round, withheld because another team's channel differs by a few people."""
+    result = outcome.result
+    withheld = WithheldSummary(
+        round_id=result.round_id,
+        kind=result.kind,
+        closed_at=result.closed_at,
+        respondents=result.respondents,
+        min_respondents=outcome.team.settings.min_respondents,
+        channel_size=result.channel_size,
+        reason=WithheldReason.OVERLAP,
+    )
+    return RoundOutcome(
+        team=outcome.team,
+        round=outcome.round,
+        result=withheld,
+        suggestion=outcome.suggestion,
+        trend=outcome.trend,
     )
 
 
@@ -192,6 +219,8 @@ async def every_view(
         "summary-first": summary(first, content),
         "summary-drop": summary(second, content),
         "summary-withheld": summary(withheld, content),
+        "summary-overlap": summary(overlapping(first), content),
+        "pulse-closed-withheld": closed_pulse(withheld, content),
         "trend": trend_report(trend, world.team, content),
         "trend-empty": trend_report(a_trend([]), world.team, content),
         "trend-falling": trend_report(falling, world.team, content),
@@ -208,6 +237,7 @@ async def every_view(
         "note": private_note(
             Notice("reminder", {"deadline": round_.closes_at}), world.team, content
         ),
+        "note-restarted": private_note(Notice("round-restarted"), world.team, content),
     }
     forms = [
         answer_form(round_, world.team, content),

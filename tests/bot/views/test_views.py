@@ -27,14 +27,20 @@ from bot.views.card import (
 from bot.views.hacks import hack_card, hack_list, reflection
 from bot.views.knowledge import COMMANDS, about_card, help_card
 from bot.views.notices import private_note
-from bot.views.pulse import answer_form, participation_text, pulse_message, thanks
+from bot.views.pulse import (
+    answer_form,
+    closed_pulse,
+    participation_text,
+    pulse_message,
+    thanks,
+)
 from bot.views.results import summary, trend_report
 from bot.views.setup import ROUND_HOURS, setup_form
 from bot.views.status import status_card
 from bot.views.texts import Texts
 from content.schema import ContentPack, Language, PillarKey
 from surveys.announcements import Notice, PulseStatus
-from surveys.anonymity import RoundSummary, WithheldSummary
+from surveys.anonymity import RoundSummary, WithheldReason, WithheldSummary
 from surveys.hack_choice import HackReason
 from surveys.rounds import RoundKind
 from surveys.scoring import Change
@@ -52,6 +58,7 @@ from tests.bot.views.samples import (
     even,
     every_view,
     only,
+    overlapping,
     strings,
 )
 from tests.builders import a_round, a_team, rich_settings
@@ -70,7 +77,7 @@ async def test_every_view_renders_with_no_missing_message(
     content: ContentPack, language: Language
 ) -> None:
     cards, forms = await every_view(content, language)
-    assert len(cards) == 18
+    assert len(cards) == 21
     for name, card in cards.items():
         assert card.fallback, name
         assert card.elements, name
@@ -149,6 +156,33 @@ async def test_the_closed_pulse_has_no_button(content: ContentPack, language: La
         t("participation"),
         content.text("participation-enough", language, respondents=6, size=9),
     )
+
+
+async def test_a_closed_pulse_shows_the_count_only_with_the_results(
+    content: ContentPack, language: Language
+) -> None:
+    world = await a_world(content, language)
+    t = Texts(content, language)
+    shown = await closed_round(world, MEMBERS[:6], 4)
+    card = closed_pulse(shown, content)
+    count = content.text("participation-enough", language, respondents=6, size=9)
+    assert not only(card, Buttons)
+    assert card.elements[-1] == Note(t("pulse-closed"))
+    assert only(card, Facts)[0].rows[1] == (t("participation"), count)
+    assert card.fallback == f"{t('pulse-title')} – {count}"
+
+    withheld = await closed_round(world, MEMBERS[:3], 4)
+    assert isinstance(withheld.result, WithheldSummary)
+    for outcome in (withheld, overlapping(shown)):
+        card = closed_pulse(outcome, content)
+        (facts,) = only(card, Facts)
+        assert [label for label, _ in facts.rows] == [t("pulse-deadline")]
+        assert card.elements[-1] == Note(t("pulse-closed"))
+        assert card.fallback == t("pulse-title")
+        every_text = " ".join(strings(card))
+        assert t("participation") not in every_text
+        for respondents in (3, 6):  # (4 is the number of statements, 5 is k)
+            assert f"{respondents} " not in every_text.replace(facts.rows[0][1], "")
 
 
 def test_a_barometer_has_its_own_title(content: ContentPack, language: Language) -> None:
@@ -250,15 +284,29 @@ async def test_a_withheld_summary_says_so_and_nothing_else(
     card = summary(outcome, content)
     t = Texts(content, language)
     title = t("summary-title", date=t.short_date(outcome.round.opened_at, world.team.settings.zone))
-    assert card.elements == (
-        Heading(title),
-        Paragraph(t("withheld", k=5)),
-        Note(t("answered-of", respondents=4, size=9)),
-    )
+    # Only that fewer than k answered: no count ("4 of 9 answered"), no rate, no score.
+    assert card.elements == (Heading(title), Paragraph(t("withheld", k=5)))
     assert card.fallback == f"{title}: {t('withheld', k=5)}"
     assert not only(card, Chart)
     assert not only(card, Buttons)
     every_text = " ".join(strings(card))
+    for name in pillar_names(content, language):
+        assert name not in every_text
+    assert t("answered-of", respondents=4, size=9) not in every_text
+
+
+async def test_a_round_withheld_for_overlap_says_why_and_nothing_else(
+    content: ContentPack, language: Language
+) -> None:
+    world = await a_world(content, language)
+    outcome = overlapping(await closed_round(world, MEMBERS[:7], 4))
+    card = summary(outcome, content)
+    t = Texts(content, language)
+    title = t("summary-title", date=t.short_date(outcome.round.opened_at, world.team.settings.zone))
+    assert card.elements == (Heading(title), Paragraph(t("withheld-overlap")))
+    assert card.fallback == f"{title}: {t('withheld-overlap')}"
+    every_text = " ".join(strings(card))
+    assert "7" not in every_text.replace(title, "")
     for name in pillar_names(content, language):
         assert name not in every_text
 
@@ -291,6 +339,8 @@ def test_a_trend_charts_pillars_and_participation(content: ContentPack, language
         assert len(line) == 3
         assert line[1] == GAP
         assert span == "50 → 75"
+    # The withheld round is a gap in participation too: no rate, so no count.
+    assert chart.rows[4][1][1] == GAP
     assert chart.rows[4][2] == "90 %"
     assert Note(t("trend-legend")) in card.elements
     assert Facts(((t.pillar(PillarKey.LEARN), t("trend-change-down", points=20.0)),)) in (
@@ -330,6 +380,24 @@ def test_a_trend_hints_when_participation_falls(content: ContentPack, language: 
     assert only(card, Chart)[0].rows[-1][2] == "50 %"
     unknown_size = a_trend([a_summary(even(60), size=None)])
     assert only(trend_report(unknown_size, team, content), Chart)[0].rows[-1][2] == "–"
+
+
+def test_a_trend_shows_no_rate_for_a_withheld_round(
+    content: ContentPack, language: Language
+) -> None:
+    team = a_team(language=language)
+    steady = [a_summary(even(60), respondents=9) for _ in range(3)]
+    for reason in WithheldReason:
+        trend = a_trend([*steady, a_withheld(respondents=2, reason=reason)])
+        card = trend_report(trend, team, content)
+        (chart,) = only(card, Chart)
+        # The latest rate shown is the last reported round's; 2 of 10 appears nowhere.
+        assert chart.rows[-1][1][-1] == GAP
+        assert chart.rows[-1][2] == "90 %"
+        assert "20 %" not in " ".join(strings(card))
+        assert Paragraph(Texts(content, language)("hint-participation-falling")) not in (
+            card.elements
+        )
 
 
 # Hacks
