@@ -64,6 +64,8 @@ class Settings(BaseSettings):
     teams_insecure_no_auth: bool = False
     # Seconds to fold a burst of answers into one update of a pulse card (Teams redraws it).
     teams_count_delay: float = Field(default=15.0, ge=0, le=600)
+    # The same for the shared pulse message on Slack: the count moves in delayed, folded steps.
+    slack_count_delay: float = Field(default=15.0, ge=0, le=600)
 
     @field_validator("slack_api_url")
     @classmethod

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 
 from slack_sdk.errors import SlackApiError
@@ -10,7 +11,7 @@ from slack_sdk.errors import SlackApiError
 from bot.slack.blocks import message_blocks
 from bot.slack.clients import SlackClients
 from bot.slack.directory import Directory
-from bot.slack.updates import MessageUpdates
+from bot.slack.updates import MessageUpdates, Sleep
 from bot.views.card import Card
 from bot.views.hacks import hack_card, reflection
 from bot.views.notices import private_note
@@ -24,6 +25,9 @@ from surveys.team import Team
 MEMBERS_PAGE = 1000
 # Slack's answers that mean "the bot cannot reach this channel": the person can fix that.
 UNREACHABLE = frozenset({"not_in_channel", "channel_not_found", "is_archived"})
+
+# The round's status as it is now (None when it is gone), read just before a delayed update.
+CurrentStatus = Callable[[str], Awaitable[PulseStatus | None]]
 
 
 @asynccontextmanager
@@ -43,11 +47,21 @@ def _message_key(team: Team, ts: str) -> str:
 class SlackChat:
     """Renders the domain's announcements as Block Kit and sends them."""
 
-    def __init__(self, clients: SlackClients, content: ContentPack) -> None:
+    def __init__(
+        self,
+        clients: SlackClients,
+        content: ContentPack,
+        *,
+        update_delay: float = 0.0,
+        current: CurrentStatus | None = None,
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
         self._clients = clients
         self._content = content
         self._directory = Directory(clients)
-        self._updates = MessageUpdates()
+        self._updates = MessageUpdates(delay=update_delay, sleep=sleep)
+        self._delayed = update_delay > 0
+        self._current = current
 
     async def channel_members(self, team: Team) -> Sequence[str]:
         """The channel's people, page by page: no bots, apps or deactivated accounts (one
@@ -75,11 +89,21 @@ class SlackChat:
         return await self._post(status.team, pulse_message(status, self._content))
 
     async def update_pulse(self, status: PulseStatus, message_ref: str) -> None:
-        """Show the new participation count to everyone (a burst folds into few updates)."""
-        await self._updates.send(
-            _message_key(status.team, message_ref),
-            lambda: self._update(status.team, message_ref, pulse_message(status, self._content)),
-        )
+        """Show the new participation count to everyone, a delay after the answer, every
+        answer in that window folded into one update (see bot/slack/updates.py)."""
+
+        async def update() -> None:
+            now: PulseStatus | None = status
+            if self._delayed and self._current is not None:
+                # Meanwhile the round may have closed (on another replica, too): show what is
+                # true now, and never turn a closed message back into an open one.
+                now = await self._current(status.round.id)
+                if now is None or not now.round.is_open:
+                    return
+            assert now is not None
+            await self._update(now.team, message_ref, pulse_message(now, self._content))
+
+        await self._updates.send(_message_key(status.team, message_ref), update)
 
     async def post_outcome(self, outcome: RoundOutcome) -> None:
         """Post the summary, and mark the pulse message as closed."""
@@ -106,6 +130,10 @@ class SlackChat:
         ts = await self._post(team, hack_card(hack, self._content, language))
         await self._post(team, reflection(hack, self._content, language), thread_ts=ts)
         return ts
+
+    async def close(self) -> None:
+        """Drop count updates still waiting for their delay (the close shows the final state)."""
+        await self._updates.close()
 
     async def _post(self, team: Team, card: Card, *, thread_ts: str | None = None) -> str:
         client = await self._clients.for_workspace(team.channel.workspace_id)

@@ -21,6 +21,8 @@ from bot.slack.installations import installation_stores
 from bot.slack.manifest import COMMAND
 from bot.slack.routes import slack_routes
 from content.schema import ContentPack
+from surveys.announcements import PulseStatus
+from surveys.errors import TryghedError
 from surveys.service import PulseService
 
 log = logging.getLogger(__name__)
@@ -93,17 +95,25 @@ def slack_parts(
         log.info("Slack Socket Mode is connected (SLACK_APP_TOKEN is set)")
         return socket.close_async
 
+    async def current(round_id: str) -> PulseStatus | None:
+        try:
+            return await service.status(round_id)
+        except TryghedError:
+            return None
+
+    chat = SlackChat(clients, content, update_delay=settings.slack_count_delay, current=current)
     return SlackParts(
         routes=slack_routes(app, signing_secret=signing_secret.get_secret_value()),
-        chat=SlackChat(clients, content),
+        chat=chat,
         start_socket_mode=start_socket_mode if app_token else None,
-        stop=partial(_stop, clients, handler),
+        stop=partial(_stop, clients, handler, chat),
     )
 
 
-async def _stop(clients: SlackClients, handler: CommandHandler) -> None:
+async def _stop(clients: SlackClients, handler: CommandHandler, chat: SlackChat) -> None:
     await finish_listeners()
     await handler.drain()
+    await chat.close()
     await clients.close()
 
 

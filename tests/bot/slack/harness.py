@@ -232,6 +232,7 @@ async def running_slack(
             "SLACK_SIGNING_SECRET": SIGNING_SECRET,
             "SLACK_BOT_TOKEN": "xoxb-test",
             "SLACK_API_URL": api.url,
+            "TRYGHED_SLACK_COUNT_DELAY": "0",  # counts at once (the delay: test_updates.py)
             **env,
         }
         for name, value in variables.items():
