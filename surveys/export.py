@@ -62,11 +62,16 @@ async def export_team(
             raise TeamNotSetUp()
         rounds = list(reversed(await uow.rounds.closed(team_id, limit=MAX_EXPORT_ROUNDS)))
         histograms: dict[str, dict[str, Histogram]] = {}
+        overlaps: set[str] = set()
         for start in range(0, len(rounds), _CHUNK):
-            chunk = rounds[start : start + _CHUNK]
-            histograms.update(await uow.answers.histograms([r.id for r in chunk]))
+            ids = [r.id for r in rounds[start : start + _CHUNK]]
+            histograms.update(await uow.answers.histograms(ids))
+            overlaps |= await uow.rosters.withheld(ids)
     exported = tuple(
-        _exported(content, team, round_, histograms.get(round_.id, {})) for round_ in rounds
+        _exported(
+            content, team, round_, histograms.get(round_.id, {}), overlap=round_.id in overlaps
+        )
+        for round_ in rounds
     )
     if not any(isinstance(r.result, RoundSummary) for r in exported):
         raise NothingToExport()
@@ -74,10 +79,23 @@ async def export_team(
 
 
 def _exported(
-    content: ContentPack, team: Team, round_: Round, histograms: Mapping[str, Histogram]
+    content: ContentPack,
+    team: Team,
+    round_: Round,
+    histograms: Mapping[str, Histogram],
+    *,
+    overlap: bool,
 ) -> ExportedRound:
+    # The gate the summary and the trend use: k is the larger of the round's k at opening
+    # and the team's k now (lowering k shows nothing that was withheld), and a round the
+    # overlap rule withheld stays withheld.
     result = gate(
-        content, round_, histograms, min_respondents=team.settings.min_respondents, previous=None
+        content,
+        round_,
+        histograms,
+        min_respondents=max(team.settings.min_respondents, round_.min_respondents or 0),
+        previous=None,
+        overlap=overlap,
     )
     if not isinstance(result, RoundSummary):
         # Withheld: not a single number derived from the answers leaves.

@@ -31,11 +31,18 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def service(storage: UnitOfWorkFactory, clock: FakeClock, content: ContentPack) -> PulseService:
+def chat() -> FakeChat:
+    return FakeChat(members=list(MEMBERS))
+
+
+@pytest.fixture
+def service(
+    storage: UnitOfWorkFactory, clock: FakeClock, content: ContentPack, chat: FakeChat
+) -> PulseService:
     return PulseService(
         unit_of_work=storage,
         clock=clock,
-        chat=FakeChat(members=list(MEMBERS)),
+        chat=chat,
         content=content,
         secret_key=b"k" * 32,
     )
@@ -165,3 +172,64 @@ async def test_a_withheld_round_is_exported_with_its_reason_and_no_number(
         assert filled == {"opened_at", "closed_at", "kind", "status", "withheld_reason"}
     assert {row["respondents"] for row in rows if row["status"] == "reported"} == {"7"}
     assert all(row["withheld_reason"] == "" for row in rows if row["status"] == "reported")
+
+
+async def test_lowering_k_exports_no_round_that_was_withheld(
+    service: PulseService, storage: UnitOfWorkFactory, clock: FakeClock, content: ContentPack
+) -> None:
+    # The gate of the summary and the trend: max(k at opening, k now).
+    channel = ChannelRef("slack", "T1", "C1")
+    team = await service.set_up_team(channel, TeamSettings(min_respondents=5))
+    await _round(service, clock, team, [4, 4, 4, 4, 4])
+    below = await _round(service, clock, team, [2, 2, 2])  # 3 answers under k = 5
+    team = await service.set_up_team(channel, TeamSettings(min_respondents=3))
+    after = await _round(service, clock, team, [3, 3, 3])  # 3 answers under k = 3
+
+    export = await export_team(storage, content, team.id)
+    by_round = {r.result.round_id: r for r in export.rounds}
+    withheld = by_round[below.id]
+    assert isinstance(withheld.result, WithheldSummary)
+    assert withheld.result.reason is WithheldReason.TOO_FEW
+    assert withheld.statements == ()
+    assert isinstance(by_round[after.id].result, RoundSummary)
+    assert '"respondents": 3' in render(export, "json")  # the round opened under k = 3 only
+    assert render(export, "json").count('"respondents": 3') == 1
+
+
+async def test_a_round_withheld_for_overlap_is_exported_without_a_number(
+    service: PulseService,
+    storage: UnitOfWorkFactory,
+    clock: FakeClock,
+    content: ContentPack,
+    chat: FakeChat,
+) -> None:
+    # Two teams of one workspace whose channels differ by one person, in the same week.
+    team = await service.set_up_team(ChannelRef("slack", "T1", "C1"), TeamSettings())
+    other = await service.set_up_team(ChannelRef("slack", "T1", "C2"), TeamSettings())
+    mine = await service.open_round(team.id)
+    chat.members = list(MEMBERS[:8])
+    theirs = await service.open_round(other.id)
+    for round_, people in ((mine, MEMBERS), (theirs, MEMBERS[:8])):
+        for person in people:
+            await service.submit(
+                round_.id, user_id=person, answers=dict.fromkeys(round_.statement_ids, 4)
+            )
+    clock.advance(hours=72)
+    for round_ in (mine, theirs):
+        await service.close_round(round_.id)
+    await _round(service, clock, team, [4, 4, 4, 4, 4])  # something to export
+
+    exported = {r.result.round_id: r for r in (await export_team(storage, content, team.id)).rounds}
+    hidden = exported[mine.id]
+    assert isinstance(hidden.result, WithheldSummary)
+    assert hidden.result.reason is WithheldReason.OVERLAP
+    assert hidden.statements == ()
+    document = json.loads(render(await export_team(storage, content, team.id), "json"))
+    first = document["rounds"][0]
+    assert first == {
+        "opened_at": first["opened_at"],
+        "closed_at": first["closed_at"],
+        "kind": "pulse",
+        "status": "withheld",
+        "withheld_reason": "overlap",
+    }
