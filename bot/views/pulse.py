@@ -68,6 +68,11 @@ def _pulse_card(team: Team, round_: Round, k: int, participation: str | None, t:
     elements: list[Heading | Paragraph | Facts | Note | Buttons] = [
         Heading(t("pulse-title-barometer" if barometer else "pulse-title")),
         Paragraph(t("pulse-intro", statements=len(round_.statement_ids))),
+    ]
+    if round_.is_open and round_.restarted_at is not None:
+        # The database lost the open round's answers: say so, and ask everyone again.
+        elements.append(Paragraph(t("round-restarted")))
+    elements += [
         Facts(tuple(facts)),
         Note(t("pulse-anonymous", k=k)),
     ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -183,6 +183,27 @@ async def test_a_closed_pulse_shows_the_count_only_with_the_results(
         assert t("participation") not in every_text
         for respondents in (3, 6):  # (4 is the number of statements, 5 is k)
             assert f"{respondents} " not in every_text.replace(facts.rows[0][1], "")
+
+
+def test_a_restarted_round_says_the_answers_were_lost_and_asks_again(
+    content: ContentPack, language: Language
+) -> None:
+    team = a_team(language=language)
+    round_ = a_round(team)
+    t = Texts(content, language)
+    plain = pulse_message(PulseStatus(team=team, round=round_, respondents=2), content)
+    assert Paragraph(t("round-restarted")) not in plain.elements
+    restarted = replace(round_, restarted_at=round_.opened_at + timedelta(hours=5))
+    card = pulse_message(PulseStatus(team=team, round=restarted, respondents=0), content)
+    assert card.elements[2] == Paragraph(t("round-restarted"))
+    assert only(card, Facts)[0].rows[1] == (
+        t("participation"),
+        participation_text(t, respondents=0, size=9, k=5),
+    )
+    assert only(card, Buttons)  # everyone may answer again
+    closed = replace(restarted, closed_at=restarted.closes_at, respondents=6)
+    card = pulse_message(PulseStatus(team=team, round=closed, respondents=6), content)
+    assert Paragraph(t("round-restarted")) not in card.elements
 
 
 def test_a_barometer_has_its_own_title(content: ContentPack, language: Language) -> None:
