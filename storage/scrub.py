@@ -46,9 +46,18 @@ _REWRITE = "VACUUM FULL " + ", ".join(f"{t.schema}.{t.name}" for t in TABLES)
 class Scrubber:
     """Scrubs the open-round store after each close; `observe` hears done/retried/failed."""
 
-    def __init__(self, engine: AsyncEngine, observe: Callable[[str], None] | None = None):
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        observe: Callable[[str], None] | None = None,
+        *,
+        prompt_waits: tuple[float, ...] = PROMPT_WAITS,
+        later_waits: tuple[float, ...] = LATER_WAITS,
+    ):
         self._engine = engine
         self._observe = observe
+        self._prompt_waits = prompt_waits
+        self._later_waits = later_waits
         self._pending = 0  # the newest close (transaction id) not yet scrubbed
         self._later: asyncio.Task[None] | None = None
 
@@ -57,7 +66,7 @@ class Scrubber:
         if self._engine.dialect.name != "postgresql":
             return
         self._pending = max(self._pending, xid)
-        for wait in (*PROMPT_WAITS, None):
+        for wait in (*self._prompt_waits, None):
             if await self._attempt():
                 return
             if wait is not None:
@@ -72,7 +81,7 @@ class Scrubber:
             await asyncio.gather(self._later, return_exceptions=True)
 
     async def _retry_later(self) -> None:
-        for wait in LATER_WAITS:
+        for wait in self._later_waits:
             self._tell("retried")
             await asyncio.sleep(wait)
             if await self._attempt():
@@ -93,7 +102,7 @@ class Scrubber:
             async with self._engine.connect() as connection:
                 autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
                 await autocommit.exec_driver_sql("SET lock_timeout = '2s'")
-                older = await autocommit.scalar(_OLDER_THAN_CLOSE, {"xid": str(xid % 2**32)})
+                older = await autocommit.scalar(_OLDER_THAN_CLOSE, {"xid": xid % 2**32})
                 if older:
                     return False
                 await autocommit.exec_driver_sql(_REWRITE)
