@@ -104,6 +104,7 @@ async def running_service(
     storage = SqlStorage(engine, on_scrub=metrics.scrub)
     try:
         await (upgrade(engine) if migrate else _check_schema(engine))
+        await storage.scrubber.at_start()
         if risky := await risky_log_settings(engine):
             log.warning(STATEMENT_LOGGING, "; ".join(map(str, risky)))
         routes: list[web.RouteDef] = []

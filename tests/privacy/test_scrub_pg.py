@@ -10,6 +10,7 @@ the live server would.
 from __future__ import annotations
 
 import asyncio
+import uuid
 
 import pytest
 from sqlalchemy import text
@@ -83,3 +84,46 @@ async def test_the_scrub_waits_for_an_older_snapshot_then_leaves_nothing(
         await backup.close()
         await storage.scrubber.stop()
         await engine.dispose()
+
+
+async def test_a_scrub_postgresql_skipped_is_not_counted_as_done(cluster_database: URL) -> None:
+    """VACUUM FULL skips, with only a warning in the server's log, tables Tryghed's role does
+    not own (as when migrations run as another role): the scrub checks the tables were
+    rewritten, and says so at ERROR, instead of counting a scrub that did not happen."""
+    admin = create_engine(cluster_database)
+    role = f"tryghed_app_{uuid.uuid4().hex[:8]}"
+    async with admin.begin() as connection:
+        await connection.execute(text(f"CREATE ROLE {role} LOGIN"))
+        await connection.execute(text(f"GRANT USAGE ON SCHEMA open_store TO {role}"))
+    engine = create_engine(cluster_database.set(username=role))
+    outcomes: list[str] = []
+    gave_up = asyncio.Event()
+
+    def heard(outcome: str) -> None:
+        outcomes.append(outcome)
+        if outcome == "failed":
+            gave_up.set()
+
+    scrubber = Scrubber(engine, heard, prompt_waits=(), later_waits=())
+    try:
+        await scrubber.after_close(1)
+        await asyncio.wait_for(gave_up.wait(), timeout=10)
+        assert outcomes == ["failed"]
+        # Owning the tables, it does.
+        async with admin.begin() as connection:
+            for table in TABLES:
+                await connection.execute(
+                    text(f"ALTER TABLE {table.schema}.{table.name} OWNER TO {role}")
+                )
+        await scrubber.after_close(1)
+        assert outcomes == ["failed", "done"]
+    finally:
+        await engine.dispose()
+        async with admin.begin() as connection:
+            for table in TABLES:
+                await connection.execute(
+                    text(f"ALTER TABLE {table.schema}.{table.name} OWNER TO CURRENT_USER")
+                )
+            await connection.execute(text(f"DROP OWNED BY {role}"))
+            await connection.execute(text(f"DROP ROLE {role}"))
+        await admin.dispose()
