@@ -22,8 +22,16 @@ class PulseStatus:
 
     @property
     def min_respondents(self) -> int:
-        """How many answers unlock the results."""
-        return self.team.settings.min_respondents
+        """k for this round: the larger of k when it opened and the team's k now."""
+        return max(self.team.settings.min_respondents, self.round.min_respondents or 0)
+
+    @property
+    def enough(self) -> bool:
+        """Whether the results will show, whoever answered: k answers besides as many as the
+        team has leaders and facilitators (who answered is not known, nor said)."""
+        settings = self.team.settings
+        viewers = len(settings.leaders | settings.facilitators)
+        return self.respondents >= self.min_respondents + viewers
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,21 +26,23 @@ from surveys.rounds import SCALE, Round, RoundKind
 from surveys.team import Team
 
 
-def participation_text(t: Texts, *, respondents: int, size: int | None, k: int) -> str:
-    """ "6 of 9 have answered – results unlock at 5", and only ever that."""
-    key = "participation-enough" if respondents >= k else "participation-waiting"
-    return t(key, respondents=respondents, size=size if size is not None else "?", k=k)
+def participation_text(t: Texts, status: PulseStatus) -> str:
+    """ "6 of 9 have answered – results show once at least 5 (besides …) have", and only ever
+    that; it says "enough" only when the results will show whoever answered."""
+    key = "participation-enough" if status.enough else "participation-waiting"
+    size = status.round.channel_size
+    return t(
+        key,
+        respondents=status.respondents,
+        size=size if size is not None else "?",
+        k=status.min_respondents,
+    )
 
 
 def pulse_message(status: PulseStatus, content: ContentPack) -> Card:
     """The shared message: what it is, that it is anonymous, the deadline, the count."""
     t = Texts(content, status.team.settings.language)
-    participation = participation_text(
-        t,
-        respondents=status.respondents,
-        size=status.round.channel_size,
-        k=status.min_respondents,
-    )
+    participation = participation_text(t, status)
     return _pulse_card(status.team, status.round, status.min_respondents, participation, t)
 
 

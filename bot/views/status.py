@@ -43,12 +43,7 @@ def status_card(team: Team, open_round: PulseStatus | None, content: ContentPack
         rows.append(
             (
                 t("status-round"),
-                participation_text(
-                    t,
-                    respondents=open_round.respondents,
-                    size=round_.channel_size,
-                    k=settings.min_respondents,
-                ),
+                participation_text(t, open_round),
             )
         )
         rows.append((t("pulse-deadline"), t.moment(round_.closes_at, settings.zone)))

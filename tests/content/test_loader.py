@@ -492,7 +492,8 @@ def test_text_fills_in_placeholders_in_each_language() -> None:
         "Hack of the week: Pre-mortem"
     )
     assert pack.text("withheld", "en", k=5) == (
-        "Results hidden – fewer than 5 answered, and someone could be recognised."
+        "Results hidden – fewer than 5 besides the team's leaders and facilitators answered, "
+        "and someone could be recognised."
     )
 
 

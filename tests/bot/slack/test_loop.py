@@ -99,7 +99,10 @@ async def test_a_round_from_pulse_to_summary(slack: Slack) -> None:
     assert message.args["channel"] == CHANNEL
     text = block_text(message.args["blocks"])
     assert "This week's pulse" in text
-    assert "0 of 9 have answered – results show once at least 5 have answered" in text
+    assert (
+        "0 of 9 have answered – results show once at least 5 besides the team's leaders "
+        "and facilitators have answered" in text
+    )
     assert "Anonymous" in text
     round_id = button(message.args, "tryghed_answer")["value"]
 
@@ -173,7 +176,10 @@ async def test_below_the_threshold_the_summary_shows_nothing_else(slack: Slack) 
     await slack.command("close", user=FACILITATOR)
     await until(lambda: len(channel_posts(slack)) == 2)
     summary = block_text(channel_posts(slack)[-1].args["blocks"])
-    assert "Results hidden – fewer than 5 answered" in summary
+    assert (
+        "Results hidden – fewer than 5 besides the team's leaders and facilitators "
+        "answered" in summary
+    )
     # Withheld means no count either: not in the summary, and not on the closed pulse message.
     assert "4 of 9" not in summary
     for word in ("Include", "Learn", "Contribute", "Challenge", "Hack of the week", "```"):

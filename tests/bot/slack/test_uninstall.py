@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import AsyncIterator
+from contextlib import closing
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
@@ -51,7 +52,8 @@ async def install(slack: Slack) -> None:
 
 
 def rows(tmp_path: Path, query: str) -> list[tuple[object, ...]]:
-    with sqlite3.connect(tmp_path / "tryghed.db") as db:
+    with closing(sqlite3.connect(tmp_path / "tryghed.db")) as db:
+        db.execute("ATTACH DATABASE ? AS open_store", (str(tmp_path / "tryghed.db.open"),))
         return db.execute(query).fetchall()
 
 
@@ -72,7 +74,7 @@ async def test_uninstalling_switches_the_teams_off_until_set_up_again(
     assert "The team is set up" in await reply_to(oauth_slack, SETUP)
     assert "The pulse is posted" in await reply_to(oauth_slack, "pulse")
     posts = len(oauth_slack.api.calls_to("chat.postMessage"))
-    assert rows(tmp_path, "SELECT count(*) FROM round_salts") == [(1,)]
+    assert rows(tmp_path, "SELECT count(*) FROM open_store.salts") == [(1,)]
 
     response = await oauth_slack.event({"type": "app_uninstalled"}, event_id="EvGone")
     assert response.status == 200
@@ -80,8 +82,8 @@ async def test_uninstalling_switches_the_teams_off_until_set_up_again(
     # The open round ended quietly: nothing posted, nothing left of who answered.
     ((closed_at,),) = rows(tmp_path, "SELECT closed_at FROM rounds")
     assert closed_at is not None
-    assert rows(tmp_path, "SELECT count(*) FROM round_salts") == [(0,)]
-    assert rows(tmp_path, "SELECT count(*) FROM participation") == [(0,)]
+    assert rows(tmp_path, "SELECT count(*) FROM open_store.salts") == [(0,)]
+    assert rows(tmp_path, "SELECT count(*) FROM open_store.participation") == [(0,)]
     assert len(oauth_slack.api.calls_to("chat.postMessage")) == posts
     # The aggregates stay (until the retention purge).
     assert rows(tmp_path, "SELECT count(*) FROM rounds") == [(1,)]
@@ -132,6 +134,6 @@ async def test_a_leader_deletes_the_team(slack: Slack, tmp_path: Path) -> None:
 
     done = await reply_to(slack, f"slet {code.group(1)}", user="UADMIN")
     assert "The team is deleted" in done
-    for table in ("teams", "rounds", "answer_counts", "participation", "round_salts", "claims"):
+    for table in ("teams", "rounds", "answer_counts", "claims"):
         assert rows(tmp_path, f"SELECT count(*) FROM {table}") == [(0,)], table
     assert "isn't set up yet" in await reply_to(slack, "status", user="UADMIN")

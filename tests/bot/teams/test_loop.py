@@ -105,7 +105,10 @@ async def test_a_round_from_pulse_to_summary(teams: Teams) -> None:
     assert pulse.response["id"] == f"{CHANNEL};messageid={pulse.response['activityId']}"
     text = card_text(pulse.cards[0])
     assert "This week's pulse" in text
-    assert "0 of 9 have answered – results show once at least 5 have answered" in text
+    assert (
+        "0 of 9 have answered – results show once at least 5 besides the team's leaders "
+        "and facilitators have answered" in text
+    )
     assert "Anonymous" in text
     assert "The pulse is posted in the channel" in teams.last_private_text(FACILITATOR)
 
@@ -177,7 +180,10 @@ async def test_below_the_threshold_the_summary_shows_nothing_else(teams: Teams) 
     teams.clock.advance(hours=1)  # a round may be closed by hand after an hour
     await teams.say("close", person=FACILITATOR)
     summary = card_text(teams.connector.threads(CHANNEL)[-1].cards[0])
-    assert "Results hidden – fewer than 5 answered" in summary
+    assert (
+        "Results hidden – fewer than 5 besides the team's leaders and facilitators "
+        "answered" in summary
+    )
     # Withheld means no count either: not in the summary, and not on the closed pulse card.
     assert "4 of 9" not in summary
     for word in ("Include", "Learn", "Contribute", "Challenge", "Hack of the week"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -37,9 +38,10 @@ async def test_a_whole_round_leaves_no_respondent_behind(
         assert person.aad.encode() not in raw, f"{person.name}'s AAD object id is stored"
         assert person.teams_id.encode() not in raw, f"{person.name}'s Teams id is stored"
         assert person.name.encode() not in raw
-    with sqlite3.connect(tmp_path / "tryghed.db") as db:
-        assert db.execute("SELECT count(*) FROM participation").fetchone() == (0,)
-        assert db.execute("SELECT count(*) FROM round_salts").fetchone() == (0,)
+    with closing(sqlite3.connect(tmp_path / "tryghed.db")) as db:
+        db.execute("ATTACH DATABASE ? AS open_store", (str(tmp_path / "tryghed.db.open"),))
+        for table in ("salts", "members", "participation", "counts"):
+            assert db.execute(f"SELECT count(*) FROM open_store.{table}").fetchone() == (0,)
         assert db.execute("SELECT respondents FROM rounds").fetchall() == [(len(RESPONDENTS),)]
         # The channel addresses hold no person at all, not even the one who set the team up.
         stored = " ".join(str(row) for row in db.execute("SELECT * FROM channel_addresses"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,8 @@ from tests.bot.teams.test_loop import SETUP
 
 
 def rows(tmp_path: Path, query: str) -> list[tuple[Any, ...]]:
-    with sqlite3.connect(tmp_path / "tryghed.db") as db:
+    with closing(sqlite3.connect(tmp_path / "tryghed.db")) as db:
+        db.execute("ATTACH DATABASE ? AS open_store", (str(tmp_path / "tryghed.db.open"),))
         return db.execute(query).fetchall()
 
 
@@ -45,7 +47,7 @@ async def test_removing_the_app_switches_the_team_off_until_set_up_again(
     await teams.say(SETUP, person=FACILITATOR)
     await teams.say("pulse", person=FACILITATOR)
     assert len(teams.connector.threads(CHANNEL)) == 1
-    assert rows(tmp_path, "SELECT count(*) FROM round_salts") == [(1,)]
+    assert rows(tmp_path, "SELECT count(*) FROM open_store.salts") == [(1,)]
 
     assert (await teams.post(removal(teams))).status in (200, 201)
 
@@ -53,8 +55,8 @@ async def test_removing_the_app_switches_the_team_off_until_set_up_again(
     assert addresses(tmp_path) == {}
     ((closed_at,),) = rows(tmp_path, "SELECT closed_at FROM rounds")
     assert closed_at is not None
-    assert rows(tmp_path, "SELECT count(*) FROM round_salts") == [(0,)]
-    assert rows(tmp_path, "SELECT count(*) FROM participation") == [(0,)]
+    assert rows(tmp_path, "SELECT count(*) FROM open_store.salts") == [(0,)]
+    assert rows(tmp_path, "SELECT count(*) FROM open_store.participation") == [(0,)]
     assert len(teams.connector.threads(CHANNEL)) == 1  # no summary was posted
 
     await teams.install()
@@ -116,7 +118,7 @@ async def test_a_leader_deletes_the_team(teams: Teams, tmp_path: Path) -> None:
     assert code is not None
     await teams.say(f"slet {code.group(1)}", person=leader)
     assert "Teamet er slettet" in teams.last_private_text(leader)
-    for table in ("teams", "rounds", "answer_counts", "round_salts", "hack_log", "claims"):
+    for table in ("teams", "rounds", "answer_counts", "hack_log", "claims"):
         assert rows(tmp_path, f"SELECT count(*) FROM {table}") == [(0,)], table
     assert CHANNEL not in addresses(tmp_path)
     assert TEAM in addresses(tmp_path)  # the General channel is no team's: still known

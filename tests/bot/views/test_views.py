@@ -100,16 +100,27 @@ async def test_the_two_languages_differ(content: ContentPack, language: Language
 
 def test_participation_text(content: ContentPack, language: Language) -> None:
     t = Texts(content, language)
-    assert participation_text(t, respondents=3, size=9, k=5) == content.text(
-        "participation-waiting", language, respondents=3, size=9, k=5
-    )
-    assert participation_text(t, respondents=5, size=9, k=5) == content.text(
-        "participation-enough", language, respondents=5, size=9
-    )
-    assert participation_text(t, respondents=7, size=None, k=5) == content.text(
+    # k = 5 and one leader: "enough" only once the results will show, whoever answered.
+    team = a_team(language=language, leaders=frozenset({"BOSS"}))
+    round_ = a_round(team)
+
+    def text(respondents: int, size: int | None = 9) -> str:
+        sized = replace(round_, channel_size=size)
+        return participation_text(t, PulseStatus(team=team, round=sized, respondents=respondents))
+
+    assert text(3) == content.text("participation-waiting", language, respondents=3, size=9, k=5)
+    assert text(5) == content.text("participation-waiting", language, respondents=5, size=9, k=5)
+    assert text(6) == content.text("participation-enough", language, respondents=6, size=9)
+    assert text(7, size=None) == content.text(
         "participation-enough", language, respondents=7, size="?"
     )
-    assert "?" in participation_text(t, respondents=1, size=None, k=5)
+    assert "?" in text(1, size=None)
+    # k is the larger of k when the round opened and the team's k now.
+    raised = replace(round_, min_respondents=7)
+    status = PulseStatus(team=team, round=raised, respondents=6)
+    assert participation_text(t, status) == content.text(
+        "participation-waiting", language, respondents=6, size=9, k=7
+    )
 
 
 async def test_the_open_pulse_shows_the_count_and_one_answer_button(
@@ -198,7 +209,7 @@ def test_a_restarted_round_says_the_answers_were_lost_and_asks_again(
     assert card.elements[2] == Paragraph(t("round-restarted"))
     assert only(card, Facts)[0].rows[1] == (
         t("participation"),
-        participation_text(t, respondents=0, size=9, k=5),
+        participation_text(t, PulseStatus(team=team, round=restarted, respondents=0)),
     )
     assert only(card, Buttons)  # everyone may answer again
     closed = replace(restarted, closed_at=restarted.closes_at, respondents=6)
