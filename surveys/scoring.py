@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 from content.schema import ContentPack, PillarKey
@@ -30,7 +31,7 @@ class PillarScore:
 
 
 class Direction(StrEnum):
-    """Which way a pillar moved against the previous reportable round."""
+    """Which way a pillar moved against the round it is compared with."""
 
     UP = "up"
     DOWN = "down"
@@ -39,10 +40,12 @@ class Direction(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Change:
-    """A pillar's change in points, and whether it stands out from the noise."""
+    """A pillar's change in points on the same statements, whether it stands out from the
+    noise, and when the round it compares with opened."""
 
     delta: float
     notable: bool
+    since: datetime
 
     @property
     def direction(self) -> Direction:
@@ -100,8 +103,11 @@ def _score(pillar: PillarKey, counts: Sequence[int], *, respondents: int) -> Pil
     )
 
 
-def change(current: PillarScore, previous: PillarScore) -> Change:
-    """The change from `previous` to `current`; notable only if ≥ 10 points and beyond noise."""
+def change(current: PillarScore, previous: PillarScore, *, since: datetime) -> Change:
+    """The change from `previous` (opened at `since`) to `current`, both scored on the same
+    statements; notable only if ≥ 10 points and beyond the 95 % noise of the two."""
     delta = current.score - previous.score
     noise = Z_95 * math.hypot(current.standard_error, previous.standard_error)
-    return Change(delta=delta, notable=abs(delta) >= NOTABLE_POINTS and abs(delta) > noise)
+    return Change(
+        delta=delta, notable=abs(delta) >= NOTABLE_POINTS and abs(delta) > noise, since=since
+    )
