@@ -17,6 +17,9 @@ EMPTY: Histogram = (0, 0, 0, 0, 0)
 SCALE_VALUES = (1, 2, 3, 4, 5)
 NOTABLE_POINTS = 10.0
 Z_95 = 1.96
+# Two scores computed in floating point can differ from their exact difference in the last
+# bits: exactly 10 points must count as 10, whichever way the rounding went.
+SLACK = 1e-9
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,5 +112,7 @@ def change(current: PillarScore, previous: PillarScore, *, since: datetime) -> C
     delta = current.score - previous.score
     noise = Z_95 * math.hypot(current.standard_error, previous.standard_error)
     return Change(
-        delta=delta, notable=abs(delta) >= NOTABLE_POINTS and abs(delta) > noise, since=since
+        delta=delta,
+        notable=abs(delta) >= NOTABLE_POINTS - SLACK and abs(delta) > noise,
+        since=since,
     )

@@ -504,28 +504,25 @@ class PulseService:
         chain = [*earlier, *rounds]
         histograms = await uow.answers.histograms([r.id for r in chain])
         overlaps = await uow.rosters.withheld([r.id for r in chain])
-        # Only rounds that pass the gate now can be compared with, newest first.
-        reportable: list[Asked] = []
+        # Only rounds that pass the gate now can be compared with, newest first, and only
+        # within the look-back, so a round's change is the same in its summary and any trend.
+        reportable: list[tuple[int, Asked]] = []
         results: list[RoundResult] = []
-        for round_ in chain:
+        for index, round_ in enumerate(chain):
             counts = histograms.get(round_.id, {})
             result = gate(
                 self._content,
                 round_,
                 counts,
                 min_respondents=max(team.settings.min_respondents, round_.min_respondents or 0),
-                earlier=reportable,
+                earlier=[asked for at, asked in reportable if index - at <= self._lookback],
                 overlap=round_.id in overlaps,
             )
             if isinstance(result, RoundSummary):
-                reportable.insert(
-                    0,
-                    Asked(
-                        opened_at=round_.opened_at,
-                        respondents=result.respondents,
-                        histograms=counts,
-                    ),
+                asked = Asked(
+                    opened_at=round_.opened_at, respondents=result.respondents, histograms=counts
                 )
+                reportable.insert(0, (index, asked))
             results.append(result)
         return results[len(earlier) :]
 

@@ -88,3 +88,9 @@ def test_a_change_is_notable_only_when_big_and_beyond_noise() -> None:
 
 def test_exactly_ten_points_counts_when_clear() -> None:
     assert change(_score(65, 1), _score(75, 1), since=T0).notable is True
+
+
+def test_ten_points_count_whatever_the_float_rounding() -> None:
+    # Two scores computed in floating point may differ by 9.999999999999 for an exact 10.
+    assert change(_score(65 + 1e-12, 1), _score(75, 1), since=T0).notable is True
+    assert change(_score(65.01, 1), _score(75, 1), since=T0).notable is False
