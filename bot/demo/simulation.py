@@ -1,4 +1,5 @@
-"""Simulated team members: their own tendencies, a dip on one pillar, recovery after a hack."""
+"""Simulated team members: their own tendencies, statements answered each at its own level, a
+dip on one pillar, recovery after a hack."""
 
 from __future__ import annotations
 
@@ -15,6 +16,11 @@ BASELINE = {
     PillarKey.CONTRIBUTE: 3.7,
     PillarKey.CHALLENGE: 3.3,
 }
+# How far a statement sits from its pillar's level: real statements differ by 0.5-0.8 on the
+# 1-5 scale, reverse-keyed ones ("here mistakes are held against you") are agreed with less
+# once turned, so a change of statement alone would move a pillar's score (docs/measurement.md).
+STATEMENT_SPREAD = 0.3
+REVERSE_OFFSET = -0.4
 DIP_DEPTH = 1.3
 RECOVERY_WEEKS = 3
 RECOVERY_GAIN = 0.25
@@ -48,6 +54,8 @@ class SimulatedTeam:
         # One holiday week where too few answer, to show the anonymity threshold at work.
         self.holiday_week = self.dip_week + 3 if weeks >= self.dip_week + 3 else None
         self.hack_week: int | None = None
+        self._seed = seed
+        self._offsets: dict[str, float] = {}
 
     def hack_run(self, week: int) -> None:
         """The team ran the hack aimed at the dip in `week`."""
@@ -64,6 +72,15 @@ class SimulatedTeam:
         progress = min(1.0, (week - self.hack_week) / RECOVERY_WEEKS)
         return base - DIP_DEPTH + progress * (DIP_DEPTH + RECOVERY_GAIN)
 
+    def offset(self, statement_id: str, *, reverse: bool) -> float:
+        """How far the team answers `statement_id` from its pillar's level: its own, the same
+        for a seed whatever order statements are asked in."""
+        if statement_id not in self._offsets:
+            own = random.Random(f"{self._seed}:{statement_id}")  # noqa: S311 - a simulation
+            drawn = own.gauss(0, STATEMENT_SPREAD)
+            self._offsets[statement_id] = drawn + (REVERSE_OFFSET if reverse else 0.0)
+        return self._offsets[statement_id]
+
     def respondents(self, week: int) -> list[Member]:
         """Who answers this week; in the holiday week only a few do."""
         if week == self.holiday_week:
@@ -77,7 +94,11 @@ class SimulatedTeam:
         answers = {}
         for statement_id in statement_ids:
             statement = content.statement(statement_id)
-            felt = self.level(statement.pillar, week) + member.tendency[statement.pillar]
+            felt = (
+                self.level(statement.pillar, week)
+                + self.offset(statement_id, reverse=statement.reverse)
+                + member.tendency[statement.pillar]
+            )
             value = min(5, max(1, round(felt + self._random.gauss(0, 0.45))))
             answers[statement_id] = 6 - value if statement.reverse else value
         return answers
