@@ -16,11 +16,10 @@ BASELINE = {
     PillarKey.CONTRIBUTE: 3.7,
     PillarKey.CHALLENGE: 3.3,
 }
-# How far a statement sits from its pillar's level: real statements differ by 0.5-0.8 on the
-# 1-5 scale, reverse-keyed ones ("here mistakes are held against you") are agreed with less
-# once turned, so a change of statement alone would move a pillar's score (docs/measurement.md).
-STATEMENT_SPREAD = 0.3
-REVERSE_OFFSET = -0.4
+# How far a statement sits from its pillar's level: real statements of a pillar differ by
+# 0.5-0.8 on the 1-5 scale, so a change of statement alone would move a pillar's score
+# (docs/measurement.md).
+STATEMENT_SPREAD = 0.4
 DIP_DEPTH = 1.3
 RECOVERY_WEEKS = 3
 RECOVERY_GAIN = 0.25
@@ -55,7 +54,7 @@ class SimulatedTeam:
         self.holiday_week = self.dip_week + 3 if weeks >= self.dip_week + 3 else None
         self.hack_week: int | None = None
         self._seed = seed
-        self._offsets: dict[str, float] = {}
+        self._start: dict[PillarKey, int] = {}
 
     def hack_run(self, week: int) -> None:
         """The team ran the hack aimed at the dip in `week`."""
@@ -72,14 +71,26 @@ class SimulatedTeam:
         progress = min(1.0, (week - self.hack_week) / RECOVERY_WEEKS)
         return base - DIP_DEPTH + progress * (DIP_DEPTH + RECOVERY_GAIN)
 
-    def offset(self, statement_id: str, *, reverse: bool) -> float:
-        """How far the team answers `statement_id` from its pillar's level: its own, the same
-        for a seed whatever order statements are asked in."""
-        if statement_id not in self._offsets:
-            own = random.Random(f"{self._seed}:{statement_id}")  # noqa: S311 - a simulation
-            drawn = own.gauss(0, STATEMENT_SPREAD)
-            self._offsets[statement_id] = drawn + (REVERSE_OFFSET if reverse else 0.0)
-        return self._offsets[statement_id]
+    def walk_from(self, first_pulse: tuple[str, ...], content: ContentPack) -> None:
+        """Where the team's statement walk starts (its first pulse's statements, which its
+        team id decides): levels follow places in the walk, so a seed tells the same story."""
+        for statement_id in first_pulse:
+            pillar = content.statement(statement_id).pillar
+            bank = [s.id for s in content.statements_for(pillar)]
+            self._start[pillar] = bank.index(statement_id)
+
+    def offset(self, statement_id: str, content: ContentPack) -> float:
+        """How far the team answers `statement_id` from its pillar's level (felt, before a
+        reverse-keyed statement is turned): each statement its own, drawn for its place."""
+        pillar = content.statement(statement_id).pillar
+        place = self._place(statement_id, content)
+        own = random.Random(f"{self._seed}:{pillar}:{place}")  # noqa: S311 - a simulation
+        return own.gauss(0, STATEMENT_SPREAD)
+
+    def _place(self, statement_id: str, content: ContentPack) -> int:
+        pillar = content.statement(statement_id).pillar
+        bank = [s.id for s in content.statements_for(pillar)]
+        return (bank.index(statement_id) - self._start.get(pillar, 0)) % len(bank)
 
     def respondents(self, week: int) -> list[Member]:
         """Who answers this week; in the holiday week only a few do."""
@@ -92,11 +103,17 @@ class SimulatedTeam:
     ) -> dict[str, int]:
         """One member's answers (1-5); a reverse-keyed statement is answered the other way."""
         answers = {}
-        for statement_id in statement_ids:
+        # In the order of places in the walk, so each statement meets the same chance whichever
+        # statement the team's walk starts from.
+        house = list(PillarKey)
+        for statement_id in sorted(
+            statement_ids,
+            key=lambda s: (house.index(content.statement(s).pillar), self._place(s, content)),
+        ):
             statement = content.statement(statement_id)
             felt = (
                 self.level(statement.pillar, week)
-                + self.offset(statement_id, reverse=statement.reverse)
+                + self.offset(statement_id, content)
                 + member.tendency[statement.pillar]
             )
             value = min(5, max(1, round(felt + self._random.gauss(0, 0.45))))
