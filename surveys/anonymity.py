@@ -9,15 +9,16 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
 from content.schema import ContentPack, PillarKey
+from surveys.comparison import Asked, compare
 from surveys.errors import RoundNotFound
 from surveys.rounds import Round, RoundKind
-from surveys.scoring import Change, Histogram, PillarScore, change, score_pillars
+from surveys.scoring import Change, Histogram, PillarScore, score_pillars
 from surveys.team import MIN_RESPONDENTS_FLOOR
 
 SALT_BYTES = 32
@@ -25,7 +26,8 @@ SALT_BYTES = 32
 
 @dataclass(frozen=True, slots=True)
 class PillarResult:
-    """A pillar's score in a reportable round and its change against the one before."""
+    """A pillar's score in a reportable round and its change against the last reportable
+    round that asked the same statements (None when there is none)."""
 
     score: PillarScore
     change: Change | None
@@ -81,11 +83,14 @@ def gate(
     histograms: Mapping[str, Histogram],
     *,
     min_respondents: int,
-    previous: RoundSummary | None,
+    earlier: Sequence[Asked],
     overlap: bool = False,
 ) -> RoundResult:
     """Summarize a closed round, or withhold it when fewer than k people answered or (with
-    `overlap`) when it could be subtracted from another team's (surveys/overlap.py)."""
+    `overlap`) when it could be subtracted from another team's (surveys/overlap.py).
+
+    `earlier` are the team's reportable rounds before it, newest first, that each pillar's
+    change may compare with (surveys/comparison.py)."""
     if round_.closed_at is None or round_.respondents is None:
         # An open round has a participation count and nothing more.
         raise RoundNotFound()
@@ -106,6 +111,10 @@ def gate(
             reason=WithheldReason.TOO_FEW if independent < k else WithheldReason.OVERLAP,
         )
     scores = score_pillars(content, histograms, respondents=round_.respondents)
+    asked = {
+        key: frozenset(s for s in round_.statement_ids if content.statement(s).pillar == key)
+        for key in scores
+    }
     return RoundSummary(
         round_id=round_.id,
         kind=round_.kind,
@@ -113,14 +122,7 @@ def gate(
         respondents=round_.respondents,
         channel_size=round_.channel_size,
         pillars={
-            key: PillarResult(
-                score=score,
-                change=(
-                    change(score, previous.pillars[key].score)
-                    if previous is not None and key in previous.pillars
-                    else None
-                ),
-            )
+            key: PillarResult(score=score, change=compare(content, score, asked[key], earlier))
             for key, score in sorted(
                 scores.items(), key=lambda item: list(PillarKey).index(item[0])
             )

@@ -94,7 +94,7 @@ def _exported(
         round_,
         histograms,
         min_respondents=max(team.settings.min_respondents, round_.min_respondents or 0),
-        previous=None,
+        earlier=(),
         overlap=overlap,
     )
     if not isinstance(result, RoundSummary):

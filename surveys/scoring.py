@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 from content.schema import ContentPack, PillarKey
@@ -16,6 +17,9 @@ EMPTY: Histogram = (0, 0, 0, 0, 0)
 SCALE_VALUES = (1, 2, 3, 4, 5)
 NOTABLE_POINTS = 10.0
 Z_95 = 1.96
+# Two scores computed in floating point can differ from their exact difference in the last
+# bits: exactly 10 points must count as 10, whichever way the rounding went.
+SLACK = 1e-9
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +34,7 @@ class PillarScore:
 
 
 class Direction(StrEnum):
-    """Which way a pillar moved against the previous reportable round."""
+    """Which way a pillar moved against the round it is compared with."""
 
     UP = "up"
     DOWN = "down"
@@ -39,10 +43,12 @@ class Direction(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Change:
-    """A pillar's change in points, and whether it stands out from the noise."""
+    """A pillar's change in points on the same statements, whether it stands out from the
+    noise, and when the round it compares with opened."""
 
     delta: float
     notable: bool
+    since: datetime
 
     @property
     def direction(self) -> Direction:
@@ -100,8 +106,13 @@ def _score(pillar: PillarKey, counts: Sequence[int], *, respondents: int) -> Pil
     )
 
 
-def change(current: PillarScore, previous: PillarScore) -> Change:
-    """The change from `previous` to `current`; notable only if ≥ 10 points and beyond noise."""
+def change(current: PillarScore, previous: PillarScore, *, since: datetime) -> Change:
+    """The change from `previous` (opened at `since`) to `current`, both scored on the same
+    statements; notable only if ≥ 10 points and beyond the 95 % noise of the two."""
     delta = current.score - previous.score
     noise = Z_95 * math.hypot(current.standard_error, previous.standard_error)
-    return Change(delta=delta, notable=abs(delta) >= NOTABLE_POINTS and abs(delta) > noise)
+    return Change(
+        delta=delta,
+        notable=abs(delta) >= NOTABLE_POINTS - SLACK and abs(delta) > noise,
+        since=since,
+    )

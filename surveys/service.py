@@ -19,6 +19,7 @@ from surveys.anonymity import (
     roster_key,
 )
 from surveys.closing import seal
+from surveys.comparison import Asked, lookback_rounds
 from surveys.errors import (
     AlreadyAnswered,
     AnswersLost,
@@ -57,9 +58,6 @@ from surveys.trend import HackDone, Trend, TrendPoint
 
 log = logging.getLogger(__name__)
 
-# Rounds read before the first one shown, so that even the oldest shown round can be
-# compared with a reportable round before it.
-LOOKBACK_ROUNDS = 4
 MAX_TREND_ROUNDS = 104
 SUMMARY_ROUNDS = 8  # the sparkline in a round's summary
 # A person may close a round before its deadline only this long after it opened.
@@ -83,6 +81,9 @@ class PulseService:
         self._chat = chat
         self._content = content
         self._secret_key = secret_key
+        # Rounds read before the first one shown, so that even the oldest shown round finds
+        # the last round that asked its statements (surveys/comparison.py).
+        self._lookback = lookback_rounds(content)
         self.lifecycle = TeamLifecycle(unit_of_work=unit_of_work, clock=clock)
         self._listeners: list[Callable[[Happened], None]] = []
 
@@ -413,7 +414,7 @@ class PulseService:
         async with self._uow() as uow:
             team = await _team(uow, team_id)
             # One query for the rounds shown and the few before them that changes compare to.
-            fetched = await uow.rounds.closed(team_id, limit=rounds + LOOKBACK_ROUNDS)
+            fetched = await uow.rounds.closed(team_id, limit=rounds + self._lookback)
             oldest_first = list(reversed(fetched))
             shown = oldest_first[-rounds:]
             earlier = oldest_first[: len(oldest_first) - len(shown)]
@@ -490,31 +491,38 @@ class PulseService:
         *,
         earlier: Sequence[Round] | None = None,
     ) -> list[RoundResult]:
-        """Gate `rounds` (oldest first), each compared with the reportable round before it;
-        `earlier` (oldest first) are the rounds before them, read here when not given."""
+        """Gate `rounds` (oldest first), each pillar compared with the last reportable round
+        that asked its statements; `earlier` (oldest first) are the rounds before them, read
+        here when not given."""
         if not rounds:
             return []
         if earlier is None:
             before = await uow.rounds.closed(
-                team.id, limit=LOOKBACK_ROUNDS, before=rounds[0].opened_at
+                team.id, limit=self._lookback, before=rounds[0].opened_at
             )
             earlier = list(reversed(before))
         chain = [*earlier, *rounds]
         histograms = await uow.answers.histograms([r.id for r in chain])
         overlaps = await uow.rosters.withheld([r.id for r in chain])
-        previous: RoundSummary | None = None
+        # Only rounds that pass the gate now can be compared with, newest first, and only
+        # within the look-back, so a round's change is the same in its summary and any trend.
+        reportable: list[tuple[int, Asked]] = []
         results: list[RoundResult] = []
-        for round_ in chain:
+        for index, round_ in enumerate(chain):
+            counts = histograms.get(round_.id, {})
             result = gate(
                 self._content,
                 round_,
-                histograms.get(round_.id, {}),
+                counts,
                 min_respondents=max(team.settings.min_respondents, round_.min_respondents or 0),
-                previous=previous,
+                earlier=[asked for at, asked in reportable if index - at <= self._lookback],
                 overlap=round_.id in overlaps,
             )
             if isinstance(result, RoundSummary):
-                previous = result
+                asked = Asked(
+                    opened_at=round_.opened_at, respondents=result.respondents, histograms=counts
+                )
+                reportable.insert(0, (index, asked))
             results.append(result)
         return results[len(earlier) :]
 

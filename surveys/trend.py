@@ -60,12 +60,17 @@ class Trend:
         return [point.score(pillar) for point in self.points]
 
     @property
-    def latest_changes(self) -> dict[PillarKey, Change]:
-        """The notable changes in the latest reportable round."""
+    def latest(self) -> RoundSummary | None:
+        """The latest reportable round, if any."""
         for point in reversed(self.points):
             if isinstance(point.result, RoundSummary):
-                return point.result.notable_changes
-        return {}
+                return point.result
+        return None
+
+    @property
+    def latest_changes(self) -> dict[PillarKey, Change]:
+        """The notable changes in the latest reportable round."""
+        return self.latest.notable_changes if self.latest is not None else {}
 
     @property
     def participation_falling(self) -> bool:

@@ -6,14 +6,11 @@ from pathlib import Path
 
 from bot.demo.story import DemoRun, Week
 from bot.sparkline import sparkline
-from bot.views.results import withheld_text
+from bot.views.results import score_text, withheld_text
 from bot.views.texts import Texts
 from content.schema import ContentPack, Hack, Language, PillarKey
 from surveys.anonymity import RoundSummary
 from surveys.hack_choice import HackSuggestion
-from surveys.scoring import Direction
-
-ARROWS = {Direction.UP: "▲", Direction.DOWN: "▼", Direction.FLAT: " "}
 
 
 def render_demo(run: DemoRun, content: ContentPack, *, chart: Path | None) -> str:
@@ -67,12 +64,7 @@ def _week_lines(week: Week, content: ContentPack, language: Language) -> list[st
     if not isinstance(result, RoundSummary):
         return [f"{head} {withheld_text(result, t)}"]
     scores = "  ".join(
-        f"{content.pillar(key).name.in_(language)} {pillar.score.score:3.0f}"
-        + (
-            f" {ARROWS[pillar.change.direction]}{pillar.change.delta:+.0f}"
-            if pillar.change is not None and pillar.change.notable
-            else ""
-        )
+        f"{content.pillar(key).name.in_(language)} {score_text(pillar):>3}"
         for key, pillar in result.pillars.items()
     )
     lines = [f"{head} {scores}"]
@@ -98,10 +90,12 @@ def _trend_lines(run: DemoRun, content: ContentPack, language: Language) -> list
     width = max(len(content.pillar(k).name.in_(language)) for k in PillarKey)
     width = max(width, len(t("participation")))
     lines = [t("demo-trend-title", rounds=len(trend.points), k=run.team.settings.min_respondents)]
+    latest = trend.latest
     for key in PillarKey:
         series = trend.series(key)
-        known = [v for v in series if v is not None]
-        span = f"{known[0]:3.0f} → {known[-1]:3.0f}" if known else ""
+        # The latest result and its change on the same statements, as the trend card shows.
+        shown = latest.pillars.get(key) if latest is not None else None
+        span = score_text(shown) if shown is not None else ""
         lines.append(
             f"  {content.pillar(key).name.in_(language):<{width}}  {sparkline(series)}  {span}"
         )

@@ -17,7 +17,7 @@ from storage.secret_key import key_file_for, secret_key_for
 from storage.unit_of_work import SqlStorage
 from surveys.announcements import RoundOutcome
 from surveys.anonymity import RoundSummary
-from surveys.rounds import RoundKind
+from surveys.rounds import RoundKind, rotation_offset, statements_for_round
 from surveys.service import PulseService
 from surveys.team import DEFAULT_MIN_RESPONDENTS, ChannelRef, Team, TeamSettings
 from surveys.trend import Trend
@@ -93,6 +93,12 @@ async def run_demo(
                 facilitators=frozenset({DEMO_FACILITATOR}),
             ),
             name=content.text("demo-team-name", language),
+        )
+        simulation.walk_from(
+            statements_for_round(
+                content, kind=RoundKind.PULSE, pulses_so_far=0, offset=rotation_offset(team.id)
+            ),
+            content,
         )
         story = [
             await _week(service, simulation, clock, content, team=team, number=number)

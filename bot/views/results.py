@@ -42,19 +42,23 @@ def withheld_text(result: WithheldSummary, t: Texts) -> str:
 
 
 def summary(outcome: RoundOutcome, content: ContentPack) -> Card:
-    """The channel summary; a withheld round says why and shows nothing else (not the count)."""
+    """The channel summary: scores, what changed on the same statements, and the talk they are
+    for; a withheld round says why, shows no number (not the count) and invites the talk."""
     team, result = outcome.team, outcome.result
     t = Texts(content, team.settings.language)
     title = t("summary-title", date=t.short_date(outcome.round.opened_at, team.settings.zone))
     if not isinstance(result, RoundSummary):
         text = withheld_text(result, t)
-        return Card(fallback=f"{title}: {text}", elements=(Heading(title), Paragraph(text)))
+        return Card(
+            fallback=f"{title}: {text}",
+            elements=(Heading(title), Paragraph(text), Paragraph(t("results-talk-withheld"))),
+        )
     answered = t("answered-of", respondents=result.respondents, size=result.channel_size or "?")
     rows = tuple(
         (
             t.pillar(key),
             sparkline(outcome.trend.series(key)),
-            _score_text(pillar),
+            score_text(pillar),
         )
         for key, pillar in result.pillars.items()
     )
@@ -62,17 +66,45 @@ def summary(outcome: RoundOutcome, content: ContentPack) -> Card:
         Heading(title),
         Chart(rows),
         Note(f"{answered} · {t('summary-scale')}"),
+        *_changes(result, t, team),
+        Heading(t("results-talk-title")),
+        Paragraph(t("results-talk")),
         *_hack_teaser(outcome.suggestion, t),
     ]
     return Card(fallback=f"{title}: {answered}", elements=tuple(elements))
 
 
-def _score_text(pillar: PillarResult) -> str:
+def score_text(pillar: PillarResult) -> str:
+    """The score, with an arrow and the points when it changed notably, e.g. "54 ▼−12"."""
     change = pillar.change
     score = f"{pillar.score.score:.0f}"
     if change is None or not change.notable:
         return score
-    return f"{score} {ARROWS[change.direction]}{change.delta:+.0f}"
+    return f"{score} {ARROWS[change.direction]}{signed(change.delta)}"
+
+
+def signed(points: float) -> str:
+    """Points with their sign, a real minus sign rather than a hyphen: "+12", "−12"."""
+    rounded = round(points)
+    return f"{'−' if rounded < 0 else '+'}{abs(rounded)}"
+
+
+# What the summary says of a notable change, by its direction.
+CHANGE_MESSAGES = {Direction.UP: "summary-rose", Direction.DOWN: "summary-dropped"}
+
+
+def _changes(result: RoundSummary, t: Texts, team: Team) -> tuple[Element, ...]:
+    """A line per notable change: a drop is a signal, not a verdict; a rise gets a warm word."""
+    return tuple(
+        Paragraph(
+            t(
+                CHANGE_MESSAGES[change.direction],
+                pillar=t.pillar(key),
+                date=t.short_date(change.since, team.settings.zone),
+            )
+        )
+        for key, change in result.notable_changes.items()
+    )
 
 
 def _hack_teaser(suggestion: HackSuggestion, t: Texts) -> tuple[Element, ...]:
@@ -94,11 +126,19 @@ def trend_report(trend: Trend, team: Team, content: ContentPack) -> Card:
     title = t("trend-title", rounds=len(trend.points), team=team.name or t("trend-this-team"))
     if not trend.points:
         return Card(fallback=title, elements=(Heading(title), Paragraph(t("trend-empty"))))
+    latest = trend.latest
     rows: list[tuple[str, str, str]] = []
     for key in PillarKey:
-        known = [v for v in trend.series(key) if v is not None]
-        span = f"{known[0]:.0f} → {known[-1]:.0f}" if known else "–"
-        rows.append((t.pillar(key), sparkline(trend.series(key)), span))
+        # The latest result and its change on the same statements: the line itself joins
+        # different statements, so its first and last marks are not compared.
+        shown = latest.pillars.get(key) if latest is not None else None
+        rows.append(
+            (
+                t.pillar(key),
+                sparkline(trend.series(key)),
+                score_text(shown) if shown is not None else "–",
+            )
+        )
     rates = [p.participation for p in trend.points]
     known_rates = [r for r in rates if r is not None]
     rows.append(
@@ -114,7 +154,14 @@ def trend_report(trend: Trend, team: Team, content: ContentPack) -> Card:
         elements.append(
             Facts(
                 tuple(
-                    (t.pillar(key), t(f"trend-change-{change.direction}", points=abs(change.delta)))
+                    (
+                        t.pillar(key),
+                        t(
+                            f"trend-change-{change.direction}",
+                            points=abs(change.delta),
+                            date=t.short_date(change.since, team.settings.zone),
+                        ),
+                    )
                     for key, change in changes.items()
                 )
             )

@@ -16,6 +16,7 @@ from surveys.anonymity import (
     participant_key,
     roster_key,
 )
+from surveys.comparison import Asked
 from surveys.errors import RoundNotFound
 from surveys.rounds import Round
 from surveys.scoring import Histogram
@@ -35,7 +36,7 @@ def _counts(respondents: int, value: int = 4) -> dict[str, Histogram]:
 
 @pytest.mark.parametrize("k", [3, 5, 8])
 def test_below_k_nothing_but_the_count_leaves(content: ContentPack, k: int) -> None:
-    result = gate(content, _closed(k - 1), _counts(k - 1), min_respondents=k, previous=None)
+    result = gate(content, _closed(k - 1), _counts(k - 1), min_respondents=k, earlier=())
     assert isinstance(result, WithheldSummary)
     # The withheld summary has no field that could carry an answer-derived number.
     assert {f.name for f in fields(result)} == {
@@ -53,7 +54,7 @@ def test_below_k_nothing_but_the_count_leaves(content: ContentPack, k: int) -> N
 
 @pytest.mark.parametrize("k", [3, 5, 8])
 def test_at_k_the_results_show(content: ContentPack, k: int) -> None:
-    result = gate(content, _closed(k), _counts(k), min_respondents=k, previous=None)
+    result = gate(content, _closed(k), _counts(k), min_respondents=k, earlier=())
     assert isinstance(result, RoundSummary)
     assert set(result.pillars) == set(PillarKey)
     assert result.pillars[PillarKey.INCLUDE].score.score == pytest.approx(75.0)
@@ -64,26 +65,34 @@ def test_at_k_the_results_show(content: ContentPack, k: int) -> None:
 def test_the_floor_holds_even_if_a_lower_k_reaches_the_gate(
     content: ContentPack, configured: int
 ) -> None:
-    result = gate(content, _closed(2), _counts(2), min_respondents=configured, previous=None)
+    result = gate(content, _closed(2), _counts(2), min_respondents=configured, earlier=())
     assert isinstance(result, WithheldSummary)
     assert result.min_respondents == 3
 
 
 def test_an_open_round_has_no_summary(content: ContentPack) -> None:
     with pytest.raises(RoundNotFound):
-        gate(content, a_round(a_team()), _counts(9), min_respondents=5, previous=None)
+        gate(content, a_round(a_team()), _counts(9), min_respondents=5, earlier=())
 
 
-def test_change_is_against_the_previous_summary(content: ContentPack) -> None:
-    before = gate(content, _closed(8), _counts(8, value=5), min_respondents=5, previous=None)
-    assert isinstance(before, RoundSummary)
-    after = gate(content, _closed(8), _counts(8, value=2), min_respondents=5, previous=before)
+def test_a_change_compares_the_same_statements(content: ContentPack) -> None:
+    earlier = [Asked(opened_at=T0, respondents=8, histograms=_counts(8, value=5))]
+    after = gate(content, _closed(8), _counts(8, value=2), min_respondents=5, earlier=earlier)
     assert isinstance(after, RoundSummary)
     change = after.pillars[PillarKey.LEARN].change
     assert change is not None
     assert change.delta == pytest.approx(-75.0)
     assert change.notable
+    assert change.since == T0
     assert set(after.notable_changes) == set(PillarKey)
+
+
+def test_no_earlier_round_asked_the_statements_so_no_change(content: ContentPack) -> None:
+    other = {s.replace("-1", "-2"): h for s, h in _counts(8, value=5).items()}
+    earlier = [Asked(opened_at=T0, respondents=8, histograms=other)]
+    after = gate(content, _closed(8), _counts(8, value=2), min_respondents=5, earlier=earlier)
+    assert isinstance(after, RoundSummary)
+    assert all(p.change is None for p in after.pillars.values())
 
 
 def test_participant_keys_depend_on_key_salt_and_person() -> None:

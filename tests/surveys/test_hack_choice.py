@@ -37,7 +37,7 @@ def _summary(
                     pillar=key, score=score, favourable=50, answers=8, standard_error=2
                 ),
                 change=(
-                    Change(delta=deltas[key], notable=abs(deltas[key]) >= 10)
+                    Change(delta=deltas[key], notable=abs(deltas[key]) >= 10, since=T0)
                     if key in deltas
                     else None
                 ),

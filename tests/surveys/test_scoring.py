@@ -8,6 +8,7 @@ import pytest
 
 from content.schema import ContentPack, PillarKey
 from surveys.scoring import Change, Direction, PillarScore, change, corrected, score_pillars
+from tests.builders import T0
 
 
 def test_reverse_items_are_mirrored() -> None:
@@ -73,15 +74,23 @@ def _score(score: float, se: float) -> PillarScore:
 
 
 def test_a_change_is_notable_only_when_big_and_beyond_noise() -> None:
-    assert change(_score(60, 2), _score(75, 2)) == Change(delta=-15, notable=True)
+    assert change(_score(60, 2), _score(75, 2), since=T0) == Change(
+        delta=-15, notable=True, since=T0
+    )
     # Big but noisy: 15 points, yet the two rounds' noise is larger.
-    assert change(_score(60, 8), _score(75, 8)).notable is False
+    assert change(_score(60, 8), _score(75, 8), since=T0).notable is False
     # Clear but small: below the 10-point bar.
-    assert change(_score(66, 0.5), _score(75, 0.5)).notable is False
-    assert change(_score(85, 2), _score(75, 2)).direction is Direction.UP
-    assert change(_score(65, 2), _score(75, 2)).direction is Direction.DOWN
-    assert change(_score(70, 2), _score(75, 2)).direction is Direction.FLAT
+    assert change(_score(66, 0.5), _score(75, 0.5), since=T0).notable is False
+    assert change(_score(85, 2), _score(75, 2), since=T0).direction is Direction.UP
+    assert change(_score(65, 2), _score(75, 2), since=T0).direction is Direction.DOWN
+    assert change(_score(70, 2), _score(75, 2), since=T0).direction is Direction.FLAT
 
 
 def test_exactly_ten_points_counts_when_clear() -> None:
-    assert change(_score(65, 1), _score(75, 1)).notable is True
+    assert change(_score(65, 1), _score(75, 1), since=T0).notable is True
+
+
+def test_ten_points_count_whatever_the_float_rounding() -> None:
+    # Two scores computed in floating point may differ by 9.999999999999 for an exact 10.
+    assert change(_score(65 + 1e-12, 1), _score(75, 1), since=T0).notable is True
+    assert change(_score(65.01, 1), _score(75, 1), since=T0).notable is False

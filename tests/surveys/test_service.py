@@ -258,11 +258,12 @@ async def test_the_trend_and_the_hack_story(
     service: PulseService, clock: FakeClock, content: ContentPack
 ) -> None:
     team = await service.set_up_team(CHANNEL, TeamSettings())
-    values = [5, 5, 1, 3]  # round 3 drops sharply
+    values = [5, 5, 1, 3]  # a barometer, then pulses; round 3 drops sharply
     outcomes = []
     for week, value in enumerate(values):
         clock.advance(days=7)
-        round_ = await service.open_round(team.id)
+        kind = RoundKind.BAROMETER if week == 0 else RoundKind.PULSE
+        round_ = await service.open_round(team.id, kind=kind)
         await _answer_all(service, round_.id, round_.statement_ids, MEMBERS[:6], value=value)
         clock.advance(days=3)
         outcomes.append(await service.close_round(round_.id))
@@ -278,9 +279,12 @@ async def test_the_trend_and_the_hack_story(
     assert trend.series(PillarKey.LEARN) == [100.0, 0.0, 50.0]
     assert [h.hack_id for h in trend.hacks_done] == [done.hack_id]
     assert set(trend.latest_changes) == set(PillarKey)
-    first_shown = trend.points[0].result
-    assert isinstance(first_shown, RoundSummary)
-    assert first_shown.pillars[PillarKey.LEARN].change is not None  # compared with round 1
+    # Each pulse asked statements none of the other pulses asked: every change compares with
+    # the barometer, the last round that asked them.
+    barometer = outcomes[0].round.opened_at
+    for point in trend.points:
+        assert isinstance(point.result, RoundSummary)
+        assert {r.change.since for r in point.result.pillars.values() if r.change} == {barometer}
 
     with pytest.raises(UnknownHack):
         await service.hack_done(team.id, "no-such-hack")

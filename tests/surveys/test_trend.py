@@ -24,7 +24,9 @@ def _summary(respondents: int, learn: float, delta: float | None = None) -> Roun
                 score=PillarScore(
                     pillar=PillarKey.LEARN, score=learn, favourable=0, answers=5, standard_error=1
                 ),
-                change=None if delta is None else Change(delta=delta, notable=abs(delta) >= 10),
+                change=None
+                if delta is None
+                else Change(delta=delta, notable=abs(delta) >= 10, since=T0),
             )
         },
     )

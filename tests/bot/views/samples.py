@@ -81,9 +81,11 @@ async def answer(world: World, round_: Round, people: list[str], value: int) -> 
     return status
 
 
-async def closed_round(world: World, people: list[str], value: int) -> RoundOutcome:
+async def closed_round(
+    world: World, people: list[str], value: int, *, kind: RoundKind = RoundKind.PULSE
+) -> RoundOutcome:
     """A round opened, answered by `people`, and closed; the clock moves on a week."""
-    round_ = await world.service.open_round(world.team.id)
+    round_ = await world.service.open_round(world.team.id, kind=kind)
     await answer(world, round_, people, value)
     outcome = await world.service.close_round(round_.id)
     world.clock.advance(days=7)
@@ -184,7 +186,8 @@ async def every_view(
 ) -> tuple[dict[str, Card], list[Form]]:
     """Every card and form the view builders make, in `language`."""
     world = await a_world(content, language)
-    first = await closed_round(world, MEMBERS[:6], 5)
+    # A barometer asks every statement, so the pulse after it has changes to show.
+    first = await closed_round(world, MEMBERS[:6], 5, kind=RoundKind.BAROMETER)
     second = await closed_round(world, MEMBERS[:6], 1)
     withheld = await closed_round(world, MEMBERS[:2], 3)
     round_ = await world.service.open_round(world.team.id)

@@ -49,6 +49,7 @@ from surveys.trend import HackDone
 from tests.bot.views.samples import (
     LANGUAGES,
     MEMBERS,
+    WEEK0,
     a_summary,
     a_trend,
     a_withheld,
@@ -284,6 +285,11 @@ async def test_a_reportable_summary_charts_every_pillar_and_offers_the_hack(
     # 4 of 5 everywhere is 75; a first round has nothing to compare with, so no arrows.
     assert [row[2] for row in chart.rows] == ["75"] * 4
     assert Note(f"{answered} · {t('summary-scale')}") in card.elements
+    # Nothing changed, so nothing is said about changes; the talk is offered anyway.
+    assert card.elements[3:5] == (
+        Heading(t("results-talk-title")),
+        Paragraph(t("results-talk")),
+    )
     hack = outcome.suggestion.hack
     assert Heading(t("hack-of-the-week-title", hack=hack.title.in_(language))) in card.elements
     assert only(card, Buttons) == [
@@ -292,17 +298,21 @@ async def test_a_reportable_summary_charts_every_pillar_and_offers_the_hack(
     assert card.fallback == f"{title}: {answered}"
 
 
-async def test_a_sharp_drop_shows_arrows_and_the_reason(
+async def test_a_sharp_drop_shows_arrows_the_date_compared_with_and_the_reason(
     content: ContentPack, language: Language
 ) -> None:
     world = await a_world(content, language)
-    await closed_round(world, MEMBERS[:6], 5)
+    before = await closed_round(world, MEMBERS[:6], 5, kind=RoundKind.BAROMETER)
     outcome = await closed_round(world, MEMBERS[:6], 1)
     assert outcome.suggestion.reason is HackReason.DROP
     card = summary(outcome, content)
     (chart,) = only(card, Chart)
-    assert [row[2] for row in chart.rows] == ["0 ▼-100"] * 4
+    assert [row[2] for row in chart.rows] == ["0 ▼−100"] * 4
     t = Texts(content, language)
+    since = t.short_date(before.round.opened_at, world.team.settings.zone)
+    drops = [Paragraph(t("summary-dropped", pillar=t.pillar(key), date=since)) for key in PillarKey]
+    talk = card.elements.index(Heading(t("results-talk-title")))
+    assert list(card.elements[3:talk]) == drops
     reason = t("hack-reason-drop", pillar=t.pillar(outcome.suggestion.pillar))
     assert any(isinstance(e, Paragraph) and e.text.startswith(reason + " ") for e in card.elements)
 
@@ -317,7 +327,11 @@ async def test_a_withheld_summary_says_so_and_nothing_else(
     t = Texts(content, language)
     title = t("summary-title", date=t.short_date(outcome.round.opened_at, world.team.settings.zone))
     # Only that fewer than k answered: no count ("4 of 9 answered"), no rate, no score.
-    assert card.elements == (Heading(title), Paragraph(t("withheld", k=5)))
+    assert card.elements == (
+        Heading(title),
+        Paragraph(t("withheld", k=5)),
+        Paragraph(t("results-talk-withheld")),
+    )
     assert card.fallback == f"{title}: {t('withheld', k=5)}"
     assert not only(card, Chart)
     assert not only(card, Buttons)
@@ -335,7 +349,11 @@ async def test_a_round_withheld_for_overlap_says_why_and_nothing_else(
     card = summary(outcome, content)
     t = Texts(content, language)
     title = t("summary-title", date=t.short_date(outcome.round.opened_at, world.team.settings.zone))
-    assert card.elements == (Heading(title), Paragraph(t("withheld-overlap")))
+    assert card.elements == (
+        Heading(title),
+        Paragraph(t("withheld-overlap")),
+        Paragraph(t("results-talk-withheld")),
+    )
     assert card.fallback == f"{title}: {t('withheld-overlap')}"
     every_text = " ".join(strings(card))
     assert "7" not in every_text.replace(title, "")
@@ -353,7 +371,7 @@ def test_an_empty_trend_says_there_is_nothing_yet(content: ContentPack, language
 
 def test_a_trend_charts_pillars_and_participation(content: ContentPack, language: Language) -> None:
     team = replace(a_team(language=language), name="")
-    drop = {PillarKey.LEARN: Change(delta=-20.0, notable=True)}
+    drop = {PillarKey.LEARN: Change(delta=-20.0, notable=True, since=WEEK0)}
     trend = a_trend(
         [
             a_summary(even(50), respondents=8),
@@ -367,17 +385,19 @@ def test_a_trend_charts_pillars_and_participation(content: ContentPack, language
     assert card.elements[0] == Heading(title)
     (chart,) = only(card, Chart)
     assert [row[0] for row in chart.rows] == [*pillar_names(content, language), t("participation")]
-    for _, line, span in chart.rows[:4]:
+    for _, line, _ in chart.rows[:4]:
         assert len(line) == 3
         assert line[1] == GAP
-        assert span == "50 → 75"
+    # The latest result, with its change on the same statements (not the first mark's score:
+    # the line joins different statements).
+    assert [row[2] for row in chart.rows[:4]] == ["75", "75 ▼−20", "75", "75"]
     # The withheld round is a gap in participation too: no rate, so no count.
     assert chart.rows[4][1][1] == GAP
     assert chart.rows[4][2] == "90 %"
     assert Note(t("trend-legend")) in card.elements
-    assert Facts(((t.pillar(PillarKey.LEARN), t("trend-change-down", points=20.0)),)) in (
-        card.elements
-    )
+    since = t.short_date(WEEK0, team.settings.zone)
+    fell = t("trend-change-down", points=20.0, date=since)
+    assert Facts(((t.pillar(PillarKey.LEARN), fell),)) in (card.elements)
     assert not only(card, Items)
     assert Paragraph(t("hint-participation-falling")) not in card.elements
 
