@@ -118,6 +118,37 @@ def test_content_check_lists_every_problem(
     ]
 
 
+def test_content_check_reports_a_pack_from_before_the_aliases_steps_and_kickoff(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A pack written for an earlier release: no hack aliases, no four steps in its
+    # knowledge, none of the kickoff's or the about card's new messages.
+    directory = workdir / "old-pack"
+    shutil.copytree(BUILT_IN_DIR, directory)
+
+    def rewrite(name: str, change: object) -> None:
+        path = directory / f"{name}.yaml"
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        change(data)  # type: ignore[operator]
+        path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+
+    rewrite("hacks", lambda hacks: [hack.pop("alias") for hack in hacks[:2]])
+    rewrite("knowledge", lambda knowledge: knowledge.pop("steps"))
+    new_messages = ("kickoff-title", "kickoff-where-we-are", "about-steps", "pulse-answers")
+    rewrite("messages", lambda messages: [messages.pop(key) for key in new_messages])
+    assert main(["content", "check", str(directory)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == f"{directory}: 7 problem(s)"
+    assert sorted(out[1:]) == sorted(
+        [
+            "  - hacks.yaml: item 1 (check-in-round): alias: field is required",
+            "  - hacks.yaml: item 2 (working-manual): alias: field is required",
+            "  - knowledge.yaml: 'steps' is missing",
+            *(f"  - messages.yaml: missing message '{key}'" for key in new_messages),
+        ]
+    )
+
+
 def test_content_check_of_a_missing_directory(
     workdir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
