@@ -370,6 +370,10 @@ def test_demo_in_danish(workdir: Path, capsys: pytest.CaptureFixture[str]) -> No
     assert any(line.startswith("Ugens hack: ") for line in lines)
     assert any(line.startswith("Udviklingen over 4 runder") for line in lines)
     assert not any(line.startswith("  Week ") for line in lines)
+    # Danish typography: a space before %.
+    (participation,) = [line for line in lines if line.startswith("  Svarprocent")]
+    assert re.search(r"\d %", participation)
+    assert not re.search(r"\d%", participation)
     root = ET.parse(result.chart).getroot()
     assert root.findtext(f"{SVG}title") == default_pack().text("chart-title", "da")
 
