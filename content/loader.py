@@ -21,12 +21,17 @@ from content.schema import (
     Pillar,
     PillarKey,
     Statement,
+    Step,
+    StepKey,
     Trap,
+    fold,
+    hack_names,
     placeholders,
 )
 
 BUILT_IN_DIR = Path(__file__).parent / "pack"
 SCALE_POINTS = 5
+MIN_ACTIVE_STATEMENTS = 2
 
 _Model = TypeVar("_Model", bound=BaseModel)
 
@@ -73,19 +78,25 @@ def _read(directory: Path) -> tuple[ContentPack | None, list[str]]:
     knowledge = raw["knowledge"] if isinstance(raw["knowledge"], dict) else {}
     if raw["knowledge"] is not None and not isinstance(raw["knowledge"], dict):
         problems.append("knowledge.yaml: expected a mapping with 'traps' and 'levels'")
+    for part in _KNOWLEDGE:
+        if isinstance(raw["knowledge"], dict) and part not in knowledge:
+            problems.append(f"knowledge.yaml: '{part}' is missing")
     traps = _items(knowledge.get("traps"), "knowledge.yaml: traps", Trap, problems)
     levels = _items(knowledge.get("levels"), "knowledge.yaml: levels", Level, problems)
+    steps = _items(knowledge.get("steps"), "knowledge.yaml: steps", Step, problems)
     messages = _messages(raw["messages"], problems)
 
     _check_keys("pillars.yaml", "pillar", [p.key for p in pillars], list(PillarKey), problems)
     _check_keys(
         "knowledge.yaml: levels", "level", [lv.key for lv in levels], list(LevelKey), problems
     )
+    _check_keys("knowledge.yaml: steps", "step", [st.key for st in steps], list(StepKey), problems)
     _check_unique("statements.yaml", "statement id", [s.id for s in statements], problems)
     _check_unique("hacks.yaml", "hack id", [h.id for h in hacks], problems)
     _check_unique("knowledge.yaml: traps", "trap key", [t.key for t in traps], problems)
     _check_statements(statements, problems)
     _check_hacks(hacks, problems)
+    _check_hack_names(hacks, pillars, problems)
     if isinstance(raw["scale"], list) and len(raw["scale"]) != SCALE_POINTS:
         problems.append(
             f"scale.yaml: expected {SCALE_POINTS} labels (1 to 5), found {len(raw['scale'])}"
@@ -104,6 +115,7 @@ def _read(directory: Path) -> tuple[ContentPack | None, list[str]]:
             hacks=tuple(hacks),
             traps=tuple(traps),
             levels=tuple(levels),
+            steps=tuple(sorted(steps, key=lambda st: list(StepKey).index(st.key))),
             messages=messages,
         ),
         [],
@@ -111,6 +123,7 @@ def _read(directory: Path) -> tuple[ContentPack | None, list[str]]:
 
 
 _FILES = ("pillars", "statements", "scale", "hacks", "knowledge", "messages")
+_KNOWLEDGE = ("traps", "levels", "steps")
 
 
 def _yaml(path: Path, problems: list[str]) -> Any:
@@ -201,18 +214,43 @@ def _check_unique(where: str, what: str, values: list[Any], problems: list[str])
 
 
 def _check_statements(statements: list[Statement], problems: list[str]) -> None:
+    # Retired statements only score old rounds: what a pulse asks must still rotate and
+    # still hold a reverse-keyed item on every pillar.
     for pillar in PillarKey:
         on_pillar = [s for s in statements if s.pillar == pillar]
+        active = [s for s in on_pillar if not s.retired]
         if not on_pillar:
             problems.append(f"statements.yaml: pillar '{pillar}' has no statements")
-        elif not any(s.reverse for s in on_pillar):
+        elif not any(s.reverse for s in active):
             problems.append(f"statements.yaml: pillar '{pillar}' has no reverse-keyed statement")
+        if on_pillar and len(active) < MIN_ACTIVE_STATEMENTS:
+            problems.append(
+                f"statements.yaml: pillar '{pillar}' has {len(active)} statement(s) that are "
+                f"not retired; it needs at least {MIN_ACTIVE_STATEMENTS}"
+            )
 
 
 def _check_hacks(hacks: list[Hack], problems: list[str]) -> None:
     for pillar in PillarKey:
         if hacks and not any(pillar in h.pillars for h in hacks):
             problems.append(f"hacks.yaml: pillar '{pillar}' has no hack")
+
+
+def _check_hack_names(hacks: list[Hack], pillars: list[Pillar], problems: list[str]) -> None:
+    """`hack <word>` must name one hack: ids and aliases are unique, and no pillar's."""
+    owners: dict[str, set[str]] = {}
+    for hack in hacks:
+        for name in hack_names(hack):
+            owners.setdefault(fold(name), set()).add(hack.id)
+    for name, ids in owners.items():
+        if len(ids) > 1:
+            hacks_named = ", ".join(sorted(ids))
+            problems.append(f"hacks.yaml: '{name}' names more than one hack ({hacks_named})")
+    pillar_words: set[str] = set()
+    for pillar in pillars:
+        pillar_words |= {fold(pillar.key), fold(pillar.name.da), fold(pillar.name.en)}
+    for name in sorted(owners.keys() & pillar_words):
+        problems.append(f"hacks.yaml: '{name}' is a pillar's name and cannot name a hack")
 
 
 def _check_against_built_in(

@@ -15,6 +15,10 @@ Identifier = Annotated[
     str, StringConstraints(pattern=r"^[a-z][a-z0-9-]*$", min_length=2, max_length=40)
 ]
 NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+# What people type to name a hack: Danish letters allowed, as Danes write them.
+AliasWord = Annotated[
+    str, StringConstraints(pattern=r"^[a-zæøå][a-zæøå0-9-]*$", min_length=2, max_length=40)
+]
 
 
 class PillarKey(StrEnum):
@@ -68,18 +72,34 @@ class Pillar(_Strict):
 
 
 class Statement(_Strict):
-    """One agree/disagree statement about the team; reverse-keyed ones score 6 - x."""
+    """One agree/disagree statement about the team; reverse-keyed ones score 6 - x.
+
+    A retired statement is never asked again but still scores the rounds that asked it.
+    """
 
     id: Identifier
     pillar: PillarKey
     text: Localized
     reverse: bool = False
+    retired: bool = False
+
+
+class Alias(_Strict):
+    """The short name people type and see for a hack, in each language."""
+
+    da: AliasWord
+    en: AliasWord
+
+    def in_(self, language: Language) -> str:
+        """The name in `language`."""
+        return self.da if language == "da" else self.en
 
 
 class Hack(_Strict):
     """A small, concrete team exercise aimed at one or more pillars."""
 
     id: Identifier
+    alias: Alias
     pillars: Annotated[list[PillarKey], Field(min_length=1)]
     title: Localized
     audience: Audience
@@ -90,13 +110,39 @@ class Hack(_Strict):
     reflection: Annotated[list[Localized], Field(min_length=2, max_length=3)]
 
 
+class TrapKind(_Strict):
+    """One kind of a trap (e.g. rational resistance): what it is and what helps."""
+
+    name: Localized
+    description: Localized
+    advice: Localized
+
+
 class Trap(_Strict):
-    """A known trap on the way to more safety, and what helps."""
+    """A known trap on the way to more safety: its warning signs, its kinds, what helps."""
 
     key: Identifier
     name: Localized
     description: Localized
+    kinds: tuple[TrapKind, ...] = ()
     advice: Localized
+
+
+class Step(_Strict):
+    """One of the four steps a team walks, and what the team does in it."""
+
+    key: StepKey
+    name: Localized
+    description: Localized
+
+
+class StepKey(StrEnum):
+    """The toolkit's four steps, in the order a team walks them."""
+
+    SHARED_KNOWLEDGE = "shared-knowledge"
+    WHERE_WE_ARE = "where-we-are"
+    WHAT_WE_DO = "what-we-do"
+    KEEP_IT_UP = "keep-it-up"
 
 
 class Level(_Strict):
@@ -119,6 +165,7 @@ class ContentPack(_Strict):
     hacks: tuple[Hack, ...]
     traps: tuple[Trap, ...]
     levels: tuple[Level, ...]
+    steps: tuple[Step, ...]
     messages: dict[str, Localized]
 
     # Lookups by id happen for every answer count of every round in a trend, so they are
@@ -148,13 +195,37 @@ class ContentPack(_Strict):
         assert isinstance(hack, Hack)
         return hack
 
+    def hack_named(self, word: str) -> Hack | None:
+        """The hack whose id or alias (in any language) is `word`, if any."""
+        index = self.__dict__.get("_hack_names")
+        if index is None or index[0] is not self.hacks:
+            names = {fold(name): hack for hack in self.hacks for name in hack_names(hack)}
+            index = (self.hacks, names)
+            self.__dict__["_hack_names"] = index
+        hack: Hack | None = index[1].get(fold(word))
+        return hack
+
     def statements_for(self, pillar: PillarKey) -> tuple[Statement, ...]:
-        """The statements on `pillar`, in bank order."""
+        """The statements on `pillar`, in bank order, retired ones included."""
         return tuple(s for s in self.statements if s.pillar == pillar)
+
+    def active_statements_for(self, pillar: PillarKey) -> tuple[Statement, ...]:
+        """The statements on `pillar` that rounds still ask, in bank order."""
+        return tuple(s for s in self.statements_for(pillar) if not s.retired)
 
     def text(self, key: str, language: Language, /, **values: object) -> str:
         """The message `key` in `language`, with its placeholders filled in."""
         return self.messages[key].in_(language).format(**values)
+
+
+def hack_names(hack: Hack) -> frozenset[str]:
+    """Every name a hack is known by: its id and its aliases."""
+    return frozenset({hack.id, hack.alias.da, hack.alias.en})
+
+
+def fold(word: str) -> str:
+    """`word` as it is compared: lower case, æ ø å as ae oe aa (keyboards without them)."""
+    return word.lower().replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
 
 
 def placeholders(template: str) -> frozenset[str]:

@@ -56,17 +56,18 @@ def statements_for_round(
 
     A pulse asks one statement per pillar and walks each pillar's bank in order, so every
     statement comes back after as many pulses as its pillar has statements; the barometer
-    asks them all. `offset` (a team's own, see rotation_offset) moves where each pillar's walk
-    starts: read as a number whose digits are the pillars' starting places (the first pillar's
-    bank size is the first digit's base, and so on), every combination of starting places is
-    one offset, and offset 0 starts every pillar at its first statement.
+    asks them all. Retired statements are not in a bank: never asked again, they only score
+    the rounds that asked them. `offset` (a team's own, see rotation_offset) moves where each
+    pillar's walk starts: read as a number whose digits are the pillars' starting places (the
+    first pillar's bank size is the first digit's base, and so on), every combination of
+    starting places is one offset, and offset 0 starts every pillar at its first statement.
     """
     if kind is RoundKind.BAROMETER:
-        return tuple(s.id for s in content.statements)
+        return tuple(s.id for s in content.statements if not s.retired)
     chosen = []
     rest = offset
     for pillar in PillarKey:
-        bank = content.statements_for(pillar)
+        bank = content.active_statements_for(pillar)
         rest, start = divmod(rest, len(bank))
         chosen.append(bank[(start + pulses_so_far) % len(bank)].id)
     return tuple(chosen)

@@ -20,7 +20,7 @@ from bot.views.hacks import hack_card, hack_list
 from bot.views.knowledge import about_card, help_card
 from bot.views.pulse import answer_form, thanks
 from bot.views.results import trend_report
-from bot.views.setup import setup_form
+from bot.views.setup import set_up_card, setup_form
 from bot.views.status import status_card
 from bot.views.texts import Texts
 from content.schema import ContentPack, Language
@@ -230,7 +230,7 @@ class CommandHandler:
                 # Someone must be able to run the team; the person setting it up is the one.
                 settings = replace(settings, facilitators=frozenset({actor.user_id}))
             saved = await self._service.set_up_team(channel, settings, name=name)
-            return Reply(card=self._set_up_card(saved))
+            return Reply(card=self._set_up_card(saved, new=team is None))
 
         return await self._guarded(team.settings.language if team else actor.language, run)
 
@@ -346,7 +346,7 @@ class CommandHandler:
             return Reply(form=setup_form(channel.channel_id, current, self._content, language))
         settings = settings_from_words(intent.args, current)
         saved = await self._service.set_up_team(channel, settings)
-        return Reply(card=self._set_up_card(saved))
+        return Reply(card=self._set_up_card(saved, new=team is None))
 
     async def _pulse(self, _c: ChannelRef, _a: Actor, team: Team | None, _i: Intent) -> Reply:
         team = _known(team)
@@ -394,7 +394,9 @@ class CommandHandler:
         word = args[0].lower()
         if word in PILLAR_WORDS:
             return await self._service.suggest_hack(team.id, pillar=PILLAR_WORDS[word])
-        return await self._service.suggest_hack(team.id, hack_id=word)
+        # A hack is typed by its id or its short name in either language (`brugsanvisning`).
+        named = self._content.hack_named(word)
+        return await self._service.suggest_hack(team.id, hack_id=named.id if named else word)
 
     async def _pause(self, _c: ChannelRef, _a: Actor, team: Team | None, _i: Intent) -> Reply:
         team = await self._service.set_paused(_known(team).id, paused=True)
@@ -452,20 +454,9 @@ class CommandHandler:
             facilitators=frozenset({actor.user_id}),
         )
 
-    def _set_up_card(self, team: Team) -> Card:
-        settings = team.settings
-        t = Texts(self._content, settings.language)
-        return notice(
-            t(
-                "setup-done",
-                cadence=t(f"cadence-{settings.cadence}"),
-                weekday=t(f"weekday-{settings.weekday}"),
-                time=settings.local_time.strftime("%H:%M"),
-                zone=settings.timezone,
-                k=settings.min_respondents,
-                prefix=self._prefix,
-            )
-        )
+    def _set_up_card(self, team: Team, *, new: bool) -> Card:
+        # Only a new team gets the kickoff: changing the hour later needs no first meeting.
+        return set_up_card(team, self._content, prefix=self._prefix, kickoff=new)
 
     def _not_allowed(self, command: Command, team: Team | None, actor: Actor) -> Reply:
         t = Texts(self._content, team.settings.language if team else actor.language)

@@ -101,7 +101,8 @@ def _trend_lines(run: DemoRun, content: ContentPack, language: Language) -> list
         )
     rates = [p.participation for p in trend.points]
     known_rates = [r for r in rates if r is not None]
-    span = f"{known_rates[0]:3.0f}% → {known_rates[-1]:3.0f}%" if known_rates else ""
+    # A space before %, as the trend card writes it (and Danish typography wants).
+    span = f"{known_rates[0]:3.0f} % → {known_rates[-1]:3.0f} %" if known_rates else ""
     lines.append(f"  {t('participation'):<{width}}  {sparkline(rates)}  {span}")
     weeks_by_round = {w.outcome.round.id: w.number for w in run.weeks}
     for done in trend.hacks_done:

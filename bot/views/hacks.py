@@ -66,7 +66,7 @@ def reflection(hack: Hack, content: ContentPack, language: Language) -> Card:
 
 
 def hack_list(content: ContentPack, language: Language) -> Card:
-    """Every hack by pillar, with the id to start it by."""
+    """Every hack by pillar, with the short name (in the team's language) to start it by."""
     t = Texts(content, language)
     elements: list[Element] = [Heading(t("hacks-title"))]
     for pillar in PillarKey:
@@ -74,7 +74,7 @@ def hack_list(content: ContentPack, language: Language) -> Card:
         elements.append(
             Facts(
                 tuple(
-                    (t.of(h.title), f"{t(f'audience-{h.audience}')} · {h.id}")
+                    (t.of(h.title), f"{t(f'audience-{h.audience}')} · {h.alias.in_(language)}")
                     for h in content.hacks
                     if h.pillars[0] == pillar
                 )

@@ -37,14 +37,37 @@ def help_card(content: ContentPack, language: Language, *, prefix: str) -> Card:
 
 
 def about_card(content: ContentPack, language: Language) -> Card:
-    """Psychological safety, the four pillars, the traps and who carries what."""
+    """Psychological safety, the house and its pillars, the four steps, the traps and who
+    carries what."""
     t = Texts(content, language)
     elements: list[Element] = [
         Heading(t("about-title")),
         Paragraph(t("about-intro")),
-        Facts(tuple((t.of(p.name), t.of(p.description)) for p in content.pillars)),
+        Paragraph(t("about-emotions")),
+        Paragraph(t("about-house")),
+        Facts(
+            tuple(
+                (t.of(p.name), f"{t.of(p.description)} {t('about-need', need=t.of(p.need))}")
+                for p in content.pillars
+            )
+        ),
+        Heading(t("about-steps")),
+        Items(tuple(f"{t.of(st.name)}: {t.of(st.description)}" for st in content.steps), True),
         Heading(t("about-traps")),
-        Items(tuple(f"{t.of(trap.name)}: {t.of(trap.advice)}" for trap in content.traps)),
+    ]
+    for trap in content.traps:
+        elements.append(Paragraph(f"{t.of(trap.name)}: {t.of(trap.description)}"))
+        if trap.kinds:
+            elements.append(
+                Items(
+                    tuple(
+                        f"{t.of(kind.name)}: {t.of(kind.description)} {t.of(kind.advice)}"
+                        for kind in trap.kinds
+                    )
+                )
+            )
+        elements.append(Paragraph(t("about-trap-advice", advice=t.of(trap.advice))))
+    elements += [
         Heading(t("about-levels")),
         Items(tuple(f"{t.of(lv.name)}: {t.of(lv.responsibility)}" for lv in content.levels)),
         Note(t("about-method")),

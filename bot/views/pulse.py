@@ -66,10 +66,12 @@ def _pulse_card(team: Team, round_: Round, k: int, participation: str | None, t:
     barometer = round_.kind is RoundKind.BAROMETER
     facts = [(t("pulse-deadline"), t.moment(round_.closes_at, team.settings.zone))]
     if participation is not None:
-        facts.append((t("participation"), participation))
+        facts.append((t("pulse-answers"), participation))
+    title = t("pulse-title-barometer" if barometer else "pulse-title")
+    intro = "pulse-intro-barometer" if barometer else "pulse-intro"
     elements: list[Heading | Paragraph | Facts | Note | Buttons] = [
-        Heading(t("pulse-title-barometer" if barometer else "pulse-title")),
-        Paragraph(t("pulse-intro", statements=len(round_.statement_ids))),
+        Heading(title),
+        Paragraph(t(intro, statements=len(round_.statement_ids))),
     ]
     if round_.is_open and round_.restarted_at is not None:
         # The database lost the open round's answers: say so, and ask everyone again.
@@ -84,7 +86,6 @@ def _pulse_card(team: Team, round_: Round, k: int, participation: str | None, t:
         )
     else:
         elements.append(Note(t("pulse-closed")))
-    title = t("pulse-title")
     fallback = title if participation is None else f"{title} – {participation}"
     return Card(fallback=fallback, elements=tuple(elements))
 

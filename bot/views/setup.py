@@ -1,11 +1,24 @@
-"""The setup form: a team's schedule, language, threshold, reminders and roles."""
+"""The setup form (a team's schedule, language, threshold, reminders and roles), what a
+saved setup says back, and the kickoff that begins a new team's work."""
 
 from __future__ import annotations
 
-from bot.views.card import Choice, Form, FormKind, Note, Paragraph, Question, QuestionKind
+from bot.views.card import (
+    Card,
+    Choice,
+    Element,
+    Form,
+    FormKind,
+    Heading,
+    Items,
+    Note,
+    Paragraph,
+    Question,
+    QuestionKind,
+)
 from bot.views.texts import Texts
 from content.schema import ContentPack, Language
-from surveys.team import MIN_RESPONDENTS_FLOOR, Cadence, TeamSettings
+from surveys.team import MIN_RESPONDENTS_FLOOR, Cadence, Team, TeamSettings
 
 ROUND_HOURS = (24, 48, 72, 96, 120, 168)
 THRESHOLDS = tuple(range(MIN_RESPONDENTS_FLOOR, 11))
@@ -101,4 +114,42 @@ def setup_form(
         ),
         submit=t("setup-save"),
         cancel=t("form-cancel"),
+    )
+
+
+def set_up_card(team: Team, content: ContentPack, *, prefix: str, kickoff: bool) -> Card:
+    """The saved schedule; for a new team, followed by the kickoff the facilitator runs."""
+    settings = team.settings
+    t = Texts(content, settings.language)
+    done = t(
+        "setup-done",
+        cadence=t(f"cadence-{settings.cadence}"),
+        weekday=t(f"weekday-{settings.weekday}"),
+        time=settings.local_time.strftime("%H:%M"),
+        zone=settings.timezone,
+        k=settings.min_respondents,
+        prefix=prefix,
+    )
+    elements: list[Element] = [Paragraph(done)]
+    if kickoff:
+        elements += kickoff_elements(content, settings, prefix=prefix)
+    return Card(fallback=done, elements=tuple(elements))
+
+
+def kickoff_elements(
+    content: ContentPack, settings: TeamSettings, *, prefix: str
+) -> tuple[Element, ...]:
+    """A 15-minute first meeting, walking the four steps, and how anonymity works."""
+    t = Texts(content, settings.language)
+    return (
+        Heading(t("kickoff-title")),
+        Paragraph(t("kickoff-intro")),
+        Items(
+            tuple(
+                f"{t.of(step.name)}: {t(f'kickoff-{step.key}', prefix=prefix)}"
+                for step in content.steps
+            ),
+            numbered=True,
+        ),
+        Note(t("kickoff-anonymity", k=settings.min_respondents)),
     )

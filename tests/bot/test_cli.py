@@ -118,6 +118,37 @@ def test_content_check_lists_every_problem(
     ]
 
 
+def test_content_check_reports_a_pack_from_before_the_aliases_steps_and_kickoff(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A pack written for an earlier release: no hack aliases, no four steps in its
+    # knowledge, none of the kickoff's or the about card's new messages.
+    directory = workdir / "old-pack"
+    shutil.copytree(BUILT_IN_DIR, directory)
+
+    def rewrite(name: str, change: object) -> None:
+        path = directory / f"{name}.yaml"
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        change(data)  # type: ignore[operator]
+        path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+
+    rewrite("hacks", lambda hacks: [hack.pop("alias") for hack in hacks[:2]])
+    rewrite("knowledge", lambda knowledge: knowledge.pop("steps"))
+    new_messages = ("kickoff-title", "kickoff-where-we-are", "about-steps", "pulse-answers")
+    rewrite("messages", lambda messages: [messages.pop(key) for key in new_messages])
+    assert main(["content", "check", str(directory)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == f"{directory}: 7 problem(s)"
+    assert sorted(out[1:]) == sorted(
+        [
+            "  - hacks.yaml: item 1 (check-in-round): alias: field is required",
+            "  - hacks.yaml: item 2 (working-manual): alias: field is required",
+            "  - knowledge.yaml: 'steps' is missing",
+            *(f"  - messages.yaml: missing message '{key}'" for key in new_messages),
+        ]
+    )
+
+
 def test_content_check_of_a_missing_directory(
     workdir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -339,6 +370,10 @@ def test_demo_in_danish(workdir: Path, capsys: pytest.CaptureFixture[str]) -> No
     assert any(line.startswith("Ugens hack: ") for line in lines)
     assert any(line.startswith("Udviklingen over 4 runder") for line in lines)
     assert not any(line.startswith("  Week ") for line in lines)
+    # Danish typography: a space before %.
+    (participation,) = [line for line in lines if line.startswith("  Svarprocent")]
+    assert re.search(r"\d %", participation)
+    assert not re.search(r"\d%", participation)
     root = ET.parse(result.chart).getroot()
     assert root.findtext(f"{SVG}title") == default_pack().text("chart-title", "da")
 

@@ -127,7 +127,8 @@ def test_export_as_csv(stored: Stored, capsys: pytest.CaptureFixture[str]) -> No
         round(p.score.score, 1) for result in stored.results for p in result.pillars.values()
     ]
     assert {r["respondents"] for r in pillar_rows} == {"5", "6"}
-    assert len(statement_rows) == 4 + len(default_pack().statements)
+    asked = [s for s in default_pack().statements if not s.retired]
+    assert len(statement_rows) == 4 + len(asked)
     assert {r["reverse"] for r in statement_rows} == {"yes", "no"}
     assert all(1 <= float(r["mean"]) <= 5 for r in statement_rows)
     assert first.kind is RoundKind.PULSE

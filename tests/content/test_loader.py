@@ -110,12 +110,18 @@ def test_the_scale_has_five_labels_from_disagree_to_agree() -> None:
     assert len({label.da for label in scale}) == 5
 
 
-def test_twelve_hacks_three_per_pillar() -> None:
+def test_thirteen_hacks_three_per_pillar_and_a_belonging_one() -> None:
     pack = default_pack()
-    assert len(pack.hacks) == 12
-    assert len({h.id for h in pack.hacks}) == 12
-    for pillar in PillarKey:
-        assert sum(pillar in h.pillars for h in pack.hacks) == 3, pillar
+    assert len(pack.hacks) == 13
+    assert len({h.id for h in pack.hacks}) == 13
+    per_pillar = {pillar: sum(pillar in h.pillars for h in pack.hacks) for pillar in PillarKey}
+    assert per_pillar == {
+        PillarKey.INCLUDE: 4,
+        PillarKey.LEARN: 3,
+        PillarKey.CONTRIBUTE: 3,
+        PillarKey.CHALLENGE: 3,
+    }
+    assert pack.hack("what-i-bring").title.da == "Det bringer jeg med"
     for hack in pack.hacks:
         assert 3 <= len(hack.steps) <= 6
         assert 2 <= len(hack.reflection) <= 3
@@ -200,7 +206,7 @@ def test_a_statement_without_its_english_text(tmp_path: Path) -> None:
 def test_a_statement_with_blank_text(tmp_path: Path) -> None:
     directory = copy_pack(tmp_path)
     edit(directory, "statements", lambda items: items[1]["text"].update(da="   "))
-    assert_refused(directory, ["statements.yaml: item 2 (include-2): text.da: must not be empty"])
+    assert_refused(directory, ["statements.yaml: item 2 (include-5): text.da: must not be empty"])
 
 
 def test_a_pillar_without_a_reverse_keyed_statement(tmp_path: Path) -> None:
@@ -213,6 +219,116 @@ def test_a_pillar_without_a_reverse_keyed_statement(tmp_path: Path) -> None:
 
     edit(directory, "statements", plain_learn)
     assert_refused(directory, ["statements.yaml: pillar 'learn' has no reverse-keyed statement"])
+
+
+def test_retiring_leaves_a_pillar_too_few_statements_to_ask(tmp_path: Path) -> None:
+    directory = copy_pack(tmp_path)
+
+    def retire_learn(items: list[dict[str, Any]]) -> None:
+        for item in items:
+            if item["pillar"] == "learn" and item["id"] != "learn-1":
+                item["retired"] = True
+
+    edit(directory, "statements", retire_learn)
+    assert_refused(
+        directory,
+        [
+            "statements.yaml: pillar 'learn' has no reverse-keyed statement",
+            "statements.yaml: pillar 'learn' has 1 statement(s) that are not retired; "
+            "it needs at least 2",
+        ],
+    )
+
+
+def test_a_retired_reverse_keyed_statement_does_not_count(tmp_path: Path) -> None:
+    directory = copy_pack(tmp_path)
+    edit(directory, "statements", lambda items: items[2].update(retired=True))  # include-3
+    assert_refused(directory, ["statements.yaml: pillar 'include' has no reverse-keyed statement"])
+
+
+def test_retired_statements_are_kept_for_old_rounds() -> None:
+    pack = default_pack()
+    learn = pack.statements_for(PillarKey.LEARN)
+    active = pack.active_statements_for(PillarKey.LEARN)
+    assert [s.id for s in active] == ["learn-1", "learn-2", "learn-3", "learn-5"]
+    assert [s.id for s in learn if s.retired] == ["learn-4"]
+    assert pack.statement("learn-4").retired
+
+
+def test_every_active_statement_speaks_of_the_team() -> None:
+    # One referent throughout (review F5): "teamet", never "her", "hos os" or "holdet".
+    for statement in default_pack().statements:
+        if statement.retired or statement.id == "challenge-1":  # about "my leader"
+            continue
+        assert "team" in statement.text.da, statement.id
+        assert "team" in statement.text.en, statement.id
+        assert not statement.text.da.startswith("Her "), statement.id
+
+
+def test_hacks_are_found_by_id_and_by_alias_in_either_language() -> None:
+    pack = default_pack()
+    manual = pack.hack("working-manual")
+    assert manual.alias.da == "brugsanvisning"
+    for word in ("working-manual", "brugsanvisning", "BRUGSANVISNING"):
+        assert pack.hack_named(word) is manual
+    # Danish letters may be typed as ae, oe, aa.
+    assert pack.hack_named("ugens-laering") is pack.hack("lesson-of-the-week")
+    assert pack.hack_named("ugens-læring") is pack.hack("lesson-of-the-week")
+    assert pack.hack_named("dumme-spoergsmaal") is pack.hack("no-silly-questions")
+    assert pack.hack_named("no-such-hack") is None
+
+
+def test_a_hack_alias_used_by_two_hacks(tmp_path: Path) -> None:
+    directory = copy_pack(tmp_path)
+    edit(directory, "hacks", lambda hacks: hacks[1]["alias"].update(da="check-in"))
+    assert_refused(
+        directory,
+        ["hacks.yaml: 'check-in' names more than one hack (check-in-round, working-manual)"],
+    )
+
+
+def test_a_hack_alias_that_is_another_hacks_id_once_folded(tmp_path: Path) -> None:
+    directory = copy_pack(tmp_path)
+    edit(directory, "hacks", lambda hacks: hacks[1]["alias"].update(en="pre-mortem"))
+    assert_refused(
+        directory,
+        ["hacks.yaml: 'pre-mortem' names more than one hack (pre-mortem, working-manual)"],
+    )
+
+
+def test_a_hack_alias_that_is_a_pillar(tmp_path: Path) -> None:
+    directory = copy_pack(tmp_path)
+    edit(directory, "hacks", lambda hacks: hacks[1]["alias"].update(da="lære"))
+    assert_refused(directory, ["hacks.yaml: 'laere' is a pillar's name and cannot name a hack"])
+
+
+def test_a_hack_alias_that_cannot_be_typed(tmp_path: Path) -> None:
+    directory = copy_pack(tmp_path)
+    edit(directory, "hacks", lambda hacks: hacks[1]["alias"].update(da="Min brugsanvisning"))
+    problems = check_pack(directory)
+    assert len(problems) == 1
+    assert problems[0].startswith("hacks.yaml: item 2 (working-manual): alias.da: ")
+    assert_refused(directory, problems)
+
+
+def test_the_four_steps_in_order_and_a_pack_missing_one(tmp_path: Path) -> None:
+    assert [st.name.da for st in default_pack().steps] == [
+        "Fælles viden",
+        "Her er vi nu",
+        "Det gør vi",
+        "Vi holder fast",
+    ]
+    directory = copy_pack(tmp_path)
+    edit(directory, "knowledge", lambda k: k["steps"].pop())
+    assert_refused(directory, ["knowledge.yaml: steps: missing step(s): keep-it-up"])
+
+
+def test_a_trap_kind_without_its_advice(tmp_path: Path) -> None:
+    directory = copy_pack(tmp_path)
+    edit(directory, "knowledge", lambda k: k["traps"][1]["kinds"][0].pop("advice"))
+    assert_refused(
+        directory, ["knowledge.yaml: traps: item 2 (resistance): kinds.0.advice: field is required"]
+    )
 
 
 def test_a_pillar_without_statements(tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ from tests.bot.slack.harness import (
     until,
     users,
 )
+from tests.bot.slack.test_loop import channel_posts
 
 SETUP = "setup weekly mon 09:00 Europe/Copenhagen en"
 
@@ -33,7 +34,7 @@ async def reply_to(slack: Slack, text: str, *, user: str = FACILITATOR) -> str:
 
 async def test_help_about_and_hacks_work_before_setup(slack: Slack) -> None:
     # The fake user's Slack locale is Danish, so an unset channel answers in Danish.
-    assert "/tryghed setup" in await reply_to(slack, "help", user=PEOPLE[5])
+    assert "/tryghed opsæt" in await reply_to(slack, "help", user=PEOPLE[5])
     assert "Inkludere" in await reply_to(slack, "om", user=PEOPLE[5])
     hacks = await reply_to(slack, "hacks", user=PEOPLE[5])
     assert "pre-mortem" in hacks
@@ -136,6 +137,8 @@ async def test_setup_with_the_form(slack: Slack) -> None:
     ack = await (await slack.submit(view, _form_answers(), user=FACILITATOR)).json()
     assert ack["response_action"] == "update"
     assert "Every other week, Wednesday at 10:30" in block_text(ack["view"]["blocks"])
+    # A new team: the form, too, ends with the kickoff.
+    assert "Before the first round: a 15-minute kickoff" in block_text(ack["view"]["blocks"])
     teams = await slack.pulse.teams_with_role("slack", "T0001", "ULEAD")
     assert len(teams) == 1
     settings = teams[0].settings
@@ -172,3 +175,64 @@ async def test_a_channel_without_the_bot_is_explained(slack: Slack) -> None:
     assert "/invite @Tryghed" in await reply_to(slack, "pulse")
     # Nothing half-done is left: after inviting the bot, the pulse starts.
     assert "The pulse is posted" in await reply_to(slack, "pulse")
+
+
+DANISH_SETUP = "opsæt ugentlig man 09:00 Europe/Copenhagen da"
+
+
+async def test_danish_help_shows_the_danish_words(slack: Slack) -> None:
+    text = await reply_to(slack, "hjælp", user=PEOPLE[5])
+    for usage in (
+        "/tryghed opsæt [ugentlig|hver-anden-uge|månedlig] [man..søn] [TT:MM]",
+        "/tryghed puls",
+        "/tryghed luk",
+        "/tryghed udvikling [antal runder]",
+        "/tryghed om",
+        "/tryghed fortsæt",
+        "/tryghed slet",
+    ):
+        assert usage in text, usage
+    for english in ("setup", "pulse", "close", "trend", "about", "resume", "delete"):
+        assert f"/tryghed {english}" not in text
+    # Every word shown is one the bot takes: the Danish usage lines work as typed.
+    slack.api.users["UEN"] = {"locale": "en-GB"}
+    assert "/tryghed setup [weekly|biweekly|monthly]" in await reply_to(slack, "help", user="UEN")
+
+
+async def test_danish_refusals_name_the_danish_words(slack: Slack) -> None:
+    assert "/tryghed opsæt" in await reply_to(slack, "puls")  # not set up yet
+    await reply_to(slack, DANISH_SETUP)
+    assert "/tryghed fortsæt" in await reply_to(slack, "pause")
+    assert "Skriv /tryghed fortsæt" in await reply_to(slack, "puls")
+    assert "Teamet er i gang igen" in await reply_to(slack, "fortsæt")
+
+
+async def test_a_hack_started_by_its_danish_name(slack: Slack) -> None:
+    await reply_to(slack, DANISH_SETUP)
+    hacks = await reply_to(slack, "hacks")
+    assert "brugsanvisning" in hacks
+    assert "working-manual" not in hacks
+    assert "Min brugsanvisning" in await reply_to(slack, "hack brugsanvisning")
+    await until(lambda: len(channel_posts(slack)) == 2)
+    card, _thread = channel_posts(slack)
+    assert "Min brugsanvisning" in block_text(card.args["blocks"])
+    assert "Del kun det, du har lyst til at dele" in block_text(card.args["blocks"])
+    # Typed without æ, ø, å; and the English id still works.
+    assert "Ugens læring" in await reply_to(slack, "hack ugens-laering")
+    assert "Pre-mortem" in await reply_to(slack, "hack pre-mortem")
+    unknown = await reply_to(slack, "hack brugsanvisningen")
+    assert "Vi kender ikke hacket ”brugsanvisningen”" in unknown
+    assert "/tryghed hacks" in unknown
+
+
+async def test_a_new_teams_setup_ends_with_the_kickoff(slack: Slack) -> None:
+    first = await reply_to(slack, DANISH_SETUP)
+    assert "Teamet er sat op" in first
+    assert "Før første runde: et opstartsmøde på 15 minutter" in first
+    assert "Fælles viden: Læs /tryghed om sammen" in first
+    assert "Start så første runde med /tryghed puls" in first
+    assert "aldrig til at finde ud af, hvem der svarede hvad" in first
+    # Changing the hour later only confirms it.
+    again = await reply_to(slack, "opsæt 10:00")
+    assert "Teamet er sat op" in again
+    assert "opstartsmøde" not in again

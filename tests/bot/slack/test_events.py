@@ -30,7 +30,7 @@ async def test_app_home_for_someone_without_a_team(slack: Slack) -> None:
     await slack.event(home_opened(PEOPLE[4]), event_id="Ev2")
     await until(lambda: len(slack.api.calls_to("views.publish")) == 1)
     text = block_text(slack.api.calls_to("views.publish")[0].args["view"]["blocks"])
-    assert "/tryghed setup" in text
+    assert "/tryghed opsæt" in text
 
 
 async def test_a_retried_event_is_handled_once(slack: Slack) -> None:

@@ -98,7 +98,7 @@ async def test_a_round_from_pulse_to_summary(slack: Slack) -> None:
     message = await start_pulse(slack)
     assert message.args["channel"] == CHANNEL
     text = block_text(message.args["blocks"])
-    assert "This week's pulse" in text
+    assert "Safety pulse" in text
     assert (
         "0 of 9 have answered – results show once at least 5 besides the team's leaders "
         "and facilitators have answered" in text

@@ -30,7 +30,7 @@ async def reply_to(teams: Teams, text: str, *, person: Any = FACILITATOR, **kw: 
 
 async def test_help_about_and_hacks_work_before_setup(teams: Teams) -> None:
     # A Danish Teams client gets Danish in a channel that is not set up yet.
-    assert "@Tryghed setup" in await reply_to(teams, "help", locale="da-DK")
+    assert "@Tryghed opsæt" in await reply_to(teams, "help", locale="da-DK")
     assert "Inkludere" in await reply_to(teams, "om", locale="da-DK")
     hacks = await reply_to(teams, "hacks", locale="da-DK")
     assert "pre-mortem" in hacks
@@ -133,6 +133,8 @@ async def test_setup_with_the_form(teams: Teams) -> None:
         form, "tryghed_setup_form", person=FACILITATOR, answers=_form_answers()
     )
     assert "Every other week, Wednesday at 10:30" in card_text(saved["value"])
+    # A new team: the form, too, ends with the kickoff.
+    assert "Before the first round: a 15-minute kickoff" in card_text(saved["value"])
     (team,) = await teams.pulse.teams_with_role("teams", TENANT, PEOPLE[8].aad)
     settings = team.settings
     assert (settings.min_respondents, settings.round_hours, settings.reminders) == (6, 48, False)
@@ -234,3 +236,32 @@ async def test_a_closed_round_takes_no_more_answers(teams: Teams) -> None:
     assert "This round has closed" in card_text(late["value"])
     round_id = action(pulse.cards[0], "tryghed_answer")["data"]["value"]
     assert (await teams.pulse.status(round_id)).respondents == 0
+
+
+DANISH_SETUP = "opsæt ugentlig man 09:00 Europe/Copenhagen da"
+
+
+async def test_danish_help_shows_the_danish_words(teams: Teams) -> None:
+    text = await reply_to(teams, "hjælp", locale="da-DK")
+    for usage in ("@Tryghed opsæt [ugentlig|hver-anden-uge|månedlig]", "@Tryghed puls"):
+        assert usage in text, usage
+    for usage in ("@Tryghed luk", "@Tryghed om", "@Tryghed fortsæt", "@Tryghed slet"):
+        assert usage in text, usage
+    for english in ("setup", "pulse", "close", "trend", "about", "resume", "delete"):
+        assert f"@Tryghed {english}" not in text
+
+
+async def test_a_hack_started_by_its_danish_name(teams: Teams) -> None:
+    await reply_to(teams, DANISH_SETUP)
+    assert "brugsanvisning" in await reply_to(teams, "hacks")
+    assert "Min brugsanvisning" in await reply_to(teams, "hack brugsanvisning")
+    (thread,) = teams.connector.threads(CHANNEL)
+    assert "Min brugsanvisning" in card_text(thread.body)
+
+
+async def test_a_new_teams_setup_ends_with_the_kickoff(teams: Teams) -> None:
+    first = await reply_to(teams, DANISH_SETUP)
+    assert "Før første runde: et opstartsmøde på 15 minutter" in first
+    assert "Læs @Tryghed om sammen" in first
+    assert "Start så første runde med @Tryghed puls" in first
+    assert "opstartsmøde" not in await reply_to(teams, "opsæt 10:00")

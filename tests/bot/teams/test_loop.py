@@ -104,7 +104,7 @@ async def test_a_round_from_pulse_to_summary(teams: Teams) -> None:
     assert body["channelData"]["channel"]["id"] == CHANNEL
     assert pulse.response["id"] == f"{CHANNEL};messageid={pulse.response['activityId']}"
     text = card_text(pulse.cards[0])
-    assert "This week's pulse" in text
+    assert "Safety pulse" in text
     assert (
         "0 of 9 have answered – results show once at least 5 besides the team's leaders "
         "and facilitators have answered" in text

@@ -114,7 +114,7 @@ async def test_a_leader_deletes_the_team(teams: Teams, tmp_path: Path) -> None:
     await teams.say("delete", person=leader)
     asked = teams.last_private_text(leader)
     assert "Vil I slette teamet for altid?" in asked
-    code = re.search(r"@Tryghed delete ([0-9a-f]{6})", asked)
+    code = re.search(r"@Tryghed slet ([0-9a-f]{6})", asked)
     assert code is not None
     await teams.say(f"slet {code.group(1)}", person=leader)
     assert "Teamet er slettet" in teams.last_private_text(leader)

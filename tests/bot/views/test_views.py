@@ -35,7 +35,7 @@ from bot.views.pulse import (
     thanks,
 )
 from bot.views.results import summary, trend_report
-from bot.views.setup import ROUND_HOURS, setup_form
+from bot.views.setup import ROUND_HOURS, set_up_card, setup_form
 from bot.views.status import status_card
 from bot.views.texts import Texts
 from content.schema import ContentPack, Language, PillarKey
@@ -140,7 +140,7 @@ async def test_the_open_pulse_shows_the_count_and_one_answer_button(
     assert card.elements[2] == Facts(
         (
             (t("pulse-deadline"), t.moment(round_.closes_at, world.team.settings.zone)),
-            (t("participation"), participation),
+            (t("pulse-answers"), participation),
         )
     )
     assert card.elements[3] == Note(t("pulse-anonymous", k=5))
@@ -165,7 +165,7 @@ async def test_the_closed_pulse_has_no_button(content: ContentPack, language: La
     assert not only(card, Buttons)
     assert card.elements[-1] == Note(t("pulse-closed"))
     assert only(card, Facts)[0].rows[1] == (
-        t("participation"),
+        t("pulse-answers"),
         content.text("participation-enough", language, respondents=6, size=9),
     )
 
@@ -180,7 +180,7 @@ async def test_a_closed_pulse_shows_the_count_only_with_the_results(
     count = content.text("participation-enough", language, respondents=6, size=9)
     assert not only(card, Buttons)
     assert card.elements[-1] == Note(t("pulse-closed"))
-    assert only(card, Facts)[0].rows[1] == (t("participation"), count)
+    assert only(card, Facts)[0].rows[1] == (t("pulse-answers"), count)
     assert card.fallback == f"{t('pulse-title')} – {count}"
 
     withheld = await closed_round(world, MEMBERS[:3], 4)
@@ -192,7 +192,6 @@ async def test_a_closed_pulse_shows_the_count_only_with_the_results(
         assert card.elements[-1] == Note(t("pulse-closed"))
         assert card.fallback == t("pulse-title")
         every_text = " ".join(strings(card))
-        assert t("participation") not in every_text
         for respondents in (3, 6):  # (4 is the number of statements, 5 is k)
             assert f"{respondents} " not in every_text.replace(facts.rows[0][1], "")
 
@@ -209,7 +208,7 @@ def test_a_restarted_round_says_the_answers_were_lost_and_asks_again(
     card = pulse_message(PulseStatus(team=team, round=restarted, respondents=0), content)
     assert card.elements[2] == Paragraph(t("round-restarted"))
     assert only(card, Facts)[0].rows[1] == (
-        t("participation"),
+        t("pulse-answers"),
         participation_text(t, PulseStatus(team=team, round=restarted, respondents=0)),
     )
     assert only(card, Buttons)  # everyone may answer again
@@ -220,12 +219,18 @@ def test_a_restarted_round_says_the_answers_were_lost_and_asks_again(
 
 def test_a_barometer_has_its_own_title(content: ContentPack, language: Language) -> None:
     team = a_team(language=language)
-    statements = tuple(s.id for s in content.statements)
+    statements = tuple(s.id for s in content.statements if not s.retired)
     round_ = a_round(team, kind=RoundKind.BAROMETER, statements=statements)
     card = pulse_message(PulseStatus(team=team, round=round_, respondents=0), content)
     t = Texts(content, language)
     assert card.elements[0] == Heading(t("pulse-title-barometer"))
-    assert card.elements[1] == Paragraph(t("pulse-intro", statements=len(statements)))
+    # Its own intro: sixteen statements take longer than a pulse's "under a minute".
+    assert card.elements[1] == Paragraph(t("pulse-intro-barometer", statements=16))
+    assert "16" in t("pulse-intro-barometer", statements=16)
+    assert card.elements[1] != Paragraph(t("pulse-intro"))
+    assert card.fallback.startswith(t("pulse-title-barometer"))
+    # Our own instrument is not the toolkit's Tryghedsbarometer.
+    assert "barometer" not in " ".join(strings(card)).lower()
 
 
 def test_the_answer_form_asks_each_statement_on_the_scale(
@@ -517,12 +522,17 @@ def test_the_hack_list_has_every_hack_once_under_its_pillar(
     assert sorted(title for title, _ in rows) == sorted(
         h.title.in_(language) for h in content.hacks
     )
+    # Each hack by the short name the team's language types (brugsanvisning in Danish).
     assert sorted(value.rsplit(" · ", 1)[1] for _, value in rows) == sorted(
-        h.id for h in content.hacks
+        h.alias.in_(language) for h in content.hacks
     )
     for pillar, facts in zip(PillarKey, only(card, Facts), strict=True):
-        ids = {value.rsplit(" · ", 1)[1] for _, value in facts.rows}
-        assert all(content.hack(i).pillars[0] == pillar for i in ids)
+        names = {value.rsplit(" · ", 1)[1] for _, value in facts.rows}
+        assert all(content.hack_named(name).pillars[0] == pillar for name in names)  # type: ignore[union-attr]
+    shown = " ".join(strings(card))
+    if language == "da":
+        assert "brugsanvisning" in shown
+        assert "working-manual" not in shown
 
 
 # Knowledge
@@ -545,20 +555,120 @@ def test_about_explains_pillars_traps_and_levels(content: ContentPack, language:
     t = Texts(content, language)
     assert [h.text for h in only(card, Heading)] == [
         t("about-title"),
+        t("about-steps"),
         t("about-traps"),
         t("about-levels"),
     ]
+    paragraphs = [p.text for p in only(card, Paragraph)]
+    assert paragraphs[:3] == [t("about-intro"), t("about-emotions"), t("about-house")]
+    # Each pillar with what it is and the need behind it.
     (facts,) = only(card, Facts)
     assert facts.rows == tuple(
-        (p.name.in_(language), p.description.in_(language)) for p in content.pillars
+        (
+            p.name.in_(language),
+            f"{p.description.in_(language)} {t('about-need', need=p.need.in_(language))}",
+        )
+        for p in content.pillars
     )
-    traps, levels = only(card, Items)
-    assert len(traps.items) == len(content.traps)
+    steps, kinds, levels = only(card, Items)
+    assert steps.numbered
+    assert steps.items == tuple(
+        f"{st.name.in_(language)}: {st.description.in_(language)}" for st in content.steps
+    )
+    # Every trap's description (its warning signs) and its advice; resistance's three kinds
+    # as sub-items.
+    for trap in content.traps:
+        assert f"{trap.name.in_(language)}: {trap.description.in_(language)}" in paragraphs
+        assert t("about-trap-advice", advice=trap.advice.in_(language)) in paragraphs
+    resistance = next(trap for trap in content.traps if trap.key == "resistance")
+    assert len(kinds.items) == len(resistance.kinds) == 3
     assert len(levels.items) == len(content.levels)
-    assert traps.items[0].startswith(content.traps[0].name.in_(language) + ": ")
+
+
+# The toolkit's words, and the English that says the same.
+TOOLKIT_WORDS = {
+    "da": (
+        "god og naturlig",
+        "Undgåelsesadfærd",
+        "Som leder gør du dig fortjent til tilliden",
+        "Tre typiske fælder",
+        "Hvem har ansvaret?",
+        "Tryghedshuset",
+        "tryg på kommando",
+        "Fælles viden",
+        "Her er vi nu",
+        "Det gør vi",
+        "Vi holder fast",
+        "At høre til",
+        "Faretegn",
+    ),
+    "en": (
+        "good and natural",
+        "Avoidance",
+        "As a leader, you earn the trust",
+        "Three common traps",
+        "Who is responsible?",
+        "Tryghedshuset",
+        "safe on command",
+        "Shared knowledge",
+        "Where we are now",
+        "What we do",
+        "We keep it up",
+        "To belong",
+        "Warning signs",
+    ),
+}
+
+
+def test_the_about_card_says_what_the_toolkit_says(
+    content: ContentPack, language: Language
+) -> None:
+    text = " ".join(strings(about_card(content, language)))
+    for words in TOOLKIT_WORDS[language]:
+        assert words in text, words
 
 
 # Status, setup, notes
+
+
+def test_a_new_teams_setup_ends_with_a_kickoff_along_the_four_steps(
+    content: ContentPack, language: Language
+) -> None:
+    team = a_team(language=language, min_respondents=6)
+    t = Texts(content, language)
+    card = set_up_card(team, content, prefix="/tryghed", kickoff=True)
+    assert [type(e) for e in card.elements] == [Paragraph, Heading, Paragraph, Items, Note]
+    assert card.elements[1] == Heading(t("kickoff-title"))
+    (steps,) = only(card, Items)
+    assert steps.numbered
+    assert [item.split(": ", 1)[0] for item in steps.items] == [
+        st.name.in_(language) for st in content.steps
+    ]
+    about, agree = ("om", "puls") if language == "da" else ("about", "pulse")
+    assert f"/tryghed {about}" in steps.items[0]
+    assert f"/tryghed {agree}" in steps.items[1]
+    assert card.elements[-1] == Note(t("kickoff-anonymity", k=6))
+    assert "6" in t("kickoff-anonymity", k=6)
+    # A changed schedule is only confirmed.
+    again = set_up_card(team, content, prefix="/tryghed", kickoff=False)
+    assert again.elements == (card.elements[0],)
+    assert again.fallback == card.fallback
+
+
+KICKOFF_WORDS = {
+    "da": ("15 minutter", "aldrig til at finde ud af, hvem der svarede hvad", "tryg på kommando"),
+    "en": ("15-minute", "never for finding out who answered what", "safe on command"),
+}
+
+
+def test_the_kickoff_says_what_the_results_are_for(
+    content: ContentPack, language: Language
+) -> None:
+    team = a_team(language=language)
+    text = " ".join(strings(set_up_card(team, content, prefix="@Tryghed", kickoff=True)))
+    for words in KICKOFF_WORDS[language]:
+        assert words in text, words
+    assert "barometer" not in text.lower()
 
 
 async def test_status_with_an_open_round(content: ContentPack, language: Language) -> None:
@@ -669,8 +779,8 @@ def test_a_private_note_shows_times_in_the_team_zone(
     moment = t.moment(deadline, ZoneInfo("Europe/Copenhagen"))
     assert "09:00" in moment
     assert card == notice(t("reminder", deadline=moment))
-    other = private_note(Notice("error-unknown-hack", {"hack": "x-y"}), team, content)
-    assert other == notice(t("error-unknown-hack", hack="x-y"))
+    other = private_note(Notice("error-close-too-early", {"minutes": 12}), team, content)
+    assert other == notice(t("error-close-too-early", minutes=12))
 
 
 def test_notice_with_and_without_a_title(language: Language) -> None:
