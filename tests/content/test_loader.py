@@ -489,7 +489,7 @@ def test_text_fills_in_placeholders_in_each_language() -> None:
     assert pack.text("demo-week", "da", week=3) == "Uge 3"
     assert pack.text("demo-week", "en", week=3) == "Week 3"
     assert pack.text("hack-of-the-week-title", "en", hack="Pre-mortem") == (
-        "Hack of the week: Pre-mortem"
+        "Your hack right now: Pre-mortem"
     )
     assert pack.text("withheld", "en", k=5) == (
         "Results hidden – fewer than 5 besides the team's leaders and facilitators answered, "

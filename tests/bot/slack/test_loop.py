@@ -132,7 +132,7 @@ async def test_a_round_from_pulse_to_summary(slack: Slack) -> None:
         assert f"{pillar}" in summary_text
     assert " 75" in summary_text  # everyone agreed (4): 75 on every pillar
     assert "6 of 9 answered" in summary_text
-    assert "Hack of the week" in summary_text
+    assert "A hack for you" in summary_text
     assert button(summary, "tryghed_start_discussion")["value"]
     # The pulse message now says the round has closed and has no Answer button.
     await until(
@@ -182,7 +182,7 @@ async def test_below_the_threshold_the_summary_shows_nothing_else(slack: Slack) 
     )
     # Withheld means no count either: not in the summary, and not on the closed pulse message.
     assert "4 of 9" not in summary
-    for word in ("Include", "Learn", "Contribute", "Challenge", "Hack of the week", "```"):
+    for word in ("Include", "Learn", "Contribute", "Challenge", "A hack for you", "```"):
         assert word not in summary
     await until(
         lambda: (
@@ -224,7 +224,14 @@ async def test_a_hack_discussion_and_we_did_it(slack: Slack) -> None:
     card, thread = channel_posts(slack)
     assert "Learn" in block_text(card.args["blocks"])
     assert thread.args["thread_ts"] == card.response["ts"]
-    assert "Questions for the talk afterwards" in block_text(thread.args["blocks"])
+    # The questions are for the talk at the meeting; the thread only for agreeing when and
+    # what: nobody is asked to answer them in writing, with their name, before the leader.
+    opener = block_text(thread.args["blocks"])
+    assert "Questions for the talk at the meeting" in opener
+    for text in (opener, block_text(card.args["blocks"])):
+        assert "Have the talk face to face at your next meeting" in text
+        assert "No one needs to answer the questions here" in text
+        assert "thoughts" not in text
     hack_id = button(card.args, "tryghed_hack_done")["value"]
     await until(lambda: "is posted in the channel" in slack.last_reply_text())
 
@@ -236,7 +243,7 @@ async def test_a_hack_discussion_and_we_did_it(slack: Slack) -> None:
     assert done["ts"] == card.response["ts"]
     assert "The team did it on" in block_text(done["blocks"])
     assert "tryghed_hack_done" not in str(done["blocks"])
-    await until(lambda: "Well done!" in slack.last_reply_text())
+    await until(lambda: "Thanks for trying" in slack.last_reply_text())
 
 
 async def test_start_discussion_from_the_summary(slack: Slack) -> None:

@@ -145,7 +145,7 @@ async def test_a_round_from_pulse_to_summary(teams: Teams) -> None:
         assert pillar in summary_text
     assert " 75" in summary_text  # everyone agreed (4): 75 on every pillar
     assert "6 of 9 answered" in summary_text
-    assert "Hack of the week" in summary_text
+    assert "A hack for you" in summary_text
     assert action(summary, "tryghed_start_discussion")["data"]["value"]
     closed = current_card(teams, pulse)
     assert "This round has closed" in card_text(closed)
@@ -186,7 +186,7 @@ async def test_below_the_threshold_the_summary_shows_nothing_else(teams: Teams) 
     )
     # Withheld means no count either: not in the summary, and not on the closed pulse card.
     assert "4 of 9" not in summary
-    for word in ("Include", "Learn", "Contribute", "Challenge", "Hack of the week"):
+    for word in ("Include", "Learn", "Contribute", "Challenge", "A hack for you"):
         assert word not in summary
     closed = card_text(current_card(teams, pulse))
     assert "This round has closed" in closed
@@ -225,7 +225,14 @@ async def test_a_hack_discussion_and_we_did_it(teams: Teams) -> None:
     (questions,) = [
         c for c in teams.connector.calls_to("send") if c.conversation_id == thread.response["id"]
     ]
-    assert "Questions for the talk afterwards" in card_text(questions.cards[0])
+    # The questions are for the talk at the meeting; the thread only for agreeing when and
+    # what: nobody is asked to answer them in writing, with their name, before the leader.
+    opener = card_text(questions.cards[0])
+    assert "Questions for the talk at the meeting" in opener
+    for text in (opener, card_text(card)):
+        assert "Have the talk face to face at your next meeting" in text
+        assert "No one needs to answer the questions here" in text
+        assert "thoughts" not in text
     assert "is posted in the channel" in teams.last_private_text(FACILITATOR)
 
     refused = await teams.press(thread, "tryghed_hack_done", person=PEOPLE[6])
@@ -235,7 +242,8 @@ async def test_a_hack_discussion_and_we_did_it(teams: Teams) -> None:
 
     done = await teams.press(thread, "tryghed_hack_done", person=FACILITATOR)
     assert done["type"] == MESSAGE
-    assert "Well done!" in done["value"]
+    assert "Thanks for trying" in done["value"]
+    assert "The next pulse asks, anonymously, whether it made a difference" in done["value"]
     (update,) = updates_of(teams, thread)
     assert "The team did it on" in card_text(update.cards[0])
     assert "tryghed_hack_done" not in [a["verb"] for a in actions(update.cards[0])]
