@@ -4,7 +4,7 @@ a new one (the seed's step 4, "Vi holder fast"), all read from the team's hack l
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from content.schema import Audience, ContentPack, Hack, PillarKey
@@ -21,12 +21,19 @@ EVENT_ORDER = (HackEvent.SUGGESTED, HackEvent.STARTED, HackEvent.DONE, HackEvent
 
 @dataclass(frozen=True, slots=True)
 class HackPeriod:
-    """A hack the team took up: when, and when it said it was done (None: still current)."""
+    """A hack the team took up: when, and when it said it was done, or when another hack
+    took its place before that (neither: it is the current hack)."""
 
     hack_id: str
     started_at: datetime
     done_at: datetime | None = None
     followed_up: bool = False
+    set_aside_at: datetime | None = None
+
+    @property
+    def is_current(self) -> bool:
+        """Neither done nor set aside."""
+        return self.done_at is None and self.set_aside_at is None
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +46,7 @@ class HackCycle:
     def current(self) -> HackPeriod | None:
         """The hack taken up and not yet done, if any."""
         last = self.periods[-1] if self.periods else None
-        return last if last is not None and last.done_at is None else None
+        return last if last is not None and last.is_current else None
 
     @property
     def last_done(self) -> HackPeriod | None:
@@ -66,16 +73,18 @@ def read_cycle(events: Sequence[HackLogEntry]) -> HackCycle:
         if event.event in (HackEvent.SUGGESTED, HackEvent.STARTED):
             # Taking up the hack the team is on changes nothing; another hack replaces it.
             if last is None or last.hack_id != event.hack_id or last.done_at is not None:
+                if last is not None and last.is_current:
+                    periods[-1] = replace(last, set_aside_at=event.at)
                 periods.append(HackPeriod(hack_id=event.hack_id, started_at=event.at))
         elif event.event is HackEvent.DONE:
-            if last is not None and last.hack_id == event.hack_id and last.done_at is None:
-                periods[-1] = HackPeriod(last.hack_id, last.started_at, done_at=event.at)
-            elif last is None or last.done_at is not None:
+            if last is not None and last.hack_id == event.hack_id and last.is_current:
+                periods[-1] = replace(last, done_at=event.at)
+            elif last is None or not last.is_current:
                 # Done without having been taken up here (an old card's button): a period
-                # of its own, done at once.
+                # of its own, done at once. While another hack is current, that one stays.
                 periods.append(HackPeriod(event.hack_id, event.at, done_at=event.at))
         elif last is not None and last.hack_id == event.hack_id and last.done_at is not None:
-            periods[-1] = HackPeriod(last.hack_id, last.started_at, last.done_at, followed_up=True)
+            periods[-1] = replace(last, followed_up=True)
     return HackCycle(periods=tuple(periods))
 
 

@@ -217,13 +217,15 @@ class PulseService:
     async def _hack_to_ask_about(self, uow: UnitOfWork, team_id: str) -> str | None:
         """The hack the team marked done since its latest round: the round now opening asks
         whether it helped (hack_effect.py)."""
-        done = await uow.hacks.recent(team_id, event=HackEvent.DONE, limit=1)
-        if not done or not any(h.id == done[0].hack_id for h in self._content.hacks):
+        done = (await _hack_cycle(uow, team_id, self._clock.now())).last_done
+        if done is None or done.done_at is None:
+            return None
+        if not any(h.id == done.hack_id for h in self._content.hacks):
             return None
         latest = await uow.rounds.closed(team_id, limit=1)
-        if latest and latest[0].opened_at >= done[0].at:
+        if latest and latest[0].opened_at >= done.done_at:
             return None
-        return done[0].hack_id
+        return done.hack_id
 
     async def _ready_ballot(
         self, uow: UnitOfWork, team: Team, round_: Round, salt: bytes, members: Sequence[str]
@@ -454,7 +456,8 @@ class PulseService:
                 if points
                 else []
             )
-            cycle = await _hack_cycle(uow, team_id, self._clock.now())
+            now = self._clock.now()
+            cycle = await _hack_cycle(uow, team_id, now)
         return Trend(
             team_id=team_id,
             points=points,
@@ -464,7 +467,7 @@ class PulseService:
             hacks=tuple(
                 period
                 for period in cycle.periods
-                if points and (period.done_at is None or period.done_at >= points[0].opened_at)
+                if points and (period.done_at or period.set_aside_at or now) >= points[0].opened_at
             ),
         )
 

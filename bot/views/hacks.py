@@ -129,7 +129,10 @@ def hack_history(trend: Trend, team: Team, content: ContentPack) -> tuple[Elemen
     for period in periods:
         title = t.of(known[period.hack_id].title)
         started = t.short_date(period.started_at, zone)
-        if period.done_at is None:
+        if period.set_aside_at is not None:
+            aside = t.short_date(period.set_aside_at, zone)
+            lines.append(t("trend-hack-set-aside", hack=title, started=started, date=aside))
+        elif period.done_at is None:
             lines.append(t("trend-hack-current", hack=title, started=started))
         else:
             done = t.short_date(period.done_at, zone)
