@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from content.loader import default_pack
+from surveys.hack_effect import helped_hack, helped_item
 from tests.bot.teams.harness import (
     CHANNEL,
     FACILITATOR,
@@ -48,11 +49,16 @@ async def open_form(teams: Teams, pulse: ConnectorCall, person: Person) -> dict[
 
 
 async def answer(teams: Teams, pulse: ConnectorCall, person: Person, value: int) -> dict[str, Any]:
-    """`person` opens the form and answers `value` (its mirror on reverse-keyed statements)."""
+    """`person` opens the form and answers `value` (its mirror on reverse-keyed statements,
+    and `value` to whether a done hack helped)."""
     form = await open_form(teams, pulse, person)
     bank = default_pack()
     answers = {
-        block["id"]: str(6 - value if bank.statement(block["id"]).reverse else value)
+        block["id"]: str(
+            6 - value
+            if helped_hack(block["id"]) is None and bank.statement(block["id"]).reverse
+            else value
+        )
         for block in inputs(form)
     }
     return await teams.press(
@@ -247,6 +253,25 @@ async def test_a_hack_discussion_and_we_did_it(teams: Teams) -> None:
     (update,) = updates_of(teams, thread)
     assert "The team did it on" in card_text(update.cards[0])
     assert "tryghed_hack_done" not in [a["verb"] for a in actions(update.cards[0])]
+
+
+async def test_did_it_help_is_asked_on_the_next_pulse_after_we_did_it(teams: Teams) -> None:
+    await set_up(teams)
+    await teams.say("hack learn", person=FACILITATOR)
+    (thread,) = teams.connector.threads(CHANNEL)
+    hack_id = action(thread.cards[0], "tryghed_hack_done")["data"]["value"]
+    title = default_pack().hack(hack_id).title.en
+    await teams.press(thread, "tryghed_hack_done", person=FACILITATOR)
+    pulse = await start_pulse(teams)
+    form = await open_form(teams, pulse, PEOPLE[1])
+    assert helped_item(hack_id) in [block["id"] for block in inputs(form)]
+    assert f"“{title}” has made a difference for us in the team." in card_text(form)
+    for n, person in enumerate(PEOPLE[1:7]):  # k without the facilitator, and one more
+        await answer(teams, pulse, person, value=2 if n == 0 else 4)
+    teams.clock.advance(hours=1)  # a round may be closed by hand after an hour
+    await teams.say("close", person=FACILITATOR)
+    summary_text = card_text(teams.connector.threads(CHANNEL)[-1].cards[0])
+    assert f"Has “{title}” made a difference? 5 of the 6 who answered agree" in summary_text
 
 
 async def test_start_discussion_from_the_summary(teams: Teams) -> None:
