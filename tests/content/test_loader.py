@@ -518,3 +518,13 @@ def test_text_needs_every_placeholder_and_a_known_key() -> None:
 )
 def test_placeholders(template: str, names: set[str]) -> None:
     assert placeholders(template) == frozenset(names)
+
+
+def test_a_hack_id_too_long_to_name_its_did_it_help_item(tmp_path: Path) -> None:
+    directory = copy_pack(tmp_path)
+    long_id = "a" * 34
+    edit(directory, "hacks", lambda items: items[0].update(id=long_id))
+    with pytest.raises(ContentPackError) as error:
+        load_pack(directory)
+    assert "hacks.yaml: item 1" in str(error.value)
+    assert "at most 33 characters" in str(error.value)
