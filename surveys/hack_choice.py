@@ -81,12 +81,12 @@ def new_hack(
 
 
 def keep_hack(hack: Hack, result: RoundResult) -> HackSuggestion:
-    """The team's current hack, shown again; its pillar is named as lowest only when it is."""
+    """The team's current hack, shown again, with the round's lowest pillars (its own pillar,
+    when it is among them)."""
     lowest = lowest_pillars(result) if isinstance(result, RoundSummary) else ()
     on_lowest = [p for p in hack.pillars if p in lowest]
-    if on_lowest:
-        return HackSuggestion(hack=hack, pillar=on_lowest[0], reason=HackReason.KEEP, lowest=lowest)
-    return HackSuggestion(hack=hack, pillar=hack.pillars[0], reason=HackReason.KEEP)
+    pillar = on_lowest[0] if on_lowest else hack.pillars[0]
+    return HackSuggestion(hack=hack, pillar=pillar, reason=HackReason.KEEP, lowest=lowest)
 
 
 def hack_for_pillar(

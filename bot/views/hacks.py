@@ -80,6 +80,10 @@ def reason_sentences(suggestion: HackSuggestion, t: Texts) -> list[str]:
     pillar = t.pillar(suggestion.pillar)
     tied = "-tied" if len(suggestion.lowest) > 1 else ""
     match suggestion.reason:
+        case HackReason.KEEP if suggestion.lowest and suggestion.pillar not in suggestion.lowest:
+            # Another pillar lies lowest: say so, and that the team may change course.
+            hack = t.of(suggestion.hack.title)
+            sentences.append(t("hack-reason-keep-other", hack=hack, pillar=pillar))
         case HackReason.KEEP:
             sentences.append(
                 t("hack-reason-keep", hack=t.of(suggestion.hack.title), done=t("hack-did-it"))

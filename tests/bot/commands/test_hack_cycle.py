@@ -69,7 +69,11 @@ async def test_a_hack_is_held_done_asked_about_followed_up_and_then_a_new_one(
         assert (held.suggestion.hack, held.suggestion.reason) == (hack, HackReason.KEEP)
         card = summary(held, content)
         assert Heading(t("hack-of-the-week-title", hack=title)) in card.elements
-        keep = t("hack-reason-keep", hack=title, done=t("hack-did-it"))
+        pillar = held.suggestion.pillar
+        if pillar in held.suggestion.lowest:
+            keep = t("hack-reason-keep", hack=title, done=t("hack-did-it"))
+        else:  # another pillar lies lowest: said, with the choice to change course
+            keep = t("hack-reason-keep-other", hack=title, pillar=t.pillar(pillar))
         assert any(isinstance(e, Paragraph) and keep in e.text for e in card.elements)
 
     # We did it: thanks, without promising quick effects.
