@@ -14,6 +14,11 @@ LANGUAGES: tuple[Language, ...] = ("da", "en")
 Identifier = Annotated[
     str, StringConstraints(pattern=r"^[a-z][a-z0-9-]*$", min_length=2, max_length=40)
 ]
+# A hack's id also names its "did it help" item (surveys/hack_effect.py: "helped:" and the
+# id), which is stored where statement ids are, in 40 characters.
+HackIdentifier = Annotated[
+    str, StringConstraints(pattern=r"^[a-z][a-z0-9-]*$", min_length=2, max_length=33)
+]
 NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 # What people type to name a hack: Danish letters allowed, as Danes write them.
 AliasWord = Annotated[
@@ -98,7 +103,7 @@ class Alias(_Strict):
 class Hack(_Strict):
     """A small, concrete team exercise aimed at one or more pillars."""
 
-    id: Identifier
+    id: HackIdentifier
     alias: Alias
     pillars: Annotated[list[PillarKey], Field(min_length=1)]
     title: Localized

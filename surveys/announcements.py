@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from content.schema import Hack
 from surveys.anonymity import RoundResult
 from surveys.hack_choice import HackSuggestion
+from surveys.hack_cycle import FollowUp
+from surveys.hack_effect import HelpedResult
 from surveys.rounds import Round
 from surveys.team import Team
 from surveys.trend import Trend
@@ -36,13 +39,18 @@ class PulseStatus:
 
 @dataclass(frozen=True, slots=True)
 class RoundOutcome:
-    """A closed round's (gated) result and the hack of the week chosen for it."""
+    """A closed round's (gated) result and its hack part: the team's current or a new hack
+    (`suggestion`), or a done hack's `follow_up`, or the done hack it is `repeating`; and,
+    in the round after a hack was done, whether it `helped` (only for a round shown)."""
 
     team: Team
     round: Round
     result: RoundResult
-    suggestion: HackSuggestion
+    suggestion: HackSuggestion | None
     trend: Trend
+    follow_up: FollowUp | None = None
+    repeating: Hack | None = None
+    helped: HelpedResult | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -111,8 +111,10 @@ def gate(
             reason=WithheldReason.TOO_FEW if independent < k else WithheldReason.OVERLAP,
         )
     scores = score_pillars(content, histograms, respondents=round_.respondents)
+    # The statements scored (the histograms hold no item outside the pillars, such as a
+    # hack's "did it help", which the round asks too).
     asked = {
-        key: frozenset(s for s in round_.statement_ids if content.statement(s).pillar == key)
+        key: frozenset(s for s in histograms if content.statement(s).pillar == key)
         for key in scores
     }
     return RoundSummary(

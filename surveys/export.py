@@ -9,6 +9,7 @@ from datetime import datetime
 from content.schema import ContentPack, PillarKey
 from surveys.anonymity import RoundResult, RoundSummary, gate
 from surveys.errors import TeamNotSetUp
+from surveys.hack_effect import statement_counts
 from surveys.ports import UnitOfWorkFactory
 from surveys.rounds import Round
 from surveys.scoring import SCALE_VALUES, Histogram
@@ -69,7 +70,12 @@ async def export_team(
             overlaps |= await uow.rosters.withheld(ids)
     exported = tuple(
         _exported(
-            content, team, round_, histograms.get(round_.id, {}), overlap=round_.id in overlaps
+            content,
+            team,
+            round_,
+            # The "did it help" item is no statement: it is not part of the export.
+            statement_counts(histograms.get(round_.id, {})),
+            overlap=round_.id in overlaps,
         )
         for round_ in rounds
     )

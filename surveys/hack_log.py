@@ -1,4 +1,4 @@
-"""The team's hack log: which hacks were suggested and which the team says it ran."""
+"""The team's hack log: which hacks were suggested, started, run and followed up."""
 
 from __future__ import annotations
 
@@ -10,8 +10,10 @@ from enum import StrEnum
 class HackEvent(StrEnum):
     """What happened to a hack."""
 
-    SUGGESTED = "suggested"
-    DONE = "done"
+    SUGGESTED = "suggested"  # shown in a summary as the team's new hack
+    STARTED = "started"  # a facilitator posted its card (a discussion) in the channel
+    DONE = "done"  # the team says it ran it
+    FOLLOWED_UP = "followed-up"  # a summary asked whether it became a habit
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,12 +36,14 @@ from surveys.errors import (
 )
 from surveys.events import Happened
 from surveys.hack_choice import (
-    NO_REPEAT_WINDOW,
     HackSuggestion,
     hack_by_id,
     hack_for_pillar,
-    hack_of_the_week,
+    keep_hack,
+    new_hack,
 )
+from surveys.hack_cycle import HackCycle, HackStep, next_step, read_cycle
+from surveys.hack_effect import helped_item, helped_result, statement_counts
 from surveys.hack_log import HackEvent, HackLogEntry
 from surveys.lifecycle import TeamLifecycle
 from surveys.overlap import overlap_window, overlapping
@@ -62,6 +64,8 @@ MAX_TREND_ROUNDS = 104
 SUMMARY_ROUNDS = 8  # the sparkline in a round's summary
 # A person may close a round before its deadline only this long after it opened.
 EARLIEST_CLOSE = timedelta(hours=1)
+# How far back the hack log is read for the team's hacks (retention may keep less).
+HACK_MEMORY = timedelta(days=3 * 365)
 
 
 class PulseService:
@@ -175,16 +179,17 @@ class PulseService:
             if await uow.rounds.open_for_team(team_id) is not None:
                 raise RoundAlreadyOpen()
             pulses = await uow.rounds.count(team_id, kind=RoundKind.PULSE)
+            statement_ids = statements_for_round(
+                self._content, kind=kind, pulses_so_far=pulses, offset=rotation_offset(team_id)
+            )
+            asked = await self._hack_to_ask_about(uow, team_id)
+            if asked is not None:
+                statement_ids += (helped_item(asked),)
             round_ = Round(
                 id=uuid.uuid4().hex,
                 team_id=team_id,
                 kind=kind,
-                statement_ids=statements_for_round(
-                    self._content,
-                    kind=kind,
-                    pulses_so_far=pulses,
-                    offset=rotation_offset(team_id),
-                ),
+                statement_ids=statement_ids,
                 opened_at=now,
                 closes_at=now + timedelta(hours=team.settings.round_hours),
                 channel_size=len(members),
@@ -209,6 +214,19 @@ class PulseService:
             await uow.rounds.set_message_ref(round_.id, message_ref)
             await uow.commit()
         return replace(round_, message_ref=message_ref)
+
+    async def _hack_to_ask_about(self, uow: UnitOfWork, team_id: str) -> str | None:
+        """The hack the team marked done since its latest round: the round now opening asks
+        whether it helped (hack_effect.py)."""
+        done = (await _hack_cycle(uow, team_id, self._clock.now())).last_done
+        if done is None or done.done_at is None:
+            return None
+        if not any(h.id == done.hack_id for h in self._content.hacks):
+            return None
+        latest = await uow.rounds.closed(team_id, limit=1)
+        if latest and latest[0].opened_at >= done.done_at:
+            return None
+        return done.hack_id
 
     async def _ready_ballot(
         self, uow: UnitOfWork, team: Team, round_: Round, salt: bytes, members: Sequence[str]
@@ -381,13 +399,21 @@ class PulseService:
                 withhold=overlap,
             )
             result = (await self._results(uow, team, [closed]))[-1]
-            recent = await uow.hacks.recent(
-                team.id, event=HackEvent.SUGGESTED, limit=NO_REPEAT_WINDOW
+            # A withheld round's summary says why and nothing else: the hacks wait for the
+            # next round shown (nothing suggested or followed up that nobody sees).
+            step = (
+                next_step(self._content, await _hack_cycle(uow, team.id, now), result, now=now)
+                if isinstance(result, RoundSummary)
+                else HackStep()
             )
-            suggestion = hack_of_the_week(
-                self._content, result, recent=[e.hack_id for e in recent], audience=Audience.TEAM
-            )
-            await uow.hacks.add(_log_entry(team.id, suggestion.hack.id, HackEvent.SUGGESTED, now))
+            if step.is_new and step.suggestion is not None:
+                hack_id = step.suggestion.hack.id
+                await uow.hacks.add(_log_entry(team.id, hack_id, HackEvent.SUGGESTED, now))
+            if step.follow_up is not None:
+                hack_id = step.follow_up.hack.id
+                await uow.hacks.add(_log_entry(team.id, hack_id, HackEvent.FOLLOWED_UP, now))
+            counts = await uow.answers.histograms([closed.id])
+            helped = helped_result(result, counts.get(closed.id, {}))
             await uow.commit()
         log.info("round %s closed", round_id)
         self._tell(Happened.ROUND_CLOSED)
@@ -395,8 +421,11 @@ class PulseService:
             team=team,
             round=closed,
             result=result,
-            suggestion=suggestion,
+            suggestion=step.suggestion,
             trend=await self.trend(team.id, rounds=SUMMARY_ROUNDS),
+            follow_up=step.follow_up,
+            repeating=step.repeating,
+            helped=helped,
         )
         await self._chat.post_outcome(outcome)
         return outcome
@@ -428,12 +457,19 @@ class PulseService:
                 if points
                 else []
             )
+            now = self._clock.now()
+            cycle = await _hack_cycle(uow, team_id, now)
         return Trend(
             team_id=team_id,
             points=points,
             hacks_done=[
                 HackDone(hack_id=e.hack_id, at=e.at) for e in done if e.event is HackEvent.DONE
             ],
+            hacks=tuple(
+                period
+                for period in cycle.periods
+                if points and (period.done_at or period.set_aside_at or now) >= points[0].opened_at
+            ),
         )
 
     # Hacks
@@ -446,39 +482,52 @@ class PulseService:
         hack_id: str | None = None,
         audience: Audience = Audience.TEAM,
     ) -> HackSuggestion:
-        """The hack a facilitator asks for: by id, by pillar, or for the latest round."""
+        """The hack a facilitator asks for: by id, by pillar, or else the team's current hack
+        or a new one for the latest round."""
         if hack_id is not None:
             return hack_by_id(self._content, hack_id)
+        now = self._clock.now()
         async with self._uow() as uow:
             team = await _team(uow, team_id)
-            recent = [
-                e.hack_id
-                for e in await uow.hacks.recent(
-                    team_id, event=HackEvent.SUGGESTED, limit=NO_REPEAT_WINDOW
-                )
-            ]
+            cycle = await _hack_cycle(uow, team_id, now)
+            recent = cycle.recent
             if pillar is not None:
                 return hack_for_pillar(self._content, pillar, recent=recent, audience=audience)
             latest = await uow.rounds.closed(team_id, limit=1)
-            if not latest:
-                return hack_for_pillar(
-                    self._content, PillarKey.INCLUDE, recent=recent, audience=audience
-                )
-            result = (await self._results(uow, team, latest))[-1]
-        return hack_of_the_week(self._content, result, recent=recent, audience=audience)
+            result = (await self._results(uow, team, latest))[-1] if latest else None
+        current = cycle.current
+        if current is not None and any(h.id == current.hack_id for h in self._content.hacks):
+            hack = self._content.hack(current.hack_id)
+            if result is None:
+                return hack_by_id(self._content, hack.id)
+            return keep_hack(hack, result)
+        if result is None:
+            return hack_for_pillar(
+                self._content, PillarKey.INCLUDE, recent=recent, audience=audience
+            )
+        return new_hack(self._content, result, recent=recent, audience=audience)
 
     async def start_discussion(self, team_id: str, hack_id: str) -> str:
-        """Post the hack card in the team's channel and open a thread for the talk."""
+        """Post the hack card in the team's channel, open a thread for agreeing when to talk,
+        and make it the team's current hack."""
         hack = hack_by_id(self._content, hack_id).hack
         team = await self.team(team_id)
-        return await self._chat.post_hack(team, hack)
+        thread = await self._chat.post_hack(team, hack)
+        async with self._uow() as uow:
+            await uow.hacks.add(_log_entry(team_id, hack.id, HackEvent.STARTED, self._clock.now()))
+            await uow.commit()
+        return thread
 
     async def hack_done(self, team_id: str, hack_id: str) -> HackLogEntry:
-        """Record that the team ran a hack."""
+        """Record that the team ran a hack; pressed again, the first time stands."""
         hack = hack_by_id(self._content, hack_id).hack
-        entry = _log_entry(team_id, hack.id, HackEvent.DONE, self._clock.now())
+        now = self._clock.now()
         async with self._uow() as uow:
             await _team(uow, team_id)
+            done = (await _hack_cycle(uow, team_id, now)).last_done
+            if done is not None and done.hack_id == hack.id and done.done_at is not None:
+                return _log_entry(team_id, hack.id, HackEvent.DONE, done.done_at)
+            entry = _log_entry(team_id, hack.id, HackEvent.DONE, now)
             await uow.hacks.add(entry)
             await uow.commit()
         return entry
@@ -509,7 +558,7 @@ class PulseService:
         reportable: list[tuple[int, Asked]] = []
         results: list[RoundResult] = []
         for index, round_ in enumerate(chain):
-            counts = histograms.get(round_.id, {})
+            counts = statement_counts(histograms.get(round_.id, {}))
             result = gate(
                 self._content,
                 round_,
@@ -525,6 +574,10 @@ class PulseService:
                 reportable.insert(0, (index, asked))
             results.append(result)
         return results[len(earlier) :]
+
+
+async def _hack_cycle(uow: UnitOfWork, team_id: str, now: datetime) -> HackCycle:
+    return read_cycle(await uow.hacks.between(team_id, now - HACK_MEMORY, now))
 
 
 async def _team(uow: UnitOfWork, team_id: str) -> Team:

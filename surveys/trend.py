@@ -8,6 +8,7 @@ from datetime import datetime
 
 from content.schema import PillarKey
 from surveys.anonymity import RoundResult, RoundSummary
+from surveys.hack_cycle import HackPeriod
 from surveys.scoring import Change
 
 # Falling participation is flagged (gently, to leaders) when the latest round is this many
@@ -49,11 +50,13 @@ class HackDone:
 
 @dataclass(frozen=True, slots=True)
 class Trend:
-    """The latest rounds, oldest first, and the hacks done in that period."""
+    """The latest rounds, oldest first, the hacks done in that period, and the hacks the
+    team took up (when started and done) that reach into it."""
 
     team_id: str
     points: Sequence[TrendPoint]
     hacks_done: Sequence[HackDone]
+    hacks: Sequence[HackPeriod] = ()
 
     def series(self, pillar: PillarKey) -> list[float | None]:
         """The pillar's scores, oldest first, None for withheld rounds."""

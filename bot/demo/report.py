@@ -6,11 +6,12 @@ from pathlib import Path
 
 from bot.demo.story import DemoRun, Week
 from bot.sparkline import sparkline
+from bot.views.hacks import helped_paragraph, reason_sentences
 from bot.views.results import score_text, withheld_text
 from bot.views.texts import Texts
 from content.schema import ContentPack, Hack, Language, PillarKey
 from surveys.anonymity import RoundSummary
-from surveys.hack_choice import HackSuggestion
+from surveys.hack_choice import HackReason, HackSuggestion
 
 
 def render_demo(run: DemoRun, content: ContentPack, *, chart: Path | None) -> str:
@@ -33,7 +34,8 @@ def render_demo(run: DemoRun, content: ContentPack, *, chart: Path | None) -> st
     for week in run.weeks:
         lines.extend(_week_lines(week, content, language))
     lines.extend(["", *_trend_lines(run, content, language), ""])
-    last = run.weeks[-1].outcome.suggestion if run.weeks else None
+    shown = [w.outcome.suggestion for w in run.weeks if w.outcome.suggestion is not None]
+    last = shown[-1] if shown else None
     if last is not None:
         lines.extend(_hack_lines(last, content, language))
         lines.append("")
@@ -67,20 +69,36 @@ def _week_lines(week: Week, content: ContentPack, language: Language) -> list[st
         f"{content.pillar(key).name.in_(language)} {score_text(pillar):>3}"
         for key, pillar in result.pillars.items()
     )
-    lines = [f"{head} {scores}"]
-    suggestion = outcome.suggestion
-    lines.append(
-        indent
-        + t(
-            "demo-hack-line",
-            hack=suggestion.hack.title.in_(language),
-            reason=_reason(suggestion, content, language),
-        )
-    )
-    if week.hack_done is not None:
+    return [f"{head} {scores}", *(indent + line for line in _hack_story(week, t))]
+
+
+def _hack_story(week: Week, t: Texts) -> list[str]:
+    """The week's hack part as the summary says it, and what the team did about it."""
+    outcome = week.outcome
+    lines = []
+    if outcome.helped is not None:
+        lines.append("→ " + helped_paragraph(outcome.helped, t).text)
+    if outcome.follow_up is not None:
+        hack = t.of(outcome.follow_up.hack.title)
+        date = t.short_date(outcome.follow_up.done_at, outcome.team.settings.zone)
+        title = t("hack-follow-up-title", hack=hack)
         lines.append(
-            indent + t("demo-hack-done", hack=content.hack(week.hack_done).title.in_(language))
+            t("demo-hack-line", title=title, reason=t("hack-follow-up", hack=hack, date=date))
         )
+    elif outcome.repeating is not None:
+        lines.append("→ " + t("hack-repeating", hack=t.of(outcome.repeating.title)))
+    elif outcome.suggestion is not None:
+        suggestion = outcome.suggestion
+        kept = suggestion.reason is HackReason.KEEP
+        title = t(
+            "hack-of-the-week-title" if kept else "hack-new-title", hack=t.of(suggestion.hack.title)
+        )
+        reason = " ".join(reason_sentences(suggestion, t))
+        lines.append(t("demo-hack-line", title=title, reason=reason))
+    if week.hack_started is not None:
+        lines.append(t("demo-hack-started", hack=t.of(t.content.hack(week.hack_started).title)))
+    if week.hack_done is not None:
+        lines.append(t("demo-hack-done", hack=t.of(t.content.hack(week.hack_done).title)))
     return lines
 
 
@@ -128,16 +146,11 @@ def _hack_lines(suggestion: HackSuggestion, content: ContentPack, language: Lang
     hack: Hack = suggestion.hack
     lines = [
         t("hack-of-the-week-title", hack=hack.title.in_(language)),
-        "  " + _reason(suggestion, content, language),
         "  " + hack.purpose.in_(language),
         "  " + t("hack-meta", audience=t(f"audience-{hack.audience}"), minutes=hack.minutes),
     ]
     lines.extend(f"    {n}. {step.in_(language)}" for n, step in enumerate(hack.steps, start=1))
     lines.append("  " + t("hack-reflection"))
     lines.extend(f"    – {question.in_(language)}" for question in hack.reflection)
+    lines.append("  " + t("hack-thread-hint"))
     return lines
-
-
-def _reason(suggestion: HackSuggestion, content: ContentPack, language: Language) -> str:
-    pillar = content.pillar(suggestion.pillar).name.in_(language)
-    return content.text(f"hack-reason-{suggestion.reason}", language, pillar=pillar)

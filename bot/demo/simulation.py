@@ -76,7 +76,7 @@ class SimulatedTeam:
         team id decides): levels follow places in the walk, so a seed tells the same story."""
         for statement_id in first_pulse:
             pillar = content.statement(statement_id).pillar
-            bank = [s.id for s in content.statements_for(pillar)]
+            bank = [s.id for s in content.active_statements_for(pillar)]
             self._start[pillar] = bank.index(statement_id)
 
     def offset(self, statement_id: str, content: ContentPack) -> float:
@@ -89,7 +89,7 @@ class SimulatedTeam:
 
     def _place(self, statement_id: str, content: ContentPack) -> int:
         pillar = content.statement(statement_id).pillar
-        bank = [s.id for s in content.statements_for(pillar)]
+        bank = [s.id for s in content.active_statements_for(pillar)]
         return (bank.index(statement_id) - self._start.get(pillar, 0)) % len(bank)
 
     def respondents(self, week: int) -> list[Member]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from pathlib import Path
@@ -17,6 +18,8 @@ from storage.secret_key import key_file_for, secret_key_for
 from storage.unit_of_work import SqlStorage
 from surveys.announcements import RoundOutcome
 from surveys.anonymity import RoundSummary
+from surveys.hack_choice import HackReason, lowest_pillars
+from surveys.hack_effect import helped_hack
 from surveys.rounds import RoundKind, rotation_offset, statements_for_round
 from surveys.service import PulseService
 from surveys.team import DEFAULT_MIN_RESPONDENTS, ChannelRef, Team, TeamSettings
@@ -28,6 +31,8 @@ BAROMETER_EVERY_WEEKS = 13  # a full barometer each quarter, pulses in between
 DEMO_LEADER = "U-LEADER"
 DEMO_FACILITATOR = "U-FACILITATOR"
 EARLY_SHARE = 0.7  # who answers before the mid-round reminder
+HOLD_WEEKS = 3  # the team holds on to the hack for the dip this long before it is done
+HELPED_AGREE = 0.8  # how many say the hack for the dip made a difference
 
 
 @dataclass(frozen=True)
@@ -38,6 +43,7 @@ class Week:
     outcome: RoundOutcome
     reminded: int
     hack_done: str | None
+    hack_started: str | None = None
 
 
 @dataclass(frozen=True)
@@ -100,10 +106,13 @@ async def run_demo(
             ),
             content,
         )
-        story = [
-            await _week(service, simulation, clock, content, team=team, number=number)
-            for number in range(1, weeks + 1)
-        ]
+        story: list[Week] = []
+        for number in range(1, weeks + 1):
+            story.append(
+                await _week(
+                    service, simulation, clock, content, team=team, number=number, story=story
+                )
+            )
         trend = await service.trend(team.id, rounds=weeks)
     finally:
         await engine.dispose()
@@ -118,10 +127,12 @@ async def _week(
     *,
     team: Team,
     number: int,
+    story: list[Week],
 ) -> Week:
     clock.set(FIRST_MONDAY + timedelta(weeks=number - 1))
     kind = RoundKind.BAROMETER if (number - 1) % BAROMETER_EVERY_WEEKS == 0 else RoundKind.PULSE
     round_ = await service.open_round(team.id, kind=kind)
+    rng = random.Random(number)  # noqa: S311 - a simulation, not a secret
     respondents = simulation.respondents(number)
     early = round(len(respondents) * EARLY_SHARE)
     span = round_.closes_at - round_.opened_at
@@ -130,7 +141,11 @@ async def _week(
             clock.set(round_.opened_at + span / 2)
             reminded = await service.remind(round_.id)
         clock.advance(timedelta(minutes=37))
-        answers = simulation.answers(member, content, round_.statement_ids, number)
+        statements = tuple(s for s in round_.statement_ids if helped_hack(s) is None)
+        answers = simulation.answers(member, content, statements, number)
+        for item in set(round_.statement_ids) - set(statements):
+            # Did the hack for the dip help? Most feel it did.
+            answers[item] = rng.choice((4, 5)) if rng.random() < HELPED_AGREE else 3
         status = await service.submit(round_.id, user_id=member.user_id, answers=answers)
         await service.show_participation(status)
     if early >= len(respondents):
@@ -138,19 +153,33 @@ async def _week(
         reminded = await service.remind(round_.id)
     clock.set(round_.closes_at)
     outcome = await service.close_round(round_.id)
-    hack_done = None
-    if (
+    clock.advance(timedelta(days=1))
+    started = done = None
+    suggestion = outcome.suggestion
+    if suggestion is not None and suggestion.reason is not HackReason.KEEP:
+        # A new hack: the facilitator starts the discussion the next day.
+        started = suggestion.hack.id
+    elif (
         isinstance(outcome.result, RoundSummary)
-        and outcome.suggestion.pillar is simulation.dip_pillar
-        and number >= simulation.dip_week
         and simulation.hack_week is None
+        and number >= simulation.dip_week
+        and simulation.dip_pillar in lowest_pillars(outcome.result)
     ):
-        # The facilitator starts the discussion; the team runs the hack the next day.
-        clock.advance(timedelta(days=1))
-        await service.hack_done(team.id, outcome.suggestion.hack.id)
-        simulation.hack_run(number)
-        hack_done = outcome.suggestion.hack.id
-    return Week(number=number, outcome=outcome, reminded=reminded, hack_done=hack_done)
+        # The team holds on to its hack, but another pillar fell to the bottom: the
+        # facilitator chooses to work on that one now (`hack lære`).
+        started = (await service.suggest_hack(team.id, pillar=simulation.dip_pillar)).hack.id
+    if started is not None:
+        await service.start_discussion(team.id, started)
+        if content.hack(started).pillars[0] is simulation.dip_pillar:
+            simulation.hack_run(number)
+    elif simulation.hack_week is not None and number == simulation.hack_week + HOLD_WEEKS:
+        # Held on to for weeks, practised at every meeting: the team says it did it.
+        dip_hack = next(w.hack_started for w in story if w.number == simulation.hack_week)
+        if dip_hack is not None:
+            done = (await service.hack_done(team.id, dip_hack)).hack_id
+    return Week(
+        number=number, outcome=outcome, reminded=reminded, hack_done=done, hack_started=started
+    )
 
 
 def _sqlite_companions(database: Path) -> tuple[Path, ...]:

@@ -155,6 +155,7 @@ class TeamsBot(TeamsActivityHandler):  # type: ignore[misc]
         activity = turn_context.activity
         if activity.name != ADAPTIVE_CARD_ACTION:
             # Tryghed uses no other invoke (no dialogs, no message extensions, no sign-in).
+            log.info("a Teams invoke that is no adaptive card action was refused (400)")
             return InvokeResponse(status=int(HTTPStatus.BAD_REQUEST))
         actor = actor_of(activity)
         verb, data = action_data(activity.value)

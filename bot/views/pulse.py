@@ -22,6 +22,7 @@ from bot.views.texts import Texts
 from content.schema import ContentPack
 from surveys.announcements import PulseStatus, RoundOutcome
 from surveys.anonymity import RoundSummary, WithheldSummary
+from surveys.hack_effect import helped_hack
 from surveys.rounds import SCALE, Round, RoundKind
 from surveys.team import Team
 
@@ -91,7 +92,8 @@ def _pulse_card(team: Team, round_: Round, k: int, participation: str | None, t:
 
 
 def answer_form(round_: Round, team: Team, content: ContentPack) -> Form:
-    """One question per statement, each on the 1-5 agree scale."""
+    """One question per statement (and, after a done hack, whether it helped), each on the
+    1-5 agree scale."""
     t = Texts(content, team.settings.language)
     scale = tuple(
         Choice(str(value), t.of(label)) for value, label in zip(SCALE, content.scale, strict=True)
@@ -107,7 +109,7 @@ def answer_form(round_: Round, team: Team, content: ContentPack) -> Form:
         questions=tuple(
             Question(
                 id=statement_id,
-                label=t.of(content.statement(statement_id).text),
+                label=_label(statement_id, t),
                 kind=QuestionKind.SCALE,
                 choices=scale,
             )
@@ -116,6 +118,14 @@ def answer_form(round_: Round, team: Team, content: ContentPack) -> Form:
         submit=t("form-submit"),
         cancel=t("form-cancel"),
     )
+
+
+def _label(item_id: str, t: Texts) -> str:
+    """A statement's text, or the "did it help" item's about the hack it names."""
+    hack_id = helped_hack(item_id)
+    if hack_id is None:
+        return t.of(t.content.statement(item_id).text)
+    return t("hack-helped-item", hack=t.of(t.content.hack(hack_id).title))
 
 
 def thanks(status: PulseStatus, content: ContentPack) -> Card:

@@ -12,15 +12,15 @@ from bot.views.card import (
     Element,
     Facts,
     Heading,
-    Items,
     Note,
     Paragraph,
 )
+from bot.views.hacks import hack_history, helped_paragraph, reason_sentences
 from bot.views.texts import Texts
 from content.schema import ContentPack, PillarKey
 from surveys.announcements import RoundOutcome
 from surveys.anonymity import PillarResult, RoundSummary, WithheldReason, WithheldSummary
-from surveys.hack_choice import HackSuggestion
+from surveys.hack_choice import HackReason, HackSuggestion
 from surveys.scoring import Direction
 from surveys.team import Team
 from surveys.trend import Trend
@@ -69,7 +69,7 @@ def summary(outcome: RoundOutcome, content: ContentPack) -> Card:
         *_changes(result, t, team),
         Heading(t("results-talk-title")),
         Paragraph(t("results-talk")),
-        *_hack_teaser(outcome.suggestion, t),
+        *_hack_teaser(outcome, t),
     ]
     return Card(fallback=f"{title}: {answered}", elements=tuple(elements))
 
@@ -107,17 +107,40 @@ def _changes(result: RoundSummary, t: Texts, team: Team) -> tuple[Element, ...]:
     )
 
 
-def _hack_teaser(suggestion: HackSuggestion, t: Texts) -> tuple[Element, ...]:
-    hack = suggestion.hack
-    return (
-        Heading(t("hack-of-the-week-title", hack=t.of(hack.title))),
-        Paragraph(f"{_reason(suggestion, t)} {t.of(hack.purpose)}"),
-        Buttons((Button(t("hack-start"), Action.START_DISCUSSION, hack.id, primary=True),)),
-    )
+def _hack_teaser(outcome: RoundOutcome, t: Texts) -> tuple[Element, ...]:
+    """Did the done hack help (a round shown only), then the team's current or new hack, or
+    the follow-up of a done one, or that the team is repeating it."""
+    elements: list[Element] = []
+    zone = outcome.team.settings.zone
+    if outcome.helped is not None:
+        elements.append(helped_paragraph(outcome.helped, t))
+    if outcome.follow_up is not None:
+        hack = outcome.follow_up.hack
+        date = t.short_date(outcome.follow_up.done_at, zone)
+        elements += [
+            Heading(t("hack-follow-up-title", hack=t.of(hack.title))),
+            Paragraph(t("hack-follow-up", hack=t.of(hack.title), date=date)),
+            Buttons((Button(t("hack-start"), Action.START_DISCUSSION, hack.id),)),
+        ]
+    elif outcome.repeating is not None:
+        elements.append(Paragraph(t("hack-repeating", hack=t.of(outcome.repeating.title))))
+    elif outcome.suggestion is not None:
+        suggestion = outcome.suggestion
+        hack = suggestion.hack
+        kept = suggestion.reason is HackReason.KEEP
+        title = "hack-of-the-week-title" if kept else "hack-new-title"
+        text = _reason(suggestion, t) if kept else f"{_reason(suggestion, t)} {t.of(hack.purpose)}"
+        elements += [
+            Heading(t(title, hack=t.of(hack.title))),
+            Paragraph(text),
+            Buttons((Button(t("hack-start"), Action.START_DISCUSSION, hack.id, primary=True),)),
+        ]
+    return tuple(elements)
 
 
 def _reason(suggestion: HackSuggestion, t: Texts) -> str:
-    return t(f"hack-reason-{suggestion.reason}", pillar=t.pillar(suggestion.pillar))
+    """Why this hack, in sentences that are each true of the round's shown scores."""
+    return " ".join(reason_sentences(suggestion, t))
 
 
 def trend_report(trend: Trend, team: Team, content: ContentPack) -> Card:
@@ -166,18 +189,7 @@ def trend_report(trend: Trend, team: Team, content: ContentPack) -> Card:
                 )
             )
         )
-    titled = {h.id for h in content.hacks}
-    done = tuple(
-        t(
-            "trend-hack-done",
-            hack=t.of(content.hack(entry.hack_id).title),
-            date=t.short_date(entry.at, team.settings.zone),
-        )
-        for entry in trend.hacks_done
-        if entry.hack_id in titled  # a hack from an earlier content pack has no title now
-    )
-    if done:
-        elements.append(Items(done))
+    elements.extend(hack_history(trend, team, content))
     if trend.participation_falling:
         elements.append(Paragraph(t("hint-participation-falling")))
     return Card(fallback=title, elements=tuple(elements))

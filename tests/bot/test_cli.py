@@ -322,7 +322,7 @@ def test_demo_tells_twelve_weeks(english: DemoOutput) -> None:
     assert "answered" not in hidden.replace(
         "fewer than 5 besides the team's leaders and facilitators answered", ""
     )
-    assert any(line.startswith("Hack of the week: ") for line in lines)
+    assert any(line.startswith("Your hack right now: ") for line in lines)
     assert lines[-2:] == [
         f"The database (counts only, no people): {english.database}",
         f"The chart: {english.chart}",
@@ -367,7 +367,7 @@ def test_demo_in_danish(workdir: Path, capsys: pytest.CaptureFixture[str]) -> No
     assert any(line.startswith("  Uge 1 ") for line in lines)
     weeks = [int(m.group(1)) for line in lines if (m := WEEK_LINE.match(line))]
     assert weeks == [1, 2, 3, 4]
-    assert any(line.startswith("Ugens hack: ") for line in lines)
+    assert any(line.startswith("Jeres hack lige nu: ") for line in lines)
     assert any(line.startswith("Udviklingen over 4 runder") for line in lines)
     assert not any(line.startswith("  Week ") for line in lines)
     # Danish typography: a space before %.

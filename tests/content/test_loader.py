@@ -605,7 +605,7 @@ def test_text_fills_in_placeholders_in_each_language() -> None:
     assert pack.text("demo-week", "da", week=3) == "Uge 3"
     assert pack.text("demo-week", "en", week=3) == "Week 3"
     assert pack.text("hack-of-the-week-title", "en", hack="Pre-mortem") == (
-        "Hack of the week: Pre-mortem"
+        "Your hack right now: Pre-mortem"
     )
     assert pack.text("withheld", "en", k=5) == (
         "Results hidden – fewer than 5 besides the team's leaders and facilitators answered, "
@@ -634,3 +634,13 @@ def test_text_needs_every_placeholder_and_a_known_key() -> None:
 )
 def test_placeholders(template: str, names: set[str]) -> None:
     assert placeholders(template) == frozenset(names)
+
+
+def test_a_hack_id_too_long_to_name_its_did_it_help_item(tmp_path: Path) -> None:
+    directory = copy_pack(tmp_path)
+    long_id = "a" * 34
+    edit(directory, "hacks", lambda items: items[0].update(id=long_id))
+    with pytest.raises(ContentPackError) as error:
+        load_pack(directory)
+    assert "hacks.yaml: item 1" in str(error.value)
+    assert "at most 33 characters" in str(error.value)

@@ -13,11 +13,12 @@ from storage.unit_of_work import SqlStorage
 from surveys.addresses import ChannelAddress
 from surveys.claims import Act, ClaimStatus
 from surveys.errors import RoundAlreadyOpen
+from surveys.hack_effect import helped_item
 from surveys.hack_log import HackEvent, HackLogEntry
 from surveys.ports import UnitOfWorkFactory
 from surveys.rounds import RoundKind
 from surveys.team import Cadence, ChannelRef
-from tests.builders import T0, a_round, a_team, rich_settings
+from tests.builders import PULSE_STATEMENTS, T0, a_round, a_team, rich_settings
 
 
 async def test_a_team_comes_back_exactly_as_stored(storage: UnitOfWorkFactory) -> None:
@@ -266,6 +267,32 @@ async def test_hack_log(storage: UnitOfWorkFactory) -> None:
     assert [e.hack_id for e in recent] == ["hack-7", "hack-5", "hack-4"]
     assert [e.hack_id for e in window] == ["hack-2", "hack-3", "hack-4"]
     assert window[1] == entries[3]
+
+
+async def test_every_hack_event_and_a_did_it_help_item_are_stored(
+    storage: UnitOfWorkFactory,
+) -> None:
+    team = a_team()
+    entries = [
+        HackLogEntry(f"e{i}", team.id, "keep-try-feedback", kind, T0 + timedelta(days=i))
+        for i, kind in enumerate(HackEvent)
+    ]
+    item = helped_item("a" * 33)  # the longest a hack id may be (content/schema.py)
+    round_ = a_round(team, statements=(*PULSE_STATEMENTS, item))
+    async with storage() as uow:
+        await uow.teams.add(team)
+        for entry in entries:
+            await uow.hacks.add(entry)
+        await uow.rounds.add(round_, salt=b"s" * 32)
+        await uow.answers.prepare(round_.id, round_.statement_ids)
+        await uow.answers.add(round_.id, [(s, 4) for s in sorted(round_.statement_ids)])
+        await uow.answers.seal(round_.id)
+        await uow.commit()
+    async with storage() as uow:
+        stored = await uow.hacks.between(team.id, T0, T0 + timedelta(days=9))
+        counts = await uow.answers.histograms([round_.id])
+    assert stored == entries
+    assert counts[round_.id][item] == (0, 0, 0, 1, 0)
 
 
 async def test_a_claim_is_won_once(storage: UnitOfWorkFactory) -> None:

@@ -1,4 +1,4 @@
-"""Hack of the week: the weakest pillar or the sharpest drop, no recent repeats, audience-aware."""
+"""A new hack: the lowest pillar or the sharpest drop, no recent repeats, audience-aware."""
 
 from __future__ import annotations
 
@@ -10,11 +10,12 @@ from content.schema import Audience, ContentPack, PillarKey
 from surveys.anonymity import PillarResult, RoundSummary, WithheldSummary
 from surveys.errors import UnknownHack
 from surveys.hack_choice import (
-    NO_REPEAT_WINDOW,
+    NO_REPEAT,
     HackReason,
     hack_by_id,
     hack_for_pillar,
-    hack_of_the_week,
+    keep_hack,
+    new_hack,
 )
 from surveys.rounds import RoundKind
 from surveys.scoring import Change, PillarScore
@@ -56,45 +57,67 @@ SCORES = {
 
 
 def test_the_weakest_pillar_gets_the_hack(content: ContentPack) -> None:
-    suggestion = hack_of_the_week(content, _summary(SCORES), recent=[])
+    suggestion = new_hack(content, _summary(SCORES), recent=[])
     assert suggestion.pillar is PillarKey.CHALLENGE
-    assert suggestion.reason is HackReason.WEAKEST
+    assert suggestion.reason is HackReason.LOWEST
     assert PillarKey.CHALLENGE in suggestion.hack.pillars
 
 
 def test_the_sharpest_notable_drop_beats_the_weakest(content: ContentPack) -> None:
     deltas = {PillarKey.INCLUDE: -25.0, PillarKey.LEARN: -12.0, PillarKey.CHALLENGE: -5.0}
-    suggestion = hack_of_the_week(content, _summary(SCORES, deltas), recent=[])
+    suggestion = new_hack(content, _summary(SCORES, deltas), recent=[])
     assert suggestion.pillar is PillarKey.INCLUDE
     assert suggestion.reason is HackReason.DROP
 
 
 def test_a_notable_rise_is_not_a_drop(content: ContentPack) -> None:
-    suggestion = hack_of_the_week(content, _summary(SCORES, {PillarKey.INCLUDE: 30.0}), recent=[])
-    assert suggestion.reason is HackReason.WEAKEST
+    suggestion = new_hack(content, _summary(SCORES, {PillarKey.INCLUDE: 30.0}), recent=[])
+    assert suggestion.reason is HackReason.LOWEST
 
 
-def test_no_repeat_within_the_last_six(content: ContentPack) -> None:
+def test_no_repeat_within_the_last_few(content: ContentPack) -> None:
     summary = _summary(SCORES)
     recent: list[str] = []
-    for _ in range(NO_REPEAT_WINDOW):
-        suggestion = hack_of_the_week(content, summary, recent=recent)
-        assert suggestion.hack.id not in recent[:NO_REPEAT_WINDOW]
+    for _ in range(NO_REPEAT):
+        suggestion = new_hack(content, summary, recent=recent)
+        assert suggestion.hack.id not in recent[:NO_REPEAT]
         recent.insert(0, suggestion.hack.id)
-    assert len(set(recent)) == NO_REPEAT_WINDOW
+    assert len(set(recent)) == NO_REPEAT
 
 
-def test_when_the_weak_pillar_is_used_up_the_next_weakest_follows(content: ContentPack) -> None:
+def test_when_the_lowest_pillar_is_used_up_the_next_follows_and_says_so(
+    content: ContentPack,
+) -> None:
     challenge = [h.id for h in content.hacks if PillarKey.CHALLENGE in h.pillars]
-    suggestion = hack_of_the_week(content, _summary(SCORES), recent=challenge)
+    suggestion = new_hack(content, _summary(SCORES), recent=challenge)
     assert suggestion.pillar is PillarKey.CONTRIBUTE
     assert suggestion.hack.id not in challenge
+    assert suggestion.reason is HackReason.NEXT
+    assert suggestion.lowest == (PillarKey.CHALLENGE,)
+
+
+def test_a_tie_names_every_lowest_pillar(content: ContentPack) -> None:
+    # 50.4 and 49.6 both show as 50: neither alone "is the lowest".
+    scores = {**SCORES, PillarKey.LEARN: 50.4, PillarKey.CHALLENGE: 49.6}
+    suggestion = new_hack(content, _summary(scores), recent=[])
+    assert suggestion.lowest == (PillarKey.LEARN, PillarKey.CHALLENGE)
+    assert suggestion.reason is HackReason.LOWEST
+    assert suggestion.pillar in suggestion.lowest
+
+
+def test_the_current_hack_names_its_pillar_lowest_only_when_it_is(content: ContentPack) -> None:
+    learn = next(h for h in content.hacks if h.pillars[0] is PillarKey.LEARN)
+    kept = keep_hack(learn, _summary(SCORES))
+    assert (kept.reason, kept.pillar) == (HackReason.KEEP, PillarKey.LEARN)
+    assert kept.lowest == (PillarKey.CHALLENGE,)  # named as lowest: Challenge, not Learn
+    lowest = keep_hack(learn, _summary({**SCORES, PillarKey.LEARN: 40.0}))
+    assert lowest.lowest == (PillarKey.LEARN,)
 
 
 def test_an_old_suggestion_may_come_back(content: ContentPack) -> None:
-    first = hack_of_the_week(content, _summary(SCORES), recent=[]).hack.id
-    older = [first, *[f"other-{i}" for i in range(NO_REPEAT_WINDOW)]]
-    assert hack_of_the_week(content, _summary(SCORES), recent=older[::-1]).hack.id == first
+    first = new_hack(content, _summary(SCORES), recent=[]).hack.id
+    older = [first, *[f"other-{i}" for i in range(NO_REPEAT)]]
+    assert new_hack(content, _summary(SCORES), recent=older[::-1]).hack.id == first
 
 
 def test_team_hacks_are_preferred_for_the_team_and_leader_hacks_for_leaders(
@@ -125,14 +148,14 @@ def test_below_k_it_starts_with_belonging(content: ContentPack) -> None:
         min_respondents=5,
         channel_size=9,
     )
-    first = hack_of_the_week(content, withheld, recent=[])
+    first = new_hack(content, withheld, recent=[])
     assert first.pillar is PillarKey.INCLUDE
     assert first.reason is HackReason.ROTATION
     # After working on belonging, the next low-participation week moves on.
-    second = hack_of_the_week(content, withheld, recent=[first.hack.id])
+    second = new_hack(content, withheld, recent=[first.hack.id])
     assert second.pillar is PillarKey.LEARN
     # Hacks from an older content pack in the log are ignored, not fatal.
-    assert hack_of_the_week(content, withheld, recent=["retired-hack"]).pillar is PillarKey.INCLUDE
+    assert new_hack(content, withheld, recent=["retired-hack"]).pillar is PillarKey.INCLUDE
 
 
 def test_a_hack_by_id(content: ContentPack) -> None:
@@ -143,8 +166,8 @@ def test_a_hack_by_id(content: ContentPack) -> None:
 
 
 def test_a_small_pack_falls_back_to_the_oldest_suggestion(content: ContentPack) -> None:
-    everything = [h.id for h in content.hacks]
-    suggestion = hack_for_pillar(content, PillarKey.LEARN, recent=everything)
-    learn = [h.id for h in content.hacks if PillarKey.LEARN in h.pillars]
+    learn = [h.id for h in content.hacks if PillarKey.LEARN in h.pillars][:NO_REPEAT]
+    assert len(learn) == NO_REPEAT
+    suggestion = hack_for_pillar(content, PillarKey.LEARN, recent=learn)
     # All are recent; the one suggested longest ago wins.
-    assert suggestion.hack.id == max(learn, key=everything.index)
+    assert suggestion.hack.id == learn[-1]

@@ -26,6 +26,7 @@ from surveys.errors import (
 )
 from surveys.events import Happened
 from surveys.hack_choice import HackReason
+from surveys.hack_effect import helped_hack
 from surveys.ports import UnitOfWorkFactory
 from surveys.rounds import RoundKind
 from surveys.service import PulseService
@@ -59,9 +60,13 @@ def service(
 async def _answer_all(
     service: PulseService, round_id: str, statements: tuple[str, ...], people: list[str], value: int
 ) -> None:
-    """Everyone feels `value`: they answer it, and its mirror on reverse-keyed statements."""
+    """Everyone feels `value`: they answer it, and its mirror on reverse-keyed statements (and
+    `value` to whether a done hack helped)."""
     bank = default_pack()
-    answers = {s: 6 - value if bank.statement(s).reverse else value for s in statements}
+    answers = {
+        s: 6 - value if helped_hack(s) is None and bank.statement(s).reverse else value
+        for s in statements
+    }
     for person in people:
         status = await service.submit(round_id, user_id=person, answers=answers)
         await service.show_participation(status)
@@ -210,7 +215,9 @@ async def test_below_k_the_summary_is_withheld(service: PulseService, chat: Fake
     outcome = await service.close_round(round_.id)
     assert isinstance(outcome.result, WithheldSummary)
     assert outcome.result.respondents == 4
-    assert outcome.suggestion.reason is HackReason.ROTATION
+    # A withheld summary says why and nothing else: no hack either, none logged.
+    assert outcome.suggestion is None
+    assert outcome.follow_up is None
     assert isinstance(await service.result(round_.id), WithheldSummary)
     assert isinstance(chat.outcomes[0].result, WithheldSummary)
 
@@ -269,15 +276,25 @@ async def test_the_trend_and_the_hack_story(
         outcomes.append(await service.close_round(round_.id))
         if week == 2:
             clock.advance(days=1)
-            done = await service.hack_done(team.id, outcomes[-1].suggestion.hack.id)
-    assert outcomes[2].suggestion.reason is HackReason.DROP
-    suggested = [o.suggestion.hack.id for o in outcomes]
-    assert len(set(suggested)) == len(suggested)
+            current = outcomes[-1].suggestion
+            assert current is not None
+            done = await service.hack_done(team.id, current.hack.id)
+    # One hack at a time: suggested once, then held on to through the drop until done.
+    first = outcomes[0].suggestion
+    assert first is not None
+    assert first.reason is not HackReason.KEEP
+    for held in outcomes[1:3]:
+        assert held.suggestion is not None
+        assert (held.suggestion.reason, held.suggestion.hack) == (HackReason.KEEP, first.hack)
+    assert outcomes[3].suggestion is None
+    assert outcomes[3].repeating == first.hack
 
     trend = await service.trend(team.id, rounds=3)
     assert len(trend.points) == 3
     assert trend.series(PillarKey.LEARN) == [100.0, 0.0, 50.0]
     assert [h.hack_id for h in trend.hacks_done] == [done.hack_id]
+    [period] = trend.hacks
+    assert (period.hack_id, period.done_at) == (first.hack.id, done.at)
     assert set(trend.latest_changes) == set(PillarKey)
     # Each pulse asked statements none of the other pulses asked: every change compares with
     # the barometer, the last round that asked them.
@@ -299,9 +316,11 @@ async def test_asking_for_a_hack(service: PulseService, content: ContentPack) ->
     assert (await service.suggest_hack(team.id, hack_id="pre-mortem")).hack.id == "pre-mortem"
     round_ = await service.open_round(team.id)
     await _answer_all(service, round_.id, round_.statement_ids, MEMBERS[:5], value=4)
-    await service.close_round(round_.id)
+    outcome = await service.close_round(round_.id)
+    assert outcome.suggestion is not None
+    # The team has a current hack now: asked for one, that is the one.
     latest = await service.suggest_hack(team.id)
-    assert latest.reason is HackReason.WEAKEST
+    assert (latest.reason, latest.hack) == (HackReason.KEEP, outcome.suggestion.hack)
 
 
 async def test_a_barometer_asks_every_statement(

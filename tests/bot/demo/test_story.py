@@ -12,11 +12,12 @@ import pytest
 
 from bot.cli import main
 from bot.demo.simulation import HOLIDAY_RESPONDENTS, SimulatedTeam
-from bot.demo.story import EARLY_SHARE, FIRST_MONDAY, DemoRun, Week, run_demo
+from bot.demo.story import EARLY_SHARE, FIRST_MONDAY, HOLD_WEEKS, DemoRun, Week, run_demo
 from content.loader import default_pack
 from content.schema import PillarKey
 from surveys.anonymity import RoundSummary, WithheldSummary
-from surveys.hack_choice import HackReason
+from surveys.hack_choice import HackReason, lowest_pillars
+from surveys.hack_effect import helped_item
 from surveys.rounds import RoundKind
 from surveys.scoring import NOTABLE_POINTS, Direction
 from surveys.team import DEFAULT_MIN_RESPONDENTS
@@ -82,18 +83,57 @@ def test_learn_drops_notably_in_the_dip_week(story: DemoRun) -> None:
         assert PillarKey.LEARN not in result.notable_changes
 
 
-def test_the_hack_of_the_dip_week_targets_the_drop_and_is_run(story: DemoRun) -> None:
-    week = story.weeks[DIP_WEEK - 1]
-    suggestion = week.outcome.suggestion
-    assert suggestion.pillar is PillarKey.LEARN
-    assert suggestion.reason is HackReason.DROP
-    assert PillarKey.LEARN in suggestion.hack.pillars
-    assert week.hack_done == suggestion.hack.id
-    # The team runs it once, and the trend shows it, after the round it answered.
-    assert [w.number for w in story.weeks if w.hack_done is not None] == [DIP_WEEK]
+def test_a_hack_is_held_on_to_done_asked_about_and_followed_up(story: DemoRun) -> None:
+    weeks = story.weeks
+    dip = weeks[DIP_WEEK - 1]
+    # The dip puts learning lowest; the facilitator switches to a hack for it.
+    assert isinstance(dip.outcome.result, RoundSummary)
+    assert PillarKey.LEARN in lowest_pillars(dip.outcome.result)
+    assert dip.hack_started is not None
+    hack = default_pack().hack(dip.hack_started)
+    assert PillarKey.LEARN in hack.pillars
+    # Held on to, week after week, until the team says it did it.
+    done_week = DIP_WEEK + HOLD_WEEKS
+    for week in weeks[DIP_WEEK:done_week]:
+        if isinstance(week.outcome.result, RoundSummary):
+            assert week.outcome.suggestion is not None
+            assert (week.outcome.suggestion.hack, week.outcome.suggestion.reason) == (
+                hack,
+                HackReason.KEEP,
+            )
+    assert [w.number for w in weeks if w.hack_done is not None] == [done_week]
+    assert weeks[done_week - 1].hack_done == hack.id
+    # The next round asks whether it helped, and its summary says how many agree.
+    asked = weeks[done_week]
+    assert helped_item(hack.id) in asked.outcome.round.statement_ids
+    assert asked.outcome.helped is not None
+    assert asked.outcome.helped.hack_id == hack.id
+    assert asked.outcome.helped.answers == asked.outcome.result.respondents
+    assert all(
+        helped_item(hack.id) not in w.outcome.round.statement_ids for w in weeks[done_week + 1 :]
+    )
+    # About three weeks later, the follow-up; only then a new hack.
+    [follow_up] = [w for w in weeks if w.outcome.follow_up is not None]
+    assert follow_up.outcome.follow_up is not None
+    assert follow_up.outcome.follow_up.hack == hack
     [done] = story.trend.hacks_done
-    assert done.hack_id == suggestion.hack.id
-    assert week.outcome.round.opened_at < done.at < story.weeks[DIP_WEEK].outcome.round.opened_at
+    assert timedelta(days=20) <= follow_up.outcome.round.closes_at - done.at < timedelta(days=27)
+    between = weeks[done_week : follow_up.number - 1]
+    assert all(w.outcome.repeating == hack for w in between)
+    after = weeks[follow_up.number]
+    assert after.outcome.suggestion is not None
+    assert after.outcome.suggestion.reason is not HackReason.KEEP
+    assert after.outcome.suggestion.hack != hack
+
+
+def test_every_reason_in_the_story_is_true(story: DemoRun) -> None:
+    for week in story.weeks:
+        result, suggestion = week.outcome.result, week.outcome.suggestion
+        if suggestion is None or not suggestion.lowest:
+            continue
+        assert isinstance(result, RoundSummary)
+        shown = {k: round(r.score.score) for k, r in result.pillars.items()}
+        assert {k for k, v in shown.items() if v == min(shown.values())} == set(suggestion.lowest)
 
 
 def test_learning_recovers_after_the_hack(story: DemoRun) -> None:
@@ -109,7 +149,7 @@ def test_the_holiday_week_is_withheld(story: DemoRun) -> None:
     assert isinstance(result, WithheldSummary)
     assert result.respondents == HOLIDAY_RESPONDENTS
     assert result.min_respondents == DEFAULT_MIN_RESPONDENTS
-    assert week.outcome.suggestion.reason is HackReason.ROTATION
+    assert week.outcome.suggestion is None  # a withheld summary says nothing else
     point = story.trend.points[HOLIDAY_WEEK - 1]
     assert point.result == result
     assert all(point.score(pillar) is None for pillar in PillarKey)

@@ -6,6 +6,7 @@ import asyncio
 from typing import Any
 
 from content.loader import default_pack
+from surveys.hack_effect import helped_hack, helped_item
 from tests.bot.slack.conftest import FACILITATOR, PEOPLE
 from tests.bot.slack.harness import (
     CHANNEL,
@@ -54,13 +55,16 @@ async def open_form(slack: Slack, round_id: str, user: str) -> dict[str, Any]:
 
 
 async def answer(slack: Slack, round_id: str, user: str, value: int) -> dict[str, Any]:
-    """`user` opens the form and answers `value` (its mirror on reverse-keyed statements)."""
+    """`user` opens the form and answers `value` (its mirror on reverse-keyed statements, and
+    `value` to whether a done hack helped)."""
     view = await open_form(slack, round_id, user)
     bank = default_pack()
+
+    def mirrored(item: str) -> bool:
+        return helped_hack(item) is None and bank.statement(item).reverse
+
     answers = {
-        block["block_id"]: radio(
-            str(6 - value if bank.statement(block["block_id"]).reverse else value)
-        )
+        block["block_id"]: radio(str(6 - value if mirrored(block["block_id"]) else value))
         for block in view["blocks"]
         if block["type"] == "input"
     }
@@ -132,7 +136,7 @@ async def test_a_round_from_pulse_to_summary(slack: Slack) -> None:
         assert f"{pillar}" in summary_text
     assert " 75" in summary_text  # everyone agreed (4): 75 on every pillar
     assert "6 of 9 answered" in summary_text
-    assert "Hack of the week" in summary_text
+    assert "A hack for you" in summary_text
     assert button(summary, "tryghed_start_discussion")["value"]
     # The pulse message now says the round has closed and has no Answer button.
     await until(
@@ -182,7 +186,7 @@ async def test_below_the_threshold_the_summary_shows_nothing_else(slack: Slack) 
     )
     # Withheld means no count either: not in the summary, and not on the closed pulse message.
     assert "4 of 9" not in summary
-    for word in ("Include", "Learn", "Contribute", "Challenge", "Hack of the week", "```"):
+    for word in ("Include", "Learn", "Contribute", "Challenge", "A hack for you", "```"):
         assert word not in summary
     await until(
         lambda: (
@@ -224,7 +228,14 @@ async def test_a_hack_discussion_and_we_did_it(slack: Slack) -> None:
     card, thread = channel_posts(slack)
     assert "Learn" in block_text(card.args["blocks"])
     assert thread.args["thread_ts"] == card.response["ts"]
-    assert "Questions for the talk afterwards" in block_text(thread.args["blocks"])
+    # The questions are for the talk at the meeting; the thread only for agreeing when and
+    # what: nobody is asked to answer them in writing, with their name, before the leader.
+    opener = block_text(thread.args["blocks"])
+    assert "Questions for the talk at the meeting" in opener
+    for text in (opener, block_text(card.args["blocks"])):
+        assert "Have the talk face to face at your next meeting" in text
+        assert "No one needs to answer the questions here" in text
+        assert "thoughts" not in text
     hack_id = button(card.args, "tryghed_hack_done")["value"]
     await until(lambda: "is posted in the channel" in slack.last_reply_text())
 
@@ -236,7 +247,33 @@ async def test_a_hack_discussion_and_we_did_it(slack: Slack) -> None:
     assert done["ts"] == card.response["ts"]
     assert "The team did it on" in block_text(done["blocks"])
     assert "tryghed_hack_done" not in str(done["blocks"])
-    await until(lambda: "Well done!" in slack.last_reply_text())
+    await until(lambda: "Thanks for trying" in slack.last_reply_text())
+
+
+async def test_did_it_help_is_asked_on_the_next_pulse_after_we_did_it(slack: Slack) -> None:
+    await set_up(slack)
+    await slack.command("hack learn", user=FACILITATOR)
+    await until(lambda: len(channel_posts(slack)) == 2)
+    card = channel_posts(slack)[0]
+    hack_id = button(card.args, "tryghed_hack_done")["value"]
+    title = default_pack().hack(hack_id).title.en
+    await slack.press(
+        "tryghed_hack_done", hack_id, user=FACILITATOR, message_ts=card.response["ts"]
+    )
+    await until(lambda: "Thanks for trying" in slack.last_reply_text())
+    message = await start_pulse(slack)
+    round_id = button(message.args, "tryghed_answer")["value"]
+    view = await open_form(slack, round_id, PEOPLE[1])
+    assert helped_item(hack_id) in [b["block_id"] for b in view["blocks"] if b["type"] == "input"]
+    assert f"“{title}” has made a difference for us in the team." in block_text(view["blocks"])
+    for n, person in enumerate(PEOPLE[1:7]):  # k without the facilitator, and one more
+        await answer(slack, round_id, person, value=2 if n == 0 else 4)
+    slack.clock.advance(hours=1)  # a round may be closed by hand after an hour
+    before = len(channel_posts(slack))
+    await slack.command("close", user=FACILITATOR)
+    await until(lambda: len(channel_posts(slack)) > before)
+    summary_text = block_text(channel_posts(slack)[-1].args["blocks"])
+    assert f"Has “{title}” made a difference? 5 of the 6 who answered agree" in summary_text
 
 
 async def test_start_discussion_from_the_summary(slack: Slack) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from content.loader import default_pack
+from surveys.hack_effect import helped_hack, helped_item
 from tests.bot.teams.harness import (
     CHANNEL,
     FACILITATOR,
@@ -48,11 +49,16 @@ async def open_form(teams: Teams, pulse: ConnectorCall, person: Person) -> dict[
 
 
 async def answer(teams: Teams, pulse: ConnectorCall, person: Person, value: int) -> dict[str, Any]:
-    """`person` opens the form and answers `value` (its mirror on reverse-keyed statements)."""
+    """`person` opens the form and answers `value` (its mirror on reverse-keyed statements,
+    and `value` to whether a done hack helped)."""
     form = await open_form(teams, pulse, person)
     bank = default_pack()
     answers = {
-        block["id"]: str(6 - value if bank.statement(block["id"]).reverse else value)
+        block["id"]: str(
+            6 - value
+            if helped_hack(block["id"]) is None and bank.statement(block["id"]).reverse
+            else value
+        )
         for block in inputs(form)
     }
     return await teams.press(
@@ -145,7 +151,7 @@ async def test_a_round_from_pulse_to_summary(teams: Teams) -> None:
         assert pillar in summary_text
     assert " 75" in summary_text  # everyone agreed (4): 75 on every pillar
     assert "6 of 9 answered" in summary_text
-    assert "Hack of the week" in summary_text
+    assert "A hack for you" in summary_text
     assert action(summary, "tryghed_start_discussion")["data"]["value"]
     closed = current_card(teams, pulse)
     assert "This round has closed" in card_text(closed)
@@ -186,7 +192,7 @@ async def test_below_the_threshold_the_summary_shows_nothing_else(teams: Teams) 
     )
     # Withheld means no count either: not in the summary, and not on the closed pulse card.
     assert "4 of 9" not in summary
-    for word in ("Include", "Learn", "Contribute", "Challenge", "Hack of the week"):
+    for word in ("Include", "Learn", "Contribute", "Challenge", "A hack for you"):
         assert word not in summary
     closed = card_text(current_card(teams, pulse))
     assert "This round has closed" in closed
@@ -225,7 +231,14 @@ async def test_a_hack_discussion_and_we_did_it(teams: Teams) -> None:
     (questions,) = [
         c for c in teams.connector.calls_to("send") if c.conversation_id == thread.response["id"]
     ]
-    assert "Questions for the talk afterwards" in card_text(questions.cards[0])
+    # The questions are for the talk at the meeting; the thread only for agreeing when and
+    # what: nobody is asked to answer them in writing, with their name, before the leader.
+    opener = card_text(questions.cards[0])
+    assert "Questions for the talk at the meeting" in opener
+    for text in (opener, card_text(card)):
+        assert "Have the talk face to face at your next meeting" in text
+        assert "No one needs to answer the questions here" in text
+        assert "thoughts" not in text
     assert "is posted in the channel" in teams.last_private_text(FACILITATOR)
 
     refused = await teams.press(thread, "tryghed_hack_done", person=PEOPLE[6])
@@ -235,10 +248,30 @@ async def test_a_hack_discussion_and_we_did_it(teams: Teams) -> None:
 
     done = await teams.press(thread, "tryghed_hack_done", person=FACILITATOR)
     assert done["type"] == MESSAGE
-    assert "Well done!" in done["value"]
+    assert "Thanks for trying" in done["value"]
+    assert "The next pulse asks, anonymously, whether it made a difference" in done["value"]
     (update,) = updates_of(teams, thread)
     assert "The team did it on" in card_text(update.cards[0])
     assert "tryghed_hack_done" not in [a["verb"] for a in actions(update.cards[0])]
+
+
+async def test_did_it_help_is_asked_on_the_next_pulse_after_we_did_it(teams: Teams) -> None:
+    await set_up(teams)
+    await teams.say("hack learn", person=FACILITATOR)
+    (thread,) = teams.connector.threads(CHANNEL)
+    hack_id = action(thread.cards[0], "tryghed_hack_done")["data"]["value"]
+    title = default_pack().hack(hack_id).title.en
+    await teams.press(thread, "tryghed_hack_done", person=FACILITATOR)
+    pulse = await start_pulse(teams)
+    form = await open_form(teams, pulse, PEOPLE[1])
+    assert helped_item(hack_id) in [block["id"] for block in inputs(form)]
+    assert f"“{title}” has made a difference for us in the team." in card_text(form)
+    for n, person in enumerate(PEOPLE[1:7]):  # k without the facilitator, and one more
+        await answer(teams, pulse, person, value=2 if n == 0 else 4)
+    teams.clock.advance(hours=1)  # a round may be closed by hand after an hour
+    await teams.say("close", person=FACILITATOR)
+    summary_text = card_text(teams.connector.threads(CHANNEL)[-1].cards[0])
+    assert f"Has “{title}” made a difference? 5 of the 6 who answered agree" in summary_text
 
 
 async def test_start_discussion_from_the_summary(teams: Teams) -> None:

@@ -42,6 +42,7 @@ from content.schema import ContentPack, Language, PillarKey
 from surveys.announcements import Notice, PulseStatus
 from surveys.anonymity import RoundSummary, WithheldReason, WithheldSummary
 from surveys.hack_choice import HackReason
+from surveys.hack_cycle import HackPeriod
 from surveys.rounds import RoundKind
 from surveys.scoring import Change
 from surveys.team import MIN_RESPONDENTS_FLOOR, TeamSettings
@@ -295,31 +296,39 @@ async def test_a_reportable_summary_charts_every_pillar_and_offers_the_hack(
         Heading(t("results-talk-title")),
         Paragraph(t("results-talk")),
     )
+    assert outcome.suggestion is not None
     hack = outcome.suggestion.hack
-    assert Heading(t("hack-of-the-week-title", hack=hack.title.in_(language))) in card.elements
+    assert Heading(t("hack-new-title", hack=hack.title.in_(language))) in card.elements
     assert only(card, Buttons) == [
         Buttons((Button(t("hack-start"), Action.START_DISCUSSION, hack.id, primary=True),))
     ]
     assert card.fallback == f"{title}: {answered}"
 
 
-async def test_a_sharp_drop_shows_arrows_the_date_compared_with_and_the_reason(
+async def test_a_sharp_drop_shows_arrows_and_the_team_keeps_its_hack(
     content: ContentPack, language: Language
 ) -> None:
     world = await a_world(content, language)
-    before = await closed_round(world, MEMBERS[:6], 5, kind=RoundKind.BAROMETER)
+    first = await closed_round(world, MEMBERS[:6], 5, kind=RoundKind.BAROMETER)
     outcome = await closed_round(world, MEMBERS[:6], 1)
-    assert outcome.suggestion.reason is HackReason.DROP
+    assert first.suggestion is not None
+    assert outcome.suggestion is not None
+    assert (outcome.suggestion.reason, outcome.suggestion.hack) == (
+        HackReason.KEEP,
+        first.suggestion.hack,
+    )
     card = summary(outcome, content)
     (chart,) = only(card, Chart)
     assert [row[2] for row in chart.rows] == ["0 ▼−100"] * 4
     t = Texts(content, language)
-    since = t.short_date(before.round.opened_at, world.team.settings.zone)
+    since = t.short_date(first.round.opened_at, world.team.settings.zone)
     drops = [Paragraph(t("summary-dropped", pillar=t.pillar(key), date=since)) for key in PillarKey]
     talk = card.elements.index(Heading(t("results-talk-title")))
     assert list(card.elements[3:talk]) == drops
-    reason = t("hack-reason-drop", pillar=t.pillar(outcome.suggestion.pillar))
-    assert any(isinstance(e, Paragraph) and e.text.startswith(reason + " ") for e in card.elements)
+    title = t.of(first.suggestion.hack.title)
+    assert Heading(t("hack-of-the-week-title", hack=title)) in card.elements
+    keep = t("hack-reason-keep", hack=title, done=t("hack-did-it"))
+    assert any(isinstance(e, Paragraph) and e.text.endswith(keep) for e in card.elements)
 
 
 async def test_a_withheld_summary_says_so_and_nothing_else(
@@ -407,23 +416,66 @@ def test_a_trend_charts_pillars_and_participation(content: ContentPack, language
     assert Paragraph(t("hint-participation-falling")) not in card.elements
 
 
-def test_a_trend_lists_the_hacks_done(content: ContentPack, language: Language) -> None:
+def test_a_trend_lists_the_hacks_started_and_done_with_before_and_after(
+    content: ContentPack, language: Language
+) -> None:
     team = a_team(language=language, timezone="Europe/Copenhagen")
-    hack = content.hacks[1]
+    hack, current = content.hacks[1], content.hacks[4]
+    started_at = WEEK0 + timedelta(days=1)  # after the first round opened
     done_at = datetime(2026, 1, 7, 23, 30, tzinfo=UTC)  # already 8 Jan in Copenhagen
-    trend = a_trend(
-        [a_summary(even(60)), a_summary(even(62))],
-        [HackDone(hack.id, done_at), HackDone("retired-hack", done_at)],
+    later = WEEK0 + timedelta(days=10)
+    trend = replace(
+        a_trend([a_summary(even(60)), a_summary(even(62))], [HackDone(hack.id, done_at)]),
+        hacks=(
+            HackPeriod("retired-hack", started_at, done_at),
+            HackPeriod(hack.id, started_at, done_at),
+            HackPeriod(current.id, later),
+        ),
     )
     card = trend_report(trend, team, content)
     t = Texts(content, language)
-    date = t.short_date(done_at, ZoneInfo("Europe/Copenhagen"))
+    zone = ZoneInfo("Europe/Copenhagen")
+    date = t.short_date(done_at, zone)
     assert date == content.text("date-short", language, day=8, month=t("month-1"))
     # A hack from an earlier content pack is left out rather than failing.
+    title, started = hack.title.in_(language), t.short_date(started_at, zone)
     assert only(card, Items) == [
-        Items((t("trend-hack-done", hack=hack.title.in_(language), date=date),))
+        Items(
+            (
+                t("trend-hack-done", hack=title, started=started, date=date),
+                t(
+                    "trend-hack-current",
+                    hack=current.title.in_(language),
+                    started=t.short_date(later, zone),
+                ),
+            )
+        )
     ]
+    # The current hack started after the latest round: no "after" yet, so no comparison.
+    assert not [p for p in only(card, Paragraph) if "60" in p.text]
     assert not only(card, Facts)  # no notable change
+
+
+def test_a_trend_shows_the_latest_hacks_pillar_before_and_since(
+    content: ContentPack, language: Language
+) -> None:
+    team = a_team(language=language)
+    hack = content.hacks[1]
+    trend = replace(
+        a_trend([a_summary(even(60)), a_withheld(respondents=2), a_summary(even(71.6))]),
+        hacks=(HackPeriod(hack.id, WEEK0 + timedelta(days=1)),),
+    )
+    card = trend_report(trend, team, content)
+    t = Texts(content, language)
+    before_after = t(
+        "trend-hack-before-after",
+        pillar=t.pillar(hack.pillars[0]),
+        hack=hack.title.in_(language),
+        before=60,
+        after=72,
+    )
+    assert Paragraph(before_after) in card.elements
+    assert Note(t("trend-hack-caveat")) in card.elements
 
 
 def test_a_trend_hints_when_participation_falls(content: ContentPack, language: Language) -> None:
@@ -497,15 +549,19 @@ def test_a_done_hack_card_says_when_and_has_no_button(
     assert in_utc.elements[-1] == Note(t("hack-done-on", date=may_last))
 
 
-def test_the_reflection_asks_the_hacks_questions(content: ContentPack, language: Language) -> None:
+def test_the_reflection_asks_the_hacks_questions_for_the_meeting(
+    content: ContentPack, language: Language
+) -> None:
     hack = content.hacks[2]
     card = reflection(hack, content, language)
     t = Texts(content, language)
+    # The questions are for the talk at the meeting; the thread only for agreeing when.
     assert card == Card(
         fallback=t("hack-reflection"),
         elements=(
             Paragraph(t("hack-reflection")),
             Items(tuple(q.in_(language) for q in hack.reflection)),
+            Note(t("hack-thread-hint")),
         ),
     )
 
