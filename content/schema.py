@@ -65,6 +65,8 @@ class Pillar(_Strict):
     name: Localized
     need: Localized
     description: Localized
+    # The leader's own question when this pillar drops or was misjudged (private, never shared).
+    leader_question: Localized
 
 
 class Statement(_Strict):
