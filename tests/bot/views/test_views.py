@@ -77,12 +77,12 @@ async def test_every_view_renders_with_no_missing_message(
     content: ContentPack, language: Language
 ) -> None:
     cards, forms = await every_view(content, language)
-    assert len(cards) == 21
+    assert len(cards) == 26
     for name, card in cards.items():
         assert card.fallback, name
         assert card.elements, name
         assert all(text.strip() for text in strings(card)), name
-    assert [form.kind for form in forms] == [FormKind.ANSWER, FormKind.SETUP]
+    assert [form.kind for form in forms] == [FormKind.ANSWER, FormKind.PREDICTION, FormKind.SETUP]
 
 
 async def test_the_two_languages_differ(content: ContentPack, language: Language) -> None:
