@@ -4,9 +4,10 @@ The signals read only what the anonymity gate lets out: participation and scores
 rounds, and the fact (already shown to the team) that a round was withheld because too few
 answered. Nothing here knows a person. Thresholds (docs/measurement.md, "Trap signals"):
 
-- Avoidance: participation fell at each of the latest AVOIDANCE_STEPS steps (three rounds),
+- Avoidance: participation fell at each of the latest AVOIDANCE_STEPS steps (four rounds),
   by at least AVOIDANCE_DROP_POINTS percentage points in all, or down to a round withheld
-  because fewer than k answered. One low round is a busy week; a slide is a pattern.
+  because fewer than k answered. One low round is a busy week or a holiday; a slide over a
+  month of weekly rounds is a pattern.
 - A falling pillar: its latest FALLING_COMPARISONS changes (each against the reportable round
   before, as the gate compares) are all down, by at least scoring.NOTABLE_POINTS together,
   and the latest is the newest reportable round's. Either reading is offered, never a
@@ -24,7 +25,7 @@ from surveys.anonymity import RoundSummary, WithheldReason, WithheldSummary
 from surveys.scoring import NOTABLE_POINTS
 from surveys.trend import Trend, TrendPoint
 
-AVOIDANCE_STEPS = 2
+AVOIDANCE_STEPS = 3
 AVOIDANCE_DROP_POINTS = 15.0
 FALLING_COMPARISONS = 2
 

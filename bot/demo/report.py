@@ -6,6 +6,8 @@ from pathlib import Path
 
 from bot.demo.story import DemoRun, Week
 from bot.sparkline import sparkline
+from bot.views.card import Facts, Heading, Items, Note, Paragraph
+from bot.views.leader import perception_card
 from bot.views.results import withheld_text
 from bot.views.texts import Texts
 from content.schema import ContentPack, Hack, Language, PillarKey
@@ -36,6 +38,7 @@ def render_demo(run: DemoRun, content: ContentPack, *, chart: Path | None) -> st
     for week in run.weeks:
         lines.extend(_week_lines(week, content, language))
     lines.extend(["", *_trend_lines(run, content, language), ""])
+    lines.extend(_leader_lines(run, content))
     last = run.weeks[-1].outcome.suggestion if run.weeks else None
     if last is not None:
         lines.extend(_hack_lines(last, content, language))
@@ -146,3 +149,24 @@ def _hack_lines(suggestion: HackSuggestion, content: ContentPack, language: Lang
 def _reason(suggestion: HackSuggestion, content: ContentPack, language: Language) -> str:
     pillar = content.pillar(suggestion.pillar).name.in_(language)
     return content.text(f"hack-reason-{suggestion.reason}", language, pillar=pillar)
+
+
+def _leader_lines(run: DemoRun, content: ContentPack) -> list[str]:
+    """The leader's private view: the dip week's prediction beside the team's answers."""
+    if run.leader_view is None:
+        return []
+    card = perception_card(run.leader_view, run.team, content)
+    t = Texts(content, run.team.settings.language)
+    week = next(w.number for w in run.weeks if w.outcome.round.id == run.leader_view.round_id)
+    lines: list[str] = []
+    for element in card.elements:
+        match element:
+            case Heading(text):
+                lines.append(f"{text} ({t('demo-week', week=week)})")
+            case Paragraph(text) | Note(text):
+                lines.append(f"  {text}")
+            case Facts(rows):
+                lines.extend(f"  {label}: {value}" for label, value in rows)
+            case Items(items):
+                lines.extend(f"    – {item}" for item in items)
+    return [*lines, ""]

@@ -17,7 +17,8 @@ from storage.secret_key import key_file_for, secret_key_for
 from storage.unit_of_work import SqlStorage
 from surveys.announcements import RoundOutcome
 from surveys.anonymity import RoundSummary
-from surveys.rounds import RoundKind
+from surveys.prediction import PerceptionReport, pillars_asked
+from surveys.rounds import Round, RoundKind
 from surveys.service import PulseService
 from surveys.team import DEFAULT_MIN_RESPONDENTS, ChannelRef, Team, TeamSettings
 from surveys.trend import Trend
@@ -28,6 +29,7 @@ BAROMETER_EVERY_WEEKS = 13  # a full barometer each quarter, pulses in between
 DEMO_LEADER = "U-LEADER"
 DEMO_FACILITATOR = "U-FACILITATOR"
 EARLY_SHARE = 0.7  # who answers before the mid-round reminder
+LEADER_GUESS = 4  # "Enig": the leader predicts the dip week, unaware of it
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,8 @@ class DemoRun:
     weeks: list[Week]
     trend: Trend
     database: Path
+    # What the leader saw privately after predicting the dip week (bot/demo/report.py).
+    leader_view: PerceptionReport | None = None
 
 
 async def run_demo(
@@ -101,7 +105,14 @@ async def run_demo(
         trend = await service.trend(team.id, rounds=weeks)
     finally:
         await engine.dispose()
-    return DemoRun(team=team, team_size=team_size, weeks=story, trend=trend, database=database)
+    return DemoRun(
+        team=team,
+        team_size=team_size,
+        weeks=story,
+        trend=trend,
+        database=database,
+        leader_view=_leader_view(chat),
+    )
 
 
 async def _week(
@@ -116,6 +127,8 @@ async def _week(
     clock.set(FIRST_MONDAY + timedelta(weeks=number - 1))
     kind = RoundKind.BAROMETER if (number - 1) % BAROMETER_EVERY_WEEKS == 0 else RoundKind.PULSE
     round_ = await service.open_round(team.id, kind=kind)
+    if number == simulation.dip_week:
+        await _leader_predicts(service, content, round_)
     respondents = simulation.respondents(number)
     early = round(len(respondents) * EARLY_SHARE)
     span = round_.closes_at - round_.opened_at
@@ -145,6 +158,16 @@ async def _week(
         simulation.hack_run(number)
         hack_done = outcome.suggestion.hack.id
     return Week(number=number, outcome=outcome, reminded=reminded, hack_done=hack_done)
+
+
+async def _leader_predicts(service: PulseService, content: ContentPack, round_: Round) -> None:
+    """The leader has not noticed the dip: "Enig" on every pillar the round asks."""
+    guess = {key.value: LEADER_GUESS for key in pillars_asked(content, round_)}
+    await service.leader_side.predict(round_.id, user_id=DEMO_LEADER, values=guess)
+
+
+def _leader_view(chat: RecordingChat) -> PerceptionReport | None:
+    return next((n for n in chat.private_notes if isinstance(n, PerceptionReport)), None)
 
 
 def _sqlite_companions(database: Path) -> tuple[Path, ...]:

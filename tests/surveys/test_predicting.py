@@ -170,8 +170,9 @@ async def test_participation_sliding_sends_the_avoidance_note_to_those_running_t
     team = await _team(service)
     await _round(service, clock, team, MEMBERS, 4)  # 100 %
     await _round(service, clock, team, MEMBERS[1:], 4)  # 89 %
+    await _round(service, clock, team, MEMBERS[2:], 4)  # 78 %
     assert chat.notes == []
-    await _round(service, clock, team, OTHERS, 4)  # 67 %: a slide over three rounds
+    await _round(service, clock, team, OTHERS, 4)  # 67 %: a slide over four rounds
     assert sorted(person for person, _ in chat.notes) == ["U1", "U2", FACILITATOR]
     assert {note for _, note in chat.notes} == {TrapNote(avoidance=True, falling=())}
 
@@ -180,7 +181,7 @@ async def test_while_participation_slides_nobody_is_reminded_and_those_running_i
     service: PulseService, chat: FakeChat, clock: FakeClock
 ) -> None:
     team = await _team(service)
-    for people in (MEMBERS, MEMBERS[1:], OTHERS):
+    for people in (MEMBERS, MEMBERS[1:], MEMBERS[2:], OTHERS):
         await _round(service, clock, team, people, 4)
     chat.notes.clear()
     round_ = await service.open_round(team.id)
@@ -198,7 +199,7 @@ async def test_a_steady_team_is_reminded_as_usual(
     service: PulseService, chat: FakeChat, clock: FakeClock
 ) -> None:
     team = await _team(service)
-    for _ in range(3):
+    for _ in range(4):
         await _round(service, clock, team, MEMBERS, 4)
     round_ = await service.open_round(team.id)
     assert await service.remind(round_.id) == len(MEMBERS)
