@@ -22,6 +22,7 @@ from content.schema import (
     PillarKey,
     Statement,
     Trap,
+    TrapKey,
     placeholders,
 )
 
@@ -83,7 +84,7 @@ def _read(directory: Path) -> tuple[ContentPack | None, list[str]]:
     )
     _check_unique("statements.yaml", "statement id", [s.id for s in statements], problems)
     _check_unique("hacks.yaml", "hack id", [h.id for h in hacks], problems)
-    _check_unique("knowledge.yaml: traps", "trap key", [t.key for t in traps], problems)
+    _check_keys("knowledge.yaml: traps", "trap", [t.key for t in traps], list(TrapKey), problems)
     _check_statements(statements, problems)
     _check_hacks(hacks, problems)
     if isinstance(raw["scale"], list) and len(raw["scale"]) != SCALE_POINTS:

@@ -26,6 +26,14 @@ class PillarKey(StrEnum):
     CHALLENGE = "challenge"
 
 
+class TrapKey(StrEnum):
+    """The traps every pack describes: the bot's private signals name them (surveys/traps.py)."""
+
+    AVOIDANCE = "avoidance"
+    RESISTANCE = "resistance"
+    STRESS = "stress"
+
+
 class Audience(StrEnum):
     """Who a hack is written for."""
 

@@ -2,7 +2,7 @@
 
 The signals read only what the anonymity gate lets out: participation and scores of reportable
 rounds, and the fact (already shown to the team) that a round was withheld because too few
-answered. Nothing here knows a person. Thresholds (docs/measurement.md, "Trap signals"):
+answered. Nothing here knows a person. Thresholds (docs/leader.md, "Trap signals"):
 
 - Avoidance: participation fell at each of the latest AVOIDANCE_STEPS steps (four rounds),
   by at least AVOIDANCE_DROP_POINTS percentage points in all, or down to a round withheld
@@ -17,10 +17,9 @@ answered. Nothing here knows a person. Thresholds (docs/measurement.md, "Trap si
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 from itertools import pairwise
 
-from content.schema import PillarKey
+from content.schema import PillarKey, TrapKey
 from surveys.anonymity import RoundSummary, WithheldReason, WithheldSummary
 from surveys.scoring import NOTABLE_POINTS
 from surveys.trend import Trend, TrendPoint
@@ -28,14 +27,6 @@ from surveys.trend import Trend, TrendPoint
 AVOIDANCE_STEPS = 3
 AVOIDANCE_DROP_POINTS = 15.0
 FALLING_COMPARISONS = 2
-
-
-class TrapKey(StrEnum):
-    """The traps of knowledge.yaml a signal can point at."""
-
-    AVOIDANCE = "avoidance"
-    RESISTANCE = "resistance"
-    STRESS = "stress"
 
 
 @dataclass(frozen=True, slots=True)

@@ -135,11 +135,10 @@ def trap_card(note: TrapNote, team: Team, content: ContentPack) -> Card:
     if note.avoidance:
         elements.append(Paragraph(t("trap-signal-avoidance")))
     elements.extend(Paragraph(t("trap-signal-falling", pillar=t.pillar(k))) for k in note.falling)
+    # Every pack describes these traps (content/loader.py checks it).
     traps = {trap.key: trap for trap in content.traps}
     for key in note.traps:
-        trap = traps.get(key.value)
-        if trap is None:  # a content pack may name its traps differently
-            continue
+        trap = traps[key.value]
         elements.append(Heading(t.of(trap.name)))
         elements.append(Paragraph(t.of(trap.description)))
         elements.append(Paragraph(t("trap-what-helps", advice=t.of(trap.advice))))

@@ -197,6 +197,24 @@ def test_a_statement_without_its_english_text(tmp_path: Path) -> None:
     )
 
 
+def test_a_pillar_without_its_leader_question(tmp_path: Path) -> None:
+    directory = copy_pack(tmp_path)
+    edit(directory, "pillars", lambda items: items[3].pop("leader_question"))
+    assert_refused(
+        directory,
+        [
+            "pillars.yaml: item 4 (challenge): leader_question: field is required",
+            "pillars.yaml: missing pillar(s): challenge",
+        ],
+    )
+
+
+def test_a_pack_without_a_trap_the_signals_name(tmp_path: Path) -> None:
+    directory = copy_pack(tmp_path)
+    edit(directory, "knowledge", lambda data: data["traps"].pop(0))
+    assert_refused(directory, ["knowledge.yaml: traps: missing trap(s): stress"])
+
+
 def test_a_statement_with_blank_text(tmp_path: Path) -> None:
     directory = copy_pack(tmp_path)
     edit(directory, "statements", lambda items: items[1]["text"].update(da="   "))

@@ -5,12 +5,11 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from content.schema import PillarKey
+from content.schema import PillarKey, TrapKey
 from surveys.anonymity import RoundSummary, WithheldReason, WithheldSummary
 from surveys.scoring import Change
 from surveys.traps import (
     AVOIDANCE_DROP_POINTS,
-    TrapKey,
     TrapNote,
     avoidance,
     falling_pillars,
