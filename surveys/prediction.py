@@ -80,9 +80,15 @@ class PillarGap:
         return self.result - scale_score(self.predicted)
 
     @property
+    def shown_points(self) -> int:
+        """The gap in whole points, as the leader reads it: the team's score as shown (to the
+        point) less the prediction, so that the words never contradict the numbers beside."""
+        return abs(round(self.result) - round(scale_score(self.predicted)))
+
+    @property
     def large(self) -> bool:
-        """Whether the gap is at least one step on the answer scale."""
-        return abs(self.gap) >= LARGE_GAP_POINTS
+        """Whether the gap, as shown, is at least one step on the answer scale."""
+        return self.shown_points >= LARGE_GAP_POINTS
 
 
 @dataclass(frozen=True, slots=True)

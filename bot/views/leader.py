@@ -112,7 +112,7 @@ def _gap_label(gap: PillarGap, t: Texts) -> str:
 
 
 def _gap_text(gap: PillarGap, content: ContentPack, t: Texts) -> str:
-    points = round(abs(gap.gap))
+    points = gap.shown_points
     if points == 0:
         difference = t("gap-same")
     else:
@@ -121,7 +121,7 @@ def _gap_text(gap: PillarGap, content: ContentPack, t: Texts) -> str:
         "gap-row",
         predicted=f"{scale_score(gap.predicted):.0f}",
         label=t.of(content.scale[gap.predicted - 1]),
-        result=f"{gap.result:.0f}",
+        result=str(round(gap.result)),
         difference=difference,
     )
 

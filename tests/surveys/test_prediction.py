@@ -64,8 +64,10 @@ def test_the_gap_is_the_result_less_the_prediction_and_large_from_one_step() -> 
     assert gaps[PillarKey.INCLUDE].large
     assert gaps[PillarKey.LEARN].gap == pytest.approx(1.0)
     assert not gaps[PillarKey.LEARN].large
-    assert not gaps[PillarKey.CHALLENGE].large  # 24.9 points: less than a step
-    assert report.large_gaps == (gaps[PillarKey.INCLUDE],)
+    # 24.9 points reads as 25 (a 75 beside a 50): flagged as it is shown.
+    assert gaps[PillarKey.CHALLENGE].large
+    assert gaps[PillarKey.CHALLENGE].shown_points == 25
+    assert report.large_gaps == (gaps[PillarKey.INCLUDE], gaps[PillarKey.CHALLENGE])
     assert report.withheld is None
 
 
@@ -92,7 +94,9 @@ def test_large_means_at_least_one_scale_step_either_way(predicted: int, result: 
     (gap,) = perception_report(
         _prediction(include=predicted), a_summary({PillarKey.INCLUDE: result})
     ).gaps
-    assert gap.large == (abs(result - scale_score(predicted)) >= LARGE_GAP_POINTS)
+    shown = abs(round(result) - scale_score(predicted))
+    assert gap.shown_points == shown
+    assert gap.large == (shown >= LARGE_GAP_POINTS)
     assert (gap.gap < 0) == (result < scale_score(predicted))
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.views.card import (
     Action,
@@ -27,7 +29,13 @@ from bot.views.leader_questions import leader_questions
 from bot.views.results import trend_report
 from bot.views.texts import Texts
 from content.schema import ContentPack, Language, PillarKey
-from surveys.prediction import PerceptionReport, PillarGap, Prediction, perception_report
+from surveys.prediction import (
+    LARGE_GAP_POINTS,
+    PerceptionReport,
+    PillarGap,
+    Prediction,
+    perception_report,
+)
 from surveys.scoring import Change
 from surveys.traps import TrapNote
 from tests.bot.views.samples import LANGUAGES, a_summary, a_trend, a_withheld, even
@@ -158,3 +166,28 @@ def test_a_leaders_trend_card_gets_the_predict_button(
     assert isinstance(last, Buttons)
     (button,) = last.buttons
     assert (button.action, button.value) == (Action.PREDICT, round_.id)
+
+
+@given(
+    predicted=st.integers(min_value=1, max_value=5),
+    result=st.floats(min_value=0, max_value=100, allow_nan=False),
+)
+def test_the_gap_card_never_contradicts_its_own_numbers(
+    content: ContentPack, language: Language, predicted: int, result: float
+) -> None:
+    """The words (how many points, lower or higher, large) follow the numbers shown."""
+    t = Texts(content, language)
+    report = PerceptionReport(round_id="r", gaps=(PillarGap(PillarKey.LEARN, predicted, result),))
+    card = perception_card(report, a_team(language=language), content)
+    (facts,) = [e for e in card.elements if isinstance(e, Facts)]
+    ((label, text),) = facts.rows
+    numbers = [int(n) for n in re.findall(r"\d+", text)]
+    guess, shown, points = numbers[0], numbers[1], numbers[2:] or [0]
+    assert points[0] == abs(shown - guess)
+    if shown < guess:
+        assert text.endswith(t("gap-lower", points=guess - shown))
+    elif shown > guess:
+        assert text.endswith(t("gap-higher", points=shown - guess))
+    else:
+        assert text.endswith(t("gap-same"))
+    assert (t("gap-large") in label) == (abs(shown - guess) >= LARGE_GAP_POINTS)
