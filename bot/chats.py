@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import TypeVar
 
 from content.schema import Hack
-from surveys.announcements import Notice, PulseStatus, RoundOutcome
+from surveys.announcements import PrivateNote, PulseStatus, RoundOutcome
 from surveys.ports import ChatGateway
 from surveys.team import Team
 
@@ -60,7 +60,7 @@ class Chats:
         """Post a round's summary."""
         await self._call(outcome.team, lambda gateway: gateway.post_outcome(outcome))
 
-    async def send_private(self, team: Team, user_id: str, notice: Notice) -> None:
+    async def send_private(self, team: Team, user_id: str, notice: PrivateNote) -> None:
         """Send a private note."""
         await self._call(team, lambda gateway: gateway.send_private(team, user_id, notice))
 

@@ -24,6 +24,7 @@ from content.schema import (
     Step,
     StepKey,
     Trap,
+    TrapKey,
     fold,
     hack_names,
     placeholders,
@@ -93,7 +94,7 @@ def _read(directory: Path) -> tuple[ContentPack | None, list[str]]:
     _check_keys("knowledge.yaml: steps", "step", [st.key for st in steps], list(StepKey), problems)
     _check_unique("statements.yaml", "statement id", [s.id for s in statements], problems)
     _check_unique("hacks.yaml", "hack id", [h.id for h in hacks], problems)
-    _check_unique("knowledge.yaml: traps", "trap key", [t.key for t in traps], problems)
+    _check_keys("knowledge.yaml: traps", "trap", [t.key for t in traps], list(TrapKey), problems)
     _check_statements(statements, problems)
     _check_hacks(hacks, problems)
     _check_hack_names(hacks, pillars, problems)

@@ -35,6 +35,14 @@ class PillarKey(StrEnum):
     CHALLENGE = "challenge"
 
 
+class TrapKey(StrEnum):
+    """The traps every pack describes: the bot's private signals name them (surveys/traps.py)."""
+
+    AVOIDANCE = "avoidance"
+    RESISTANCE = "resistance"
+    STRESS = "stress"
+
+
 class Audience(StrEnum):
     """Who a hack is written for."""
 
@@ -74,6 +82,8 @@ class Pillar(_Strict):
     name: Localized
     need: Localized
     description: Localized
+    # The leader's own question when this pillar drops or was misjudged (private, never shared).
+    leader_question: Localized
 
 
 class Statement(_Strict):

@@ -185,3 +185,20 @@ class OverlapWithheldRow(Base):
     round_id: Mapped[str] = mapped_column(
         ForeignKey("rounds.id", ondelete="CASCADE"), primary_key=True
     )
+
+
+class PredictionRow(Base):
+    """A leader's private prediction for a round: a point on the answer scale per pillar. The
+    leader's own data, kept with their platform id; it says nothing of anyone's answers and
+    goes with the round (retention) or the team."""
+
+    __tablename__ = "predictions"
+    __table_args__ = (Index("ix_predictions_team", "team_id"),)
+
+    round_id: Mapped[str] = mapped_column(
+        ForeignKey("rounds.id", ondelete="CASCADE"), primary_key=True
+    )
+    leader_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    team_id: Mapped[str] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+    # {pillar key: 1..5}
+    values: Mapped[dict[str, int]] = mapped_column(JSON)

@@ -16,6 +16,7 @@ from storage.answers import SqlAnswers
 from storage.claims import SqlClaims
 from storage.hack_log import SqlHackLog
 from storage.participation import SqlParticipation
+from storage.predictions import SqlPredictions
 from storage.rosters import SqlRosters
 from storage.rounds import SCRUB_AFTER_COMMIT, SqlRounds
 from storage.scrub import Scrubber
@@ -37,6 +38,7 @@ class SqlUnitOfWork:
     claims: SqlClaims
     addresses: SqlChannelAddresses
     rosters: SqlRosters
+    predictions: SqlPredictions
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession], scrubber: Scrubber) -> None:
         self._sessions = sessions
@@ -52,6 +54,7 @@ class SqlUnitOfWork:
         self.claims = SqlClaims(self._session)
         self.addresses = SqlChannelAddresses(self._session)
         self.rosters = SqlRosters(self._session)
+        self.predictions = SqlPredictions(self._session)
         return self
 
     async def commit(self) -> None:

@@ -10,8 +10,10 @@ from surveys.anonymity import RoundResult
 from surveys.hack_choice import HackSuggestion
 from surveys.hack_cycle import FollowUp
 from surveys.hack_effect import HelpedResult
+from surveys.prediction import PerceptionReport
 from surveys.rounds import Round
 from surveys.team import Team
+from surveys.traps import TrapNote
 from surveys.trend import Trend
 
 
@@ -59,3 +61,8 @@ class Notice:
 
     key: str
     values: Mapping[str, object] = field(default_factory=dict)
+
+
+PrivateNote = Notice | PerceptionReport | TrapNote
+"""What the domain sends one person privately: a message, a leader's perception gap, or a
+trap signal for those who run the team."""

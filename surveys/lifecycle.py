@@ -79,6 +79,8 @@ class TeamLifecycle:
             if not team.active:
                 continue
             await uow.teams.update(replace(team, deactivated_at=now))
+            # The leaders' predictions carry their platform ids and can never be shown now.
+            await uow.predictions.remove_team(team.id)
             open_round = await uow.rounds.open_for_team(team.id)
             if open_round is not None:
                 # Nobody can answer or see a summary any more: end the round quietly, so its

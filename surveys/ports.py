@@ -9,10 +9,11 @@ from typing import Literal, Protocol, Self
 
 from content.schema import Hack
 from surveys.addresses import ChannelAddress
-from surveys.announcements import Notice, PulseStatus, RoundOutcome
+from surveys.announcements import PrivateNote, PulseStatus, RoundOutcome
 from surveys.claims import Act, ClaimStatus
 from surveys.hack_log import HackEvent, HackLogEntry
 from surveys.overlap import Roster
+from surveys.prediction import Prediction
 from surveys.rounds import Round, RoundKind
 from surveys.scoring import Histogram
 from surveys.team import ChannelRef, Team
@@ -230,6 +231,23 @@ class RosterRepository(Protocol):
         overlap.SAME_PERIOD before it); how many rounds' rosters."""
 
 
+class PredictionRepository(Protocol):
+    """Leaders' private predictions: one per leader and round, kept with the leader's platform
+    id (never logged, never shown to anyone else), gone with the round or the team."""
+
+    async def save(self, prediction: Prediction) -> None:
+        """Store a prediction, replacing the same leader's earlier one for the round."""
+
+    async def of_leader(self, round_id: str, leader_id: str) -> Prediction | None:
+        """The leader's prediction for the round, if any."""
+
+    async def for_round(self, round_id: str) -> list[Prediction]:
+        """Every leader's prediction for the round."""
+
+    async def remove_team(self, team_id: str) -> int:
+        """Delete every prediction of the team's rounds (the app was removed); how many."""
+
+
 class UnitOfWork(Protocol):
     """One transaction over every repository; rolled back unless committed."""
 
@@ -264,6 +282,10 @@ class UnitOfWork(Protocol):
     @property
     def rosters(self) -> RosterRepository:
         """Round rosters and the overlap rule's verdicts."""
+
+    @property
+    def predictions(self) -> PredictionRepository:
+        """Leaders' private predictions."""
 
     async def commit(self) -> None:
         """Make the work durable."""
@@ -305,7 +327,7 @@ class ChatGateway(Protocol):
     async def post_outcome(self, outcome: RoundOutcome) -> None:
         """Post a closed round's summary and hack of the week in the channel."""
 
-    async def send_private(self, team: Team, user_id: str, notice: Notice) -> None:
+    async def send_private(self, team: Team, user_id: str, notice: PrivateNote) -> None:
         """Send one person a private note."""
 
     async def post_hack(self, team: Team, hack: Hack) -> str:

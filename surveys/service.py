@@ -48,6 +48,7 @@ from surveys.hack_log import HackEvent, HackLogEntry
 from surveys.lifecycle import TeamLifecycle
 from surveys.overlap import overlap_window, overlapping
 from surveys.ports import ChatGateway, Clock, RowLock, UnitOfWork, UnitOfWorkFactory
+from surveys.predicting import LeaderSide
 from surveys.rounds import (
     Round,
     RoundKind,
@@ -56,6 +57,7 @@ from surveys.rounds import (
     validate_answers,
 )
 from surveys.team import ChannelRef, Origin, Team, TeamSettings
+from surveys.traps import avoidance
 from surveys.trend import HackDone, Trend, TrendPoint
 
 log = logging.getLogger(__name__)
@@ -89,6 +91,9 @@ class PulseService:
         # the last round that asked its statements (surveys/comparison.py).
         self._lookback = lookback_rounds(content)
         self.lifecycle = TeamLifecycle(unit_of_work=unit_of_work, clock=clock)
+        self.leader_side = LeaderSide(
+            unit_of_work=unit_of_work, clock=clock, chat=chat, content=content
+        )
         self._listeners: list[Callable[[Happened], None]] = []
 
     def subscribe(self, listener: Callable[[Happened], None]) -> None:
@@ -347,11 +352,15 @@ class PulseService:
             log.warning("could not update the pulse message of round %s", status.round.id)
 
     async def remind(self, round_id: str) -> int:
-        """Remind, once, the channel members who have not answered; returns how many."""
+        """Remind, once, the channel members who have not answered; returns how many. While
+        the trend signals avoidance (surveys/traps.py), nobody is reminded: more reminders
+        rarely help people who pull back, so the team's leaders and facilitators are told."""
         status = await self.status(round_id)
         round_, team = status.round, status.team
         if not round_.is_open or round_.reminded or not team.settings.reminders:
             return 0
+        if avoidance(await self.trend(team.id, rounds=SUMMARY_ROUNDS)):
+            return await self._hold_back_reminder(round_id, team)
         members = await self._chat.channel_members(team)
         async with self._uow() as uow:
             # Checked again under the lock: two callers at once still remind only once.
@@ -369,6 +378,18 @@ class PulseService:
             await self._chat.send_private(team, member, notice)
         log.info("round %s: %d reminder(s) sent", round_id, len(waiting))
         return len(waiting)
+
+    async def _hold_back_reminder(self, round_id: str, team: Team) -> int:
+        async with self._uow() as uow:
+            round_ = await _round(uow, round_id, lock="update")
+            if round_.reminded:
+                return 0
+            # Marked as reminded, so the reminder slot passes once, as a sent one would.
+            await uow.rounds.mark_reminded(round_id)
+            await uow.commit()
+        await self.leader_side.tell_those_running(team, Notice(key="reminder-held-back"))
+        log.info("round %s: reminders held back (participation keeps falling)", round_id)
+        return 0
 
     async def close_round(self, round_id: str, *, early: bool = False) -> RoundOutcome:
         """Close the round, forget who answered, and post the summary with the hack of the week.
@@ -428,6 +449,7 @@ class PulseService:
             helped=helped,
         )
         await self._chat.post_outcome(outcome)
+        await self.leader_side.after_close(outcome)
         return outcome
 
     async def result(self, round_id: str) -> RoundResult:

@@ -18,6 +18,7 @@ from bot.logs import failure
 from bot.views.card import Card, Element, Form, Heading, Paragraph, notice
 from bot.views.hacks import hack_card, hack_list
 from bot.views.knowledge import about_card, help_card
+from bot.views.leader import prediction_form, prediction_saved, with_predict_button
 from bot.views.pulse import answer_form, thanks
 from bot.views.results import trend_report
 from bot.views.setup import set_up_card, setup_form
@@ -35,9 +36,10 @@ from surveys.errors import (
 )
 from surveys.hack_choice import HackSuggestion
 from surveys.lifecycle import deletion_code
+from surveys.prediction import InvalidPrediction
 from surveys.rounds import SCALE
 from surveys.service import MAX_TREND_ROUNDS, PulseService
-from surveys.team import ChannelRef, Origin, Team, TeamSettings
+from surveys.team import ChannelRef, Origin, Role, Team, TeamSettings
 
 log = logging.getLogger(__name__)
 
@@ -145,6 +147,47 @@ class CommandHandler:
             if await self._service.has_answered(round_id, actor.user_id):
                 return Reply(card=notice(t("error-already-answered")))
             return Reply(form=answer_form(status.round, status.team, self._content))
+
+        return await self._guarded(language, run)
+
+    async def open_prediction_form(
+        self, round_id: str, actor: Actor, language: Language, *, origin: Origin
+    ) -> Reply:
+        """*Predict* (on the pulse message or a leader's trend card): the private form for a
+        leader, with their earlier prediction filled in; a kind word for anyone else."""
+        language = await self._round_language(round_id, language, origin=origin)
+
+        async def run() -> Reply:
+            leader_side = self._service.leader_side
+            round_, team, earlier = await leader_side.prediction_of(
+                round_id, actor.user_id, origin=origin
+            )
+            return Reply(form=prediction_form(round_, team, self._content, earlier))
+
+        return await self._guarded(language, run)
+
+    async def submit_prediction(
+        self,
+        round_id: str,
+        actor: Actor,
+        answers: Mapping[str, str],
+        language: Language,
+        *,
+        origin: Origin,
+    ) -> Reply:
+        """The prediction form sent: keep it (replacing an earlier one) and confirm privately."""
+        language = await self._round_language(round_id, language, origin=origin)
+
+        async def run() -> Reply:
+            choices = {str(point): point for point in SCALE}
+            try:
+                values = {pillar: choices[value] for pillar, value in answers.items()}
+            except KeyError:
+                raise InvalidPrediction() from None
+            round_, team = await self._service.leader_side.predict(
+                round_id, user_id=actor.user_id, values=values, origin=origin
+            )
+            return Reply(card=prediction_saved(round_, team, self._content))
 
         return await self._guarded(language, run)
 
@@ -369,7 +412,9 @@ class CommandHandler:
             status = await self._service.status(open_round.id)
         return Reply(card=status_card(team, status, self._content))
 
-    async def _trend(self, _c: ChannelRef, _a: Actor, team: Team | None, intent: Intent) -> Reply:
+    async def _trend(
+        self, _c: ChannelRef, actor: Actor, team: Team | None, intent: Intent
+    ) -> Reply:
         team = _known(team)
         rounds = DEFAULT_TREND_ROUNDS
         if intent.args:
@@ -379,7 +424,15 @@ class CommandHandler:
                 t = Texts(self._content, team.settings.language)
                 return Reply(card=notice(t("error-trend-rounds", prefix=self._prefix)))
         trend = await self._service.trend(team.id, rounds=rounds)
-        return Reply(card=trend_report(trend, team, self._content))
+        card = trend_report(trend, team, self._content)
+        if team.settings.role_of(actor.user_id) is Role.LEADER:
+            try:
+                open_round = await self._service.open_round_of(team.id)
+            except NoOpenRound:
+                pass
+            else:
+                card = with_predict_button(card, open_round, team, self._content)
+        return Reply(card=card)
 
     async def _hack(self, _c: ChannelRef, _a: Actor, team: Team | None, intent: Intent) -> Reply:
         team = _known(team)

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from content.schema import Hack
-from surveys.announcements import Notice, PulseStatus, RoundOutcome
+from surveys.announcements import PrivateNote, PulseStatus, RoundOutcome
 from surveys.team import Team
 
 
@@ -18,7 +18,7 @@ class RecordingChat:
     pulses: list[PulseStatus] = field(default_factory=list)
     updates: int = 0
     outcomes: list[RoundOutcome] = field(default_factory=list)
-    private_notes: list[Notice] = field(default_factory=list)
+    private_notes: list[PrivateNote] = field(default_factory=list)
     hacks: list[str] = field(default_factory=list)
 
     async def channel_members(self, team: Team) -> Sequence[str]:
@@ -38,7 +38,7 @@ class RecordingChat:
         """Record the summary."""
         self.outcomes.append(outcome)
 
-    async def send_private(self, team: Team, user_id: str, notice: Notice) -> None:
+    async def send_private(self, team: Team, user_id: str, notice: PrivateNote) -> None:
         """Record the note, not who got it: the demo keeps the promise too."""
         self.private_notes.append(notice)
 

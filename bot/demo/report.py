@@ -6,7 +6,9 @@ from pathlib import Path
 
 from bot.demo.story import DemoRun, Week
 from bot.sparkline import sparkline
+from bot.views.card import Facts, Heading, Items, Note, Paragraph
 from bot.views.hacks import helped_paragraph, reason_sentences
+from bot.views.leader import perception_card
 from bot.views.results import score_text, withheld_text
 from bot.views.texts import Texts
 from content.schema import ContentPack, Hack, Language, PillarKey
@@ -34,6 +36,7 @@ def render_demo(run: DemoRun, content: ContentPack, *, chart: Path | None) -> st
     for week in run.weeks:
         lines.extend(_week_lines(week, content, language))
     lines.extend(["", *_trend_lines(run, content, language), ""])
+    lines.extend(_leader_lines(run, content))
     shown = [w.outcome.suggestion for w in run.weeks if w.outcome.suggestion is not None]
     last = shown[-1] if shown else None
     if last is not None:
@@ -154,3 +157,24 @@ def _hack_lines(suggestion: HackSuggestion, content: ContentPack, language: Lang
     lines.extend(f"    – {question.in_(language)}" for question in hack.reflection)
     lines.append("  " + t("hack-thread-hint"))
     return lines
+
+
+def _leader_lines(run: DemoRun, content: ContentPack) -> list[str]:
+    """The leader's private view: the dip week's prediction beside the team's answers."""
+    if run.leader_view is None:
+        return []
+    card = perception_card(run.leader_view, run.team, content)
+    t = Texts(content, run.team.settings.language)
+    week = next(w.number for w in run.weeks if w.outcome.round.id == run.leader_view.round_id)
+    lines: list[str] = []
+    for element in card.elements:
+        match element:
+            case Heading(text):
+                lines.append(f"{text} ({t('demo-week', week=week)})")
+            case Paragraph(text) | Note(text):
+                lines.append(f"  {text}")
+            case Facts(rows):
+                lines.extend(f"  {label}: {value}" for label, value in rows)
+            case Items(items):
+                lines.extend(f"    – {item}" for item in items)
+    return [*lines, ""]

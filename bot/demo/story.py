@@ -20,7 +20,8 @@ from surveys.announcements import RoundOutcome
 from surveys.anonymity import RoundSummary
 from surveys.hack_choice import HackReason, lowest_pillars
 from surveys.hack_effect import helped_hack
-from surveys.rounds import RoundKind, rotation_offset, statements_for_round
+from surveys.prediction import PerceptionReport, pillars_asked
+from surveys.rounds import Round, RoundKind, rotation_offset, statements_for_round
 from surveys.service import PulseService
 from surveys.team import DEFAULT_MIN_RESPONDENTS, ChannelRef, Team, TeamSettings
 from surveys.trend import Trend
@@ -33,6 +34,7 @@ DEMO_FACILITATOR = "U-FACILITATOR"
 EARLY_SHARE = 0.7  # who answers before the mid-round reminder
 HOLD_WEEKS = 3  # the team holds on to the hack for the dip this long before it is done
 HELPED_AGREE = 0.8  # how many say the hack for the dip made a difference
+LEADER_GUESS = 4  # "Enig": the leader predicts the dip week, unaware of it
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,8 @@ class DemoRun:
     weeks: list[Week]
     trend: Trend
     database: Path
+    # What the leader saw privately after predicting the dip week (bot/demo/report.py).
+    leader_view: PerceptionReport | None = None
 
 
 async def run_demo(
@@ -116,7 +120,14 @@ async def run_demo(
         trend = await service.trend(team.id, rounds=weeks)
     finally:
         await engine.dispose()
-    return DemoRun(team=team, team_size=team_size, weeks=story, trend=trend, database=database)
+    return DemoRun(
+        team=team,
+        team_size=team_size,
+        weeks=story,
+        trend=trend,
+        database=database,
+        leader_view=_leader_view(chat),
+    )
 
 
 async def _week(
@@ -133,6 +144,8 @@ async def _week(
     kind = RoundKind.BAROMETER if (number - 1) % BAROMETER_EVERY_WEEKS == 0 else RoundKind.PULSE
     round_ = await service.open_round(team.id, kind=kind)
     rng = random.Random(number)  # noqa: S311 - a simulation, not a secret
+    if number == simulation.dip_week:
+        await _leader_predicts(service, content, round_)
     respondents = simulation.respondents(number)
     early = round(len(respondents) * EARLY_SHARE)
     span = round_.closes_at - round_.opened_at
@@ -180,6 +193,16 @@ async def _week(
     return Week(
         number=number, outcome=outcome, reminded=reminded, hack_done=done, hack_started=started
     )
+
+
+async def _leader_predicts(service: PulseService, content: ContentPack, round_: Round) -> None:
+    """The leader has not noticed the dip: "Enig" on every pillar the round asks."""
+    guess = {key.value: LEADER_GUESS for key in pillars_asked(content, round_)}
+    await service.leader_side.predict(round_.id, user_id=DEMO_LEADER, values=guess)
+
+
+def _leader_view(chat: RecordingChat) -> PerceptionReport | None:
+    return next((n for n in chat.private_notes if isinstance(n, PerceptionReport)), None)
 
 
 def _sqlite_companions(database: Path) -> tuple[Path, ...]:

@@ -169,6 +169,21 @@ def _listen(
         )
         await _deliver(reply, body=body, respond=respond, client=client)
 
+    @app.action(Action.PREDICT.value)
+    async def on_predict(
+        ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
+    ) -> None:
+        await ack()
+        workspace, actor = await actor_of(body)
+        pressed_in = _channel(body, workspace).channel_id
+        reply = await handler.open_prediction_form(
+            _action_value(body),
+            actor,
+            actor.language,
+            origin=Origin(PLATFORM, workspace, pressed_in),
+        )
+        await _deliver(reply, body=body, respond=respond, client=client)
+
     @app.action(Action.START_DISCUSSION.value)
     async def on_start_discussion(
         ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
@@ -211,6 +226,20 @@ def _listen(
         await ack(response_action="update", view=_notice_view(reply, content, actor.language))
         if reply.after is not None:
             await reply.after()
+
+    @app.view(FormKind.PREDICTION.value)
+    async def on_prediction(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
+        workspace, actor = await actor_of(body)
+        answers = {k: v[0] for k, v in form_answers(view).items() if v}
+        round_id, channel_id = _answer_reference(view.get("private_metadata"))
+        reply = await handler.submit_prediction(
+            round_id,
+            actor,
+            answers,
+            actor.language,
+            origin=Origin(PLATFORM, workspace, channel_id),
+        )
+        await ack(response_action="update", view=_notice_view(reply, content, actor.language))
 
     @app.view(FormKind.SETUP.value)
     async def on_setup(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
@@ -285,7 +314,7 @@ async def _deliver(
         )
     if reply.form is not None:
         view = modal(reply.form)
-        if reply.form.kind is FormKind.ANSWER:
+        if reply.form.kind in (FormKind.ANSWER, FormKind.PREDICTION):
             # A modal's submission does not say where the form was opened; Slack hands our
             # private_metadata back untouched, so the channel rides along with the round.
             view["private_metadata"] = json.dumps(

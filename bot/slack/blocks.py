@@ -170,10 +170,9 @@ def _input_element(question: Question) -> dict[str, Any]:
     initial = [o for o in options if o["value"] in question.initial]
     element: dict[str, Any]
     match question.kind:
-        case QuestionKind.SCALE:
-            element = {"type": "radio_buttons", "options": options}
-        case QuestionKind.CHOICE:
-            element = {"type": "static_select", "options": options}
+        case QuestionKind.SCALE | QuestionKind.CHOICE:
+            kind = "radio_buttons" if question.kind is QuestionKind.SCALE else "static_select"
+            element = {"type": kind, "options": options}
             if initial:
                 element["initial_option"] = initial[0]
         case QuestionKind.SWITCH:

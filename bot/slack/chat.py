@@ -18,7 +18,7 @@ from bot.views.notices import private_note
 from bot.views.pulse import closed_pulse, pulse_message
 from bot.views.results import summary
 from content.schema import ContentPack, Hack
-from surveys.announcements import Notice, PulseStatus, RoundOutcome
+from surveys.announcements import PrivateNote, PulseStatus, RoundOutcome
 from surveys.errors import NotInChannel
 from surveys.team import Team
 
@@ -116,7 +116,7 @@ class SlackChat:
                 final=True,
             )
 
-    async def send_private(self, team: Team, user_id: str, notice: Notice) -> None:
+    async def send_private(self, team: Team, user_id: str, notice: PrivateNote) -> None:
         """A direct message from the app (it reaches people wherever they are)."""
         card = private_note(notice, team, self._content)
         client = await self._clients.for_workspace(team.channel.workspace_id)

@@ -196,6 +196,20 @@ class TeamsBot(TeamsActivityHandler):  # type: ignore[misc]
             )
             card = adaptive_card(reply.card) if reply.card is not None else None
             return Answer(card=card, after=reply.after)
+        if verb == Action.PREDICT.value:
+            reply = await self._handler.open_prediction_form(
+                value, actor, actor.language, origin=origin
+            )
+            if reply.form is not None:
+                return Answer(card=form_card(reply.form))
+            return _message(reply)
+        if verb == FormKind.PREDICTION.value:
+            reference = str(data.get(REFERENCE, ""))
+            answers = {k: v[0] for k, v in form_answers(data).items() if v}
+            reply = await self._handler.submit_prediction(
+                reference, actor, answers, actor.language, origin=origin
+            )
+            return Answer(card=adaptive_card(reply.card) if reply.card else None)
         if verb == FormKind.SETUP.value:
             target = ChannelRef("teams", tenant_of(activity), str(data.get(REFERENCE, "")))
             reply = await self._handler.submit_setup(target, actor, form_answers(data), name="")

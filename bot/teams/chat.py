@@ -17,7 +17,7 @@ from bot.views.pulse import closed_pulse, pulse_message
 from bot.views.results import summary
 from content.schema import ContentPack, Hack
 from surveys.addresses import ChannelAddress
-from surveys.announcements import Notice, PulseStatus, RoundOutcome
+from surveys.announcements import PrivateNote, PulseStatus, RoundOutcome
 from surveys.errors import NotInChannel
 from surveys.team import ChannelRef, Team
 
@@ -113,7 +113,7 @@ class TeamsChat:
                 adaptive_card(closed_pulse(outcome, self._content)),
             )
 
-    async def send_private(self, team: Team, user_id: str, notice: Notice) -> None:
+    async def send_private(self, team: Team, user_id: str, notice: PrivateNote) -> None:
         """A message in the person's 1:1 chat with Tryghed."""
         card = adaptive_card(private_note(notice, team, self._content))
         await self.send_to_person(team.channel, user_id, card)

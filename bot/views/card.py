@@ -15,6 +15,7 @@ class Action(StrEnum):
     ANSWER = "tryghed_answer"
     START_DISCUSSION = "tryghed_start_discussion"
     HACK_DONE = "tryghed_hack_done"
+    PREDICT = "tryghed_predict"
 
 
 class FormKind(StrEnum):
@@ -22,6 +23,7 @@ class FormKind(StrEnum):
 
     ANSWER = "tryghed_answer_form"
     SETUP = "tryghed_setup_form"
+    PREDICTION = "tryghed_prediction_form"
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ from bot.views.card import (
     QuestionKind,
     notice,
 )
+from bot.views.leader import predict_button
 from bot.views.texts import Texts
 from content.schema import ContentPack
 from surveys.announcements import PulseStatus, RoundOutcome
@@ -82,9 +83,10 @@ def _pulse_card(team: Team, round_: Round, k: int, participation: str | None, t:
         Note(t("pulse-anonymous", k=k)),
     ]
     if round_.is_open:
-        elements.append(
-            Buttons((Button(t("pulse-answer"), Action.ANSWER, round_.id, primary=True),))
-        )
+        answer = Button(t("pulse-answer"), Action.ANSWER, round_.id, primary=True)
+        # Leaders may predict the result privately; a team without leaders has no such button.
+        predict = (predict_button(round_, t),) if team.settings.leaders else ()
+        elements.append(Buttons((answer, *predict)))
     else:
         elements.append(Note(t("pulse-closed")))
     fallback = title if participation is None else f"{title} – {participation}"

@@ -16,6 +16,7 @@ from bot.views.card import (
     Paragraph,
 )
 from bot.views.hacks import hack_history, helped_paragraph, reason_sentences
+from bot.views.leader_questions import leader_questions
 from bot.views.texts import Texts
 from content.schema import ContentPack, PillarKey
 from surveys.announcements import RoundOutcome
@@ -192,4 +193,5 @@ def trend_report(trend: Trend, team: Team, content: ContentPack) -> Card:
     elements.extend(hack_history(trend, team, content))
     if trend.participation_falling:
         elements.append(Paragraph(t("hint-participation-falling")))
+    elements.extend(leader_questions(trend, team, content))
     return Card(fallback=title, elements=tuple(elements))

@@ -203,6 +203,24 @@ def test_a_statement_without_its_english_text(tmp_path: Path) -> None:
     )
 
 
+def test_a_pillar_without_its_leader_question(tmp_path: Path) -> None:
+    directory = copy_pack(tmp_path)
+    edit(directory, "pillars", lambda items: items[3].pop("leader_question"))
+    assert_refused(
+        directory,
+        [
+            "pillars.yaml: item 4 (challenge): leader_question: field is required",
+            "pillars.yaml: missing pillar(s): challenge",
+        ],
+    )
+
+
+def test_a_pack_without_a_trap_the_signals_name(tmp_path: Path) -> None:
+    directory = copy_pack(tmp_path)
+    edit(directory, "knowledge", lambda data: data["traps"].pop(0))
+    assert_refused(directory, ["knowledge.yaml: traps: missing trap(s): stress"])
+
+
 def test_a_statement_with_blank_text(tmp_path: Path) -> None:
     directory = copy_pack(tmp_path)
     edit(directory, "statements", lambda items: items[1]["text"].update(da="   "))
@@ -326,8 +344,13 @@ def test_the_four_steps_in_order_and_a_pack_missing_one(tmp_path: Path) -> None:
 def test_a_trap_kind_without_its_advice(tmp_path: Path) -> None:
     directory = copy_pack(tmp_path)
     edit(directory, "knowledge", lambda k: k["traps"][1]["kinds"][0].pop("advice"))
+    # The invalid trap is left out, so it is reported as missing too (as for every key set).
     assert_refused(
-        directory, ["knowledge.yaml: traps: item 2 (resistance): kinds.0.advice: field is required"]
+        directory,
+        [
+            "knowledge.yaml: traps: item 2 (resistance): kinds.0.advice: field is required",
+            "knowledge.yaml: traps: missing trap(s): resistance",
+        ],
     )
 
 

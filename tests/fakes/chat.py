@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from content.schema import Hack
-from surveys.announcements import Notice, PulseStatus, RoundOutcome
+from surveys.announcements import PrivateNote, PulseStatus, RoundOutcome
 from surveys.team import Team
 
 
@@ -19,7 +19,7 @@ class FakeChat:
     pulses: list[PulseStatus] = field(default_factory=list)
     updates: list[tuple[str, int]] = field(default_factory=list)
     outcomes: list[RoundOutcome] = field(default_factory=list)
-    notes: list[tuple[str, Notice]] = field(default_factory=list)
+    notes: list[tuple[str, PrivateNote]] = field(default_factory=list)
     hacks: list[str] = field(default_factory=list)
 
     async def channel_members(self, team: Team) -> Sequence[str]:
@@ -37,7 +37,7 @@ class FakeChat:
     async def post_outcome(self, outcome: RoundOutcome) -> None:
         self.outcomes.append(outcome)
 
-    async def send_private(self, team: Team, user_id: str, notice: Notice) -> None:
+    async def send_private(self, team: Team, user_id: str, notice: PrivateNote) -> None:
         self.notes.append((user_id, notice))
 
     async def post_hack(self, team: Team, hack: Hack) -> str:

@@ -15,6 +15,7 @@ from surveys.errors import RoundAlreadyOpen
 from surveys.hack_log import HackEvent, HackLogEntry
 from surveys.overlap import SAME_PERIOD, Roster
 from surveys.ports import RowLock
+from surveys.prediction import Prediction
 from surveys.retention import hack_event_expired, round_expired
 from surveys.rounds import SCALE, Round, RoundKind
 from surveys.scoring import Histogram
@@ -40,6 +41,7 @@ class MemoryState:
     addresses: dict[ChannelRef, ChannelAddress] = field(default_factory=dict)
     rosters: dict[str, frozenset[str]] = field(default_factory=dict)
     overlap_withheld: set[str] = field(default_factory=set)
+    predictions: dict[tuple[str, str], Prediction] = field(default_factory=dict)
 
 
 class MemoryTeams:
@@ -101,6 +103,8 @@ class MemoryRounds:
         self._forget_open(round_id)
         self._s.rosters.pop(round_id, None)
         self._s.overlap_withheld.discard(round_id)
+        for held in [k for k in self._s.predictions if k[0] == round_id]:
+            del self._s.predictions[held]
 
     def _forget_open(self, round_id: str) -> None:
         self._s.salts.pop(round_id, None)
@@ -421,6 +425,31 @@ def _same_workspace(one: Team, other: Team) -> bool:
     )
 
 
+class MemoryPredictions:
+    """Predictions keyed by (round, leader)."""
+
+    def __init__(self, state: MemoryState) -> None:
+        self._s = state
+
+    async def save(self, prediction: Prediction) -> None:
+        if prediction.round_id not in self._s.rounds:
+            raise KeyError(prediction.round_id)  # what the foreign key refuses in SQL
+        self._s.predictions[(prediction.round_id, prediction.leader_id)] = prediction
+
+    async def of_leader(self, round_id: str, leader_id: str) -> Prediction | None:
+        return self._s.predictions.get((round_id, leader_id))
+
+    async def for_round(self, round_id: str) -> list[Prediction]:
+        found = [p for (r, _), p in self._s.predictions.items() if r == round_id]
+        return sorted(found, key=lambda p: p.leader_id)
+
+    async def remove_team(self, team_id: str) -> int:
+        doomed = [k for k, p in self._s.predictions.items() if p.team_id == team_id]
+        for key in doomed:
+            del self._s.predictions[key]
+        return len(doomed)
+
+
 class MemoryUnitOfWork:
     """Works on a copy of the state; commit publishes it, anything else discards it."""
 
@@ -437,6 +466,7 @@ class MemoryUnitOfWork:
         self.claims = MemoryClaims(self._work)
         self.addresses = MemoryChannelAddresses(self._work)
         self.rosters = MemoryRosters(self._work)
+        self.predictions = MemoryPredictions(self._work)
         return self
 
     async def commit(self) -> None:

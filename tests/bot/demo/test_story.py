@@ -215,3 +215,15 @@ def test_a_year_of_weeks_finishes(isolated: Path) -> None:
     assert weeks == [str(n) for n in range(1, 53)]
     assert "Udviklingen over 52 runder" in buffer.getvalue()
     assert (isolated / "year.svg").stat().st_size > 0
+
+
+def test_the_leader_sees_a_perception_gap_in_the_dip_week(story: DemoRun) -> None:
+    view = story.leader_view
+    assert view is not None
+    dip = next(w for w in story.weeks if w.outcome.round.id == view.round_id)
+    assert isinstance(dip.outcome.result, RoundSummary)
+    # The leader predicted "Enig" (75) everywhere and missed the dip on Lære.
+    learn = next(gap for gap in view.gaps if gap.pillar is PillarKey.LEARN)
+    assert learn.large
+    assert learn.gap < 0
+    assert learn.result == learn_score(dip)

@@ -21,6 +21,7 @@ from bot.views.card import (
 )
 from bot.views.hacks import hack_card, hack_list, reflection
 from bot.views.knowledge import about_card, help_card
+from bot.views.leader import prediction_form, prediction_saved, with_predict_button
 from bot.views.notices import private_note
 from bot.views.pulse import answer_form, closed_pulse, pulse_message, thanks
 from bot.views.results import summary, trend_report
@@ -29,10 +30,12 @@ from bot.views.status import status_card
 from content.schema import ContentPack, Language, PillarKey
 from surveys.announcements import Notice, PulseStatus, RoundOutcome
 from surveys.anonymity import PillarResult, RoundSummary, WithheldReason, WithheldSummary
+from surveys.prediction import perception_report
 from surveys.rounds import Round, RoundKind
 from surveys.scoring import Change, PillarScore
 from surveys.service import PulseService
 from surveys.team import ChannelRef, Team, TeamSettings
+from surveys.traps import TrapNote
 from surveys.trend import HackDone, Trend, TrendPoint
 from tests.fakes.chat import FakeChat
 from tests.fakes.clock import FakeClock
@@ -207,6 +210,10 @@ async def every_view(
         ),
         respondents=3,
     )
+    guess = {p.key.value: 4 for p in content.pillars}
+    await world.service.leader_side.predict(round_.id, user_id=LEADER, values=guess)
+    _, _, prediction = await world.service.leader_side.prediction_of(round_.id, LEADER)
+    assert prediction is not None
     hack = content.hacks[0]
     await world.service.hack_done(world.team.id, hack.id)
     trend = await world.service.trend(world.team.id)
@@ -241,9 +248,21 @@ async def every_view(
             Notice("reminder", {"deadline": round_.closes_at}), world.team, content
         ),
         "note-restarted": private_note(Notice("round-restarted"), world.team, content),
+        "gap": private_note(perception_report(prediction, second.result), world.team, content),
+        "gap-withheld": private_note(
+            perception_report(prediction, withheld.result), world.team, content
+        ),
+        "trap": private_note(
+            TrapNote(avoidance=True, falling=(PillarKey.LEARN,)), world.team, content
+        ),
+        "prediction-saved": prediction_saved(round_, world.team, content),
+        "trend-leader": with_predict_button(
+            trend_report(trend, world.team, content), round_, world.team, content
+        ),
     }
     forms = [
         answer_form(round_, world.team, content),
+        prediction_form(round_, world.team, content, prediction),
         setup_form("C1", world.team.settings, content, language),
     ]
     return cards, forms
