@@ -6,14 +6,15 @@ from pathlib import Path
 
 from bot.demo.story import DemoRun, Week
 from bot.sparkline import sparkline
-from bot.views.card import Facts, Heading, Items, Note, Paragraph
+from bot.views.card import Element, Facts, Heading, Items, Note, Paragraph
 from bot.views.hacks import helped_paragraph, reason_sentences
 from bot.views.leader import perception_card
-from bot.views.results import score_text, withheld_text
+from bot.views.results import score_text, summary, withheld_text
 from bot.views.texts import Texts
 from content.schema import ContentPack, Hack, Language, PillarKey
 from surveys.anonymity import RoundSummary
 from surveys.hack_choice import HackReason, HackSuggestion
+from surveys.team import Team
 
 
 def render_demo(run: DemoRun, content: ContentPack, *, chart: Path | None) -> str:
@@ -36,6 +37,7 @@ def render_demo(run: DemoRun, content: ContentPack, *, chart: Path | None) -> st
     for week in run.weeks:
         lines.extend(_week_lines(week, content, language))
     lines.extend(["", *_trend_lines(run, content, language), ""])
+    lines.extend(_talk_lines(run, content))
     lines.extend(_leader_lines(run, content))
     shown = [w.outcome.suggestion for w in run.weeks if w.outcome.suggestion is not None]
     last = shown[-1] if shown else None
@@ -159,18 +161,43 @@ def _hack_lines(suggestion: HackSuggestion, content: ContentPack, language: Lang
     return lines
 
 
+def _talk_lines(run: DemoRun, content: ContentPack) -> list[str]:
+    """The channel's summary of the first week with a notable drop: what it says about the
+    change and the results talk it invites (the rest of the card is the week's line)."""
+    for week in run.weeks:
+        result = week.outcome.result
+        if isinstance(result, RoundSummary) and any(
+            c.delta < 0 for c in result.notable_changes.values()
+        ):
+            card = summary(week.outcome, content)
+            heading = Heading(Texts(content, run.team.settings.language)("results-talk-title"))
+            # The title, the lines on what changed and the talk; the hack part that follows
+            # is in the week's line already.
+            end = card.elements.index(heading) + 2
+            shown = [card.elements[0]] + [
+                e for e in card.elements[1:end] if isinstance(e, Heading | Paragraph)
+            ]
+            return _card_lines(shown, week.number, run.team, content)
+    return []
+
+
 def _leader_lines(run: DemoRun, content: ContentPack) -> list[str]:
     """The leader's private view: the dip week's prediction beside the team's answers."""
     if run.leader_view is None:
         return []
     card = perception_card(run.leader_view, run.team, content)
-    t = Texts(content, run.team.settings.language)
     week = next(w.number for w in run.weeks if w.outcome.round.id == run.leader_view.round_id)
+    return _card_lines(list(card.elements), week, run.team, content)
+
+
+def _card_lines(elements: list[Element], week: int, team: Team, content: ContentPack) -> list[str]:
+    """A card's text as console lines, its first heading marked with the week."""
+    t = Texts(content, team.settings.language)
     lines: list[str] = []
-    for element in card.elements:
+    for element in elements:
         match element:
             case Heading(text):
-                lines.append(f"{text} ({t('demo-week', week=week)})")
+                lines.append(f"{text} ({t('demo-week', week=week)})" if not lines else text)
             case Paragraph(text) | Note(text):
                 lines.append(f"  {text}")
             case Facts(rows):

@@ -103,7 +103,8 @@ async def test_a_round_in_a_channel_of_two_thousand(
         with statements(database) as big_reminder:
             reminded = await slack.pulse.remind(round_id)
         calls = _calls(slack, before)
-        assert len(big_reminder) == len(small_reminder) <= 12, big_reminder
+        # (Bounded: the round, the team, its recent trend for the avoidance signal, who answered.)
+        assert len(big_reminder) == len(small_reminder) <= 16, big_reminder
         waiting = set(PEOPLE) - set(ANSWERING)
         assert reminded == len(waiting)
         assert calls.get("conversations.members") == 3
