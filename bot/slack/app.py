@@ -30,6 +30,9 @@ from bot.views.card import Action, FormKind
 from content.schema import ContentPack, Language
 from surveys.team import ChannelRef, Origin
 
+# CommandHandler.open_answer_form and .open_prediction_form: (round id, actor, language, *, origin).
+FormOpener = Callable[..., Awaitable[Reply]]
+
 log = logging.getLogger(__name__)
 
 PLATFORM = "slack"
@@ -154,35 +157,27 @@ def _listen(
         reply = await handler.command(channel, actor, str(body.get("text", "")))
         await _deliver(reply, body=body, respond=respond, client=client)
 
-    @app.action(Action.ANSWER.value)
-    async def on_answer(
-        ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
-    ) -> None:
-        await ack()
-        workspace, actor = await actor_of(body)
-        pressed_in = _channel(body, workspace).channel_id
-        reply = await handler.open_answer_form(
-            _action_value(body),
-            actor,
-            actor.language,
-            origin=Origin(PLATFORM, workspace, pressed_in),
-        )
-        await _deliver(reply, body=body, respond=respond, client=client)
+    def form_opener(open_form: FormOpener) -> Callable[..., Awaitable[None]]:
+        """A button that opens a private form for the round it carries (answer, predict)."""
 
-    @app.action(Action.PREDICT.value)
-    async def on_predict(
-        ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
-    ) -> None:
-        await ack()
-        workspace, actor = await actor_of(body)
-        pressed_in = _channel(body, workspace).channel_id
-        reply = await handler.open_prediction_form(
-            _action_value(body),
-            actor,
-            actor.language,
-            origin=Origin(PLATFORM, workspace, pressed_in),
-        )
-        await _deliver(reply, body=body, respond=respond, client=client)
+        async def on_press(
+            ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
+        ) -> None:
+            await ack()
+            workspace, actor = await actor_of(body)
+            pressed_in = _channel(body, workspace).channel_id
+            reply = await open_form(
+                _action_value(body),
+                actor,
+                actor.language,
+                origin=Origin(PLATFORM, workspace, pressed_in),
+            )
+            await _deliver(reply, body=body, respond=respond, client=client)
+
+        return on_press
+
+    app.action(Action.ANSWER.value)(form_opener(handler.open_answer_form))
+    app.action(Action.PREDICT.value)(form_opener(handler.open_prediction_form))
 
     @app.action(Action.START_DISCUSSION.value)
     async def on_start_discussion(
