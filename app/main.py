@@ -79,6 +79,7 @@ async def running_service(
     schedule: bool = True,
     migrate: bool = True,
     clock: Clock | None = None,
+    retry_sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
 ) -> AsyncIterator[Service]:
     """Migrate, wire and yield the service; afterwards let work in flight finish, stop the
     timers and close the pool.
@@ -86,7 +87,8 @@ async def running_service(
     `platforms=False` leaves out the platforms' routes (health, readiness, metrics stay);
     `schedule=False` runs no timers (another replica does); `migrate=False` leaves the
     schema to `tryghed db upgrade` and refuses to start on a schema that is not current;
-    `clock` is the system's unless a test moves time."""
+    `clock` is the system's unless a test moves time; `retry_sleep` waits out the chat APIs'
+    Retry-After and backoff (a test records the waits instead)."""
     clock = clock or SystemClock()
     settings.check_slack()
     settings.check_teams()
@@ -119,14 +121,23 @@ async def running_service(
         service.subscribe(metrics.heard)
         socket_mode = None
         if settings.slack_enabled:
-            slack = slack_parts(settings, service, content, engine=engine, metrics=metrics)
+            slack = slack_parts(
+                settings,
+                service,
+                content,
+                engine=engine,
+                metrics=metrics,
+                retry_sleep=retry_sleep,
+            )
             stops.append(slack.stop)
             chats.add("slack", slack.chat)
             if platforms:
                 routes.extend(slack.routes)
                 socket_mode = slack.start_socket_mode
         if settings.teams_enabled:
-            teams = await teams_parts(settings, service, content, storage, metrics)
+            teams = await teams_parts(
+                settings, service, content, storage, metrics, retry_sleep=retry_sleep
+            )
             stops.append(teams.stop)
             chats.add("teams", teams.chat)
             if platforms:

@@ -16,7 +16,7 @@ from app.settings import Settings
 from bot.commands.handler import CommandHandler
 from bot.slack.app import SlackOAuth, slack_app
 from bot.slack.chat import SlackChat
-from bot.slack.clients import SlackClients
+from bot.slack.clients import SlackClients, Sleep
 from bot.slack.installations import installation_stores
 from bot.slack.manifest import COMMAND
 from bot.slack.routes import slack_routes
@@ -49,6 +49,7 @@ def slack_parts(
     *,
     engine: Any,
     metrics: Metrics,
+    retry_sleep: Sleep = asyncio.sleep,
 ) -> SlackParts:
     """Slack as configured: one workspace (bot token) or several (OAuth, stores on `engine`)."""
     signing_secret = settings.slack_signing_secret
@@ -70,6 +71,7 @@ def slack_parts(
         bot_token=token.get_secret_value() if token else None,
         installation_store=oauth.installations if oauth else None,
         trace=metrics.trace("slack"),
+        sleep=retry_sleep,
     )
     handler = CommandHandler(
         service,

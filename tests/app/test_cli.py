@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
 import re
 import shutil
 import sqlite3
@@ -22,24 +21,17 @@ from app.cli import main
 from content.loader import BUILT_IN_DIR, default_pack
 from storage.migrate import head_revision
 from storage.open_store import side_file_for
+from tests.conftest import isolate
 
 TRYGHED = Path(sys.executable).parent / "tryghed"
-SETTINGS = ("DATABASE_URL", "SECRET_KEY", "MIN_RESPONDENTS", "CONTENT_DIR")
 MEMBERS = [f"U{n:03d}" for n in range(1, 10)]
 SVG = "{http://www.w3.org/2000/svg}"
 WEEK_LINE = re.compile(r"^  (?:Week|Uge) (\d+) ")
 
 
-def isolate(monkeypatch: pytest.MonkeyPatch, directory: Path) -> None:
-    """No `.env` and no TRYGHED_* variable from the machine running the tests."""
-    monkeypatch.chdir(directory)
-    for name in SETTINGS:
-        monkeypatch.delenv(f"TRYGHED_{name}", raising=False)
-
-
 @pytest.fixture
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    isolate(monkeypatch, tmp_path)
+def workdir(tmp_path: Path) -> Path:
+    """The test's directory, which it runs in (tests/conftest.py)."""
     return tmp_path
 
 
@@ -412,11 +404,9 @@ def test_demo_starts_from_an_empty_database(workdir: Path) -> None:
 
 
 def script(*argv: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TRYGHED_")}
     return subprocess.run(
         [str(TRYGHED), *argv],
         cwd=cwd,
-        env=env,
         capture_output=True,
         text=True,
         timeout=120,

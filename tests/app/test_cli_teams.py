@@ -22,7 +22,7 @@ from surveys.anonymity import RoundSummary
 from surveys.rounds import RoundKind
 from surveys.service import PulseService
 from surveys.team import ChannelRef, Team, TeamSettings
-from tests.app.test_cli import isolate, script, tables
+from tests.app.test_cli import script, tables
 from tests.fakes.chat import FakeChat
 from tests.fakes.clock import FakeClock
 
@@ -89,7 +89,6 @@ async def _fill(database: Path) -> Stored:
 
 @pytest.fixture
 def stored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Stored:
-    isolate(monkeypatch, tmp_path)
     database = tmp_path / "tryghed.db"
     monkeypatch.setenv("TRYGHED_DATABASE_URL", f"sqlite+aiosqlite:///{database}")
     return asyncio.run(_fill(database))
@@ -218,10 +217,7 @@ def test_team_list(stored: Stored, capsys: pytest.CaptureFixture[str]) -> None:
     ]
 
 
-def test_team_list_of_an_empty_database(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    isolate(monkeypatch, tmp_path)
+def test_team_list_of_an_empty_database(capsys: pytest.CaptureFixture[str]) -> None:
     assert _run(capsys, "team", "list") == (0, "tryghed: no teams yet\n", "")
 
 

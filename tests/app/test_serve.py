@@ -29,13 +29,8 @@ STOP_SECONDS = 10.0
 
 
 def environment(**variables: str) -> dict[str, str]:
-    """The machine's environment without our variables, plus `variables`."""
-    env = {
-        name: value
-        for name, value in os.environ.items()
-        if not name.startswith(("TRYGHED_", "SLACK_"))
-    }
-    return {**env, **variables}
+    """The test's environment (cleared of ours by tests/conftest.py), plus `variables`."""
+    return {**os.environ, **variables}
 
 
 def slack_environment(tmp_path: Path, **variables: str) -> dict[str, str]:

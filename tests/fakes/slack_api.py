@@ -32,9 +32,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 
 from tests.fakes.block_kit import block_kit_problems
-
-REFERENCE_DIR = Path(__file__).resolve().parents[3] / "shared" / "reference"
-SPEC_PATH = REFERENCE_DIR / "slack-web-openapi-v2.json"
+from tests.reference import SLACK_WEB_API_SPEC
 
 # Arguments whose values are JSON; form bodies carry them as JSON strings.
 JSON_ARGUMENTS = frozenset({"blocks", "attachments", "view", "metadata", "user_auth_blocks"})
@@ -72,7 +70,7 @@ class MethodSpec:
 
 
 @functools.cache
-def load_spec(path: Path = SPEC_PATH) -> Mapping[str, MethodSpec]:
+def load_spec(path: Path = SLACK_WEB_API_SPEC) -> Mapping[str, MethodSpec]:
     """Method name -> its parameters, from a Swagger 2.0 Slack Web API spec."""
     document = json.loads(path.read_text(encoding="utf-8"))
     methods: dict[str, MethodSpec] = {}
@@ -142,7 +140,7 @@ class FakeSlackApi:
     def __init__(
         self,
         *,
-        spec_path: Path | None = SPEC_PATH,
+        spec_path: Path = SLACK_WEB_API_SPEC,
         extra_arguments: Mapping[str, Collection[str]] | None = None,
         team_id: str = "T0001",
         team_name: str = "Tryghed Test",
@@ -150,9 +148,7 @@ class FakeSlackApi:
         bot_id: str = "B0001",
         latency: float = 0.0,
     ) -> None:
-        self.spec: Mapping[str, MethodSpec] | None = (
-            load_spec(spec_path) if spec_path is not None and spec_path.exists() else None
-        )
+        self.spec = load_spec(spec_path)
         self.extra_arguments = {k: frozenset(v) for k, v in (extra_arguments or {}).items()}
         self.team_id = team_id
         self.team_name = team_name
@@ -318,24 +314,23 @@ class FakeSlackApi:
     # -- checks --------------------------------------------------------------------------
 
     def _check(self, method: str, args: Mapping[str, Any]) -> None:
-        if self.spec is not None:
-            known = self.spec.get(method)
-            if known is None:
-                self.unknown_to_spec.add(method)
-            else:
-                allowed = (
-                    known.parameters
-                    | CLIENT_WIDE_ARGUMENTS
-                    | self.extra_arguments.get(method, frozenset())
-                )
-                self.violations.extend(
-                    f"{method}: argument {name!r} is not in the spec"
-                    for name in sorted(set(args) - allowed)
-                )
-                self.violations.extend(
-                    f"{method}: required argument {name!r} is missing"
-                    for name in sorted(known.required - set(args))
-                )
+        known = self.spec.get(method)
+        if known is None:
+            self.unknown_to_spec.add(method)
+        else:
+            allowed = (
+                known.parameters
+                | CLIENT_WIDE_ARGUMENTS
+                | self.extra_arguments.get(method, frozenset())
+            )
+            self.violations.extend(
+                f"{method}: argument {name!r} is not in the spec"
+                for name in sorted(set(args) - allowed)
+            )
+            self.violations.extend(
+                f"{method}: required argument {name!r} is missing"
+                for name in sorted(known.required - set(args))
+            )
         if method in MESSAGE_METHODS and args.get("blocks") is not None:
             blocks = args["blocks"]
             if isinstance(blocks, list):

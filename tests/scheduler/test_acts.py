@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
@@ -426,31 +427,51 @@ async def test_a_close_whose_claimer_died_is_taken_over_once(
 
 
 class GatedChat(FakeChat):
-    """Holds every open at the members' list until `go`, counting the opens under way."""
+    """Holds every open at the members' list until the test lets one through, counting the
+    opens under way."""
 
-    def __init__(self, *, full_at: int) -> None:
+    def __init__(self) -> None:
         super().__init__(members=list(MEMBERS))
-        self.go = asyncio.Event()
-        self.full = asyncio.Event()
-        self.full_at = full_at
+        self.passes = asyncio.Semaphore(0)
+        self.changed = asyncio.Condition()
+        self.arrived = 0
+        self.let_through = 0
         self.waiting: dict[str, int] = {}
         self.most: dict[str, int] = {}
+        self.most_in_all = 0
 
     async def channel_members(self, team: Team) -> list[str]:
         workspace = team.channel.workspace_id
-        self.waiting[workspace] = self.waiting.get(workspace, 0) + 1
-        self.most[workspace] = max(self.most.get(workspace, 0), self.waiting[workspace])
-        if sum(self.waiting.values()) >= self.full_at:
-            self.full.set()
-        await self.go.wait()
+        async with self.changed:
+            self.arrived += 1
+            self.waiting[workspace] = self.waiting.get(workspace, 0) + 1
+            self.most[workspace] = max(self.most.get(workspace, 0), self.waiting[workspace])
+            self.most_in_all = max(self.most_in_all, sum(self.waiting.values()))
+            self.changed.notify_all()
+        await self.passes.acquire()
         self.waiting[workspace] -= 1
         return list(self.members)
+
+    @property
+    def held(self) -> int:
+        """Opens waiting at the gate."""
+        return self.arrived - self.let_through
+
+    async def until(self, check: Callable[[], bool]) -> None:
+        """Wait until `check()` holds after an open arrived."""
+        async with self.changed:
+            await self.changed.wait_for(check)
+
+    def let_one_through(self) -> None:
+        """Let one held open go on."""
+        self.let_through += 1
+        self.passes.release()
 
 
 async def test_teams_due_together_open_side_by_side_each_once(
     storage: UnitOfWorkFactory, clock: FakeClock
 ) -> None:
-    chat = GatedChat(full_at=5)
+    chat = GatedChat()
     replica = Replica(storage, chat, clock)
     settings = TeamSettings(weekday=0, local_time=time(9, 0), timezone="Europe/Copenhagen")
     teams = [
@@ -460,13 +481,18 @@ async def test_teams_due_together_open_side_by_side_each_once(
     clock.moment = MONDAY_NINE
     catching_up = asyncio.create_task(replica.acts.catch_up(Lanes(per_workspace=3, total=5)))
     async with asyncio.timeout(10):
-        await chat.full.wait()
-    await asyncio.sleep(0.2)  # room for a sixth, which must not come
+        # One through each time five wait: the next can only come once a lane is free, so a
+        # sixth side by side would be counted before the last team arrives.
+        while chat.arrived < len(teams):
+            await chat.until(lambda: chat.held >= 5 or chat.arrived == len(teams))
+            if chat.arrived < len(teams):
+                chat.let_one_through()
+        for _ in range(chat.held):
+            chat.let_one_through()
+        outcomes = await catching_up
     # Side by side, not one by one: up to three per workspace, five in all.
-    assert sum(chat.waiting.values()) == 5
+    assert chat.most_in_all == 5
     assert max(chat.most.values()) == 3
-    chat.go.set()
-    outcomes = await catching_up
     assert {outcomes[f"open:{team.id}"] for team in teams} == {Outcome.DONE}
     assert len(chat.pulses) == len(teams)
     again = await replica.acts.catch_up(Lanes())

@@ -8,16 +8,16 @@ from pathlib import Path
 import pytest
 
 from app.main import running_service
-from app.settings import load_settings
 from content.loader import default_pack
 from tests.bot.msteams.harness import CHANNEL, PEOPLE, action, card_text, running_teams, until
 from tests.bot.msteams.test_loop import answer, current_card, set_up, start_pulse, updates_of
+from tests.conftest import harness_settings
 
 
 async def test_a_burst_of_answers_is_one_update(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    async with running_teams(tmp_path, monkeypatch, TRYGHED_TEAMS_COUNT_DELAY="0.3") as teams:
+    async with running_teams(tmp_path, monkeypatch, teams_count_delay=0.3) as teams:
         teams.connector.rosters[CHANNEL] = list(PEOPLE)
         await teams.install()
         await set_up(teams)
@@ -42,7 +42,7 @@ async def test_a_burst_of_answers_is_one_update(
 async def test_a_late_count_never_reopens_a_round_closed_elsewhere(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    async with running_teams(tmp_path, monkeypatch, TRYGHED_TEAMS_COUNT_DELAY="0.3") as teams:
+    async with running_teams(tmp_path, monkeypatch, teams_count_delay=0.3) as teams:
         teams.connector.rosters[CHANNEL] = list(PEOPLE)
         await teams.install()
         await set_up(teams)
@@ -50,7 +50,13 @@ async def test_a_late_count_never_reopens_a_round_closed_elsewhere(
         round_id = action(pulse.cards[0], "tryghed_answer")["data"]["value"]
         await answer(teams, pulse, PEOPLE[1], value=4)  # its count waits for 0.3 s
         # Another replica, on the same database, closes the round meanwhile.
-        async with running_service(load_settings(), default_pack(), schedule=False) as other:
+        replica = harness_settings(
+            {
+                "database_url": f"sqlite+aiosqlite:///{tmp_path / 'tryghed.db'}",
+                "teams_insecure_no_auth": True,
+            }
+        )
+        async with running_service(replica, default_pack(), schedule=False) as other:
             await other.pulse.close_round(round_id)
         assert "This round has closed" in card_text(current_card(teams, pulse))
         await asyncio.sleep(0.5)
