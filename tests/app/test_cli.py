@@ -414,6 +414,7 @@ def script(*argv: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow  # the installed script, as a process
 def test_the_installed_script_checks_content(tmp_path: Path) -> None:
     assert TRYGHED.is_file()
     ok = script("content", "check", cwd=tmp_path)
@@ -425,6 +426,7 @@ def test_the_installed_script_checks_content(tmp_path: Path) -> None:
     assert broken.stdout.splitlines()[1:] == [f"  - {p}" for p in BROKEN_PROBLEMS]
 
 
+@pytest.mark.slow  # the installed script, as a process
 def test_the_installed_script_exit_codes(tmp_path: Path) -> None:
     usage = script("demo", "--weeks", "0", cwd=tmp_path)
     assert usage.returncode == 2
@@ -433,6 +435,7 @@ def test_the_installed_script_exit_codes(tmp_path: Path) -> None:
     assert unknown.returncode == 2
 
 
+@pytest.mark.slow  # the installed script, as a process
 def test_the_installed_script_runs_the_demo(tmp_path: Path) -> None:
     result = script(
         "demo",

@@ -6,6 +6,7 @@ import asyncio
 import csv
 import io
 import json
+import shutil
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +16,6 @@ import pytest
 from app.cli import main
 from content.loader import default_pack
 from storage.engine import create_engine
-from storage.migrate import upgrade
 from storage.unit_of_work import SqlStorage
 from surveys.addresses import ChannelAddress
 from surveys.anonymity import RoundSummary
@@ -41,7 +41,6 @@ class Stored:
 
 async def _fill(database: Path) -> Stored:
     engine = create_engine(f"sqlite+aiosqlite:///{database}")
-    await upgrade(engine)
     clock = FakeClock()
     storage = SqlStorage(engine)
     service = PulseService(
@@ -88,8 +87,9 @@ async def _fill(database: Path) -> Stored:
 
 
 @pytest.fixture
-def stored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Stored:
+def stored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sqlite_template: Path) -> Stored:
     database = tmp_path / "tryghed.db"
+    shutil.copy(sqlite_template, database)
     monkeypatch.setenv("TRYGHED_DATABASE_URL", f"sqlite+aiosqlite:///{database}")
     return asyncio.run(_fill(database))
 
@@ -251,6 +251,7 @@ def test_team_delete_leaves_nothing_of_the_team(
         assert db.execute("PRAGMA foreign_key_check").fetchall() == []
 
 
+@pytest.mark.slow  # the installed script, as a process
 def test_the_installed_script_exports_and_deletes(stored: Stored) -> None:
     env_dir = stored.database.parent
     (env_dir / ".env").write_text(

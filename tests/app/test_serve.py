@@ -23,6 +23,8 @@ import yaml
 
 from storage.migrate import head_revision
 
+pytestmark = pytest.mark.slow  # each test starts `tryghed` as a process
+
 TRYGHED = Path(sys.executable).parent / "tryghed"
 START_SECONDS = 20.0
 STOP_SECONDS = 10.0

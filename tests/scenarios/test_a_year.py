@@ -19,6 +19,8 @@ from tests.conftest import run_blocking
 from tests.scenarios.runner import History, Plan, RoundPlan, play
 from tests.scenarios.truth import check_summary, check_trend, shown
 
+pytestmark = pytest.mark.slow  # a simulated year per language
+
 WEEKS = 52
 BAROMETER_EVERY = 13
 SUMMER = range(28, 31)  # few answer

@@ -233,6 +233,7 @@ async def test_answers_that_do_not_fit_count_nothing(teams: Teams) -> None:
     assert (await teams.pulse.status(round_id)).respondents == 0
 
 
+@pytest.mark.slow  # Hypothesis draws many activities
 async def test_fuzzed_activities_never_break_the_service(teams: Teams) -> None:
     await teams.say(SETUP, person=FACILITATOR)
     pulse = await start_pulse(teams)
