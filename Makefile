@@ -1,9 +1,13 @@
-# Two commands for everything: `make demo` and `make test`. Both set up .venv first.
+# Two commands for everything: `make demo` and `make test`; while you work, `make check` (the
+# fast lane: the same checks and the tests that are neither slow nor PostgreSQL's). Each sets
+# up .venv first.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+# Test processes (pytest-xdist): one per core; WORKERS=0 runs the tests in this process.
+WORKERS ?= auto
 
-.PHONY: demo test setup
+.PHONY: demo check test lint setup
 
 setup: $(VENV)/.installed
 
@@ -16,9 +20,14 @@ $(VENV)/.installed: pyproject.toml
 demo: setup
 	$(BIN)/tryghed demo --weeks 12 --lang en
 
-test: setup
+lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
-	$(BIN)/pytest --cov --cov-report=term
+
+check: lint
+	$(BIN)/pytest -n $(WORKERS) -m "not slow and not postgres"
+
+test: lint
+	$(BIN)/pytest -n $(WORKERS) --cov --cov-report=term

@@ -381,6 +381,7 @@ def test_demo_honours_the_configured_threshold(
     assert "The trend over 3 rounds (· = hidden, fewer than 7 answers)" in lines
 
 
+@pytest.mark.slow  # three demos, compared
 def test_the_same_seed_tells_the_same_story(workdir: Path) -> None:
     def told(name: str, seed: str) -> tuple[str, bytes]:
         result = run_demo_cli(workdir / name, "--weeks", "8", "--seed", seed)

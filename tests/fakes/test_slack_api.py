@@ -11,13 +11,14 @@ import jsonschema  # type: ignore[import-untyped, unused-ignore]
 import pytest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import (
-    AsyncRateLimitErrorRetryHandler,
     AsyncServerErrorRetryHandler,
 )
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
+from bot.slack.clients import RETRY_JITTER_SECONDS, Paced, RetryAfter
 from tests.fakes.slack_api import NEWER_ARGUMENTS, FakeSlackApi, load_spec
+from tests.fakes.waits import Waits
 from tests.reference import SLACK_WEB_API_SPEC, load
 
 SECTION = [{"type": "section", "text": {"type": "mrkdwn", "text": "*Ugens puls*"}}]
@@ -328,16 +329,17 @@ async def test_rate_limit_answers_429_with_retry_after(
 
 
 async def test_rate_limit_retry_handler_succeeds_after_retry_after(slack: FakeSlackApi) -> None:
+    waits = Waits()
     client = AsyncWebClient(
         token="xoxb-test",
         base_url=slack.url,
-        retry_handlers=[AsyncRateLimitErrorRetryHandler(max_retry_count=1)],
+        retry_handlers=[RetryAfter(max_retry_count=1, sleep=waits)],
     )
     slack.fail_next("chat.postMessage", status=429, retry_after=1)
-    started = time.monotonic()
     answer = await client.chat_postMessage(channel="C0123456789", text="x")
     assert answer["ok"]
-    assert time.monotonic() - started >= 1
+    (waited,) = waits.seconds  # the Retry-After the fake sent, and a little jitter
+    assert 1 <= waited <= 1 + RETRY_JITTER_SECONDS
     assert len(slack.calls_to("chat.postMessage")) == 2
     assert len(slack.calls_to("chat.postMessage", ok_only=True)) == 1
     assert len(slack.messages) == 1
@@ -347,7 +349,7 @@ async def test_server_errors_fail_then_recover(slack: FakeSlackApi) -> None:
     client = AsyncWebClient(
         token="xoxb-test",
         base_url=slack.url,
-        retry_handlers=[AsyncServerErrorRetryHandler(max_retry_count=1)],
+        retry_handlers=[Paced(AsyncServerErrorRetryHandler(max_retry_count=1), Waits())],
     )
     posted = await client.chat_postMessage(channel="C0123456789", text="x")
     slack.fail_next("chat.update", status=500, times=2)
