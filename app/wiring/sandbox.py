@@ -24,6 +24,9 @@ from surveys.team import Team
 STEPS = {"hour": timedelta(hours=1), "day": timedelta(days=1)}
 # Past a round's deadline by this much, so that its close is due at once.
 PAST_DEADLINE = timedelta(minutes=1)
+# Time moves in steps of at most this (and of at most the grace period), the scheduler doing
+# what is due after each: an act is never jumped over and skipped as missed.
+LONGEST_STEP = timedelta(hours=1)
 ANY_ADDRESS = frozenset({"0.0.0.0", "::", ""})  # noqa: S104 - names, not a bind
 
 
@@ -62,11 +65,13 @@ class SandboxControls:
         clock: Clock,
         movable: OffsetClock | None,
         due: Callable[[], Awaitable[object]],
+        grace: timedelta,
     ) -> None:
         self._service = service
         self._clock = clock
         self._movable = movable
         self._due = due
+        self._step = min(LONGEST_STEP, grace)
 
     @property
     def clock_movable(self) -> bool:
@@ -95,7 +100,8 @@ class SandboxControls:
             return None
 
     async def advance(self, step: str) -> datetime | None:
-        """Move time, then do what is due through the scheduler's own code."""
+        """Let time pass, doing what falls due on the way through the scheduler's own code
+        (as a running service would: reminder, close, the next round's open)."""
         if self._movable is None:
             return None
         delta = STEPS.get(step)
@@ -105,8 +111,11 @@ class SandboxControls:
                 return None
             closes_at = (await self._service.status(round_id)).round.closes_at
             delta = closes_at - self._clock.now() + PAST_DEADLINE
-        self._movable.advance(delta)
-        await self._due()
+        while delta > timedelta():
+            moved = min(delta, self._step)
+            self._movable.advance(moved)
+            delta -= moved
+            await self._due()
         return self._clock.now()
 
 
@@ -151,7 +160,13 @@ async def sandbox_parts(
         prefix=PREFIX,
         default_min_respondents=settings.min_respondents,
     )
-    controls = SandboxControls(service, clock=clock, movable=movable, due=due)
+    controls = SandboxControls(
+        service,
+        clock=clock,
+        movable=movable,
+        due=due,
+        grace=timedelta(minutes=settings.grace_minutes),
+    )
     round_id = await controls.open_round()
     if round_id is not None:
         chat.restore_pulse(await service.status(round_id))

@@ -140,7 +140,7 @@ class _Sandbox:
 
     async def _page(self, request: web.Request) -> web.StreamResponse:
         if not host_allowed(request.host, self._hosts):
-            return self._refused("da", status=421)
+            return self._refused(_browser_language(request), status=421)
         session = self._session(request)
         try:
             team = await self._ensure_team(_browser_language(request))

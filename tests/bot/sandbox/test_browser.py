@@ -1,4 +1,5 @@
-"""The sandbox in a real browser: a person clicks through whole rounds as several people."""
+"""The sandbox in a real browser: a person clicks through whole rounds as several people,
+and reads what each of them would see."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from tests.bot.sandbox.browser import Sandbox
 pytestmark = pytest.mark.slow
 
 IMAGES = Path(__file__).resolve().parents[3] / "docs" / "images"
+PILLARS = ("Include", "Learn", "Contribute", "Challenge")
 
 
 def test_a_whole_round_by_four_colleagues_and_you(sandbox: Sandbox) -> None:
@@ -20,10 +22,110 @@ def test_a_whole_round_by_four_colleagues_and_you(sandbox: Sandbox) -> None:
     sandbox.press("Answer")
     sandbox.answer_form(4)
     assert "Only you can see this" in sandbox.last_message()
+    assert "Your answer counts" in sandbox.last_message()
     sandbox.colleagues_answer(4)
     assert sandbox.flash() == "4 colleagues answered."
     sandbox.wait_for_text("5 of 7 have answered")
+
+    sandbox.move_time("deadline")
+
+    summary = sandbox.last_message()
+    assert "How we're doing" in summary
+    assert "5 of 7 answered" in summary
+    assert all(pillar in summary for pillar in PILLARS)
+    assert "A hack for you" in summary
+    assert "This round has closed" in sandbox.messages()
+    # What the README shows: the closed round, its summary and the hack of the week.
+    sandbox.page.screenshot(path=str(IMAGES / "sandbox.png"))
+
+    sandbox.press("Start discussion")
+    hack = sandbox.page.locator(".messages > article.post").last
+    assert "We did it" in hack.inner_text()
+    assert hack.locator(".thread").count() == 1  # the reflection questions open its thread
+    sandbox.press("We did it", within=hack)
+    assert "The team did it on" in hack.inner_text()  # the card, done, for everyone
+    assert "Thanks for trying" in sandbox.last_message()
+
+    sandbox.say("/tryghed trend")
+    trend = sandbox.last_message()
+    assert "Only you can see this" in trend
+    assert all(pillar in trend for pillar in PILLARS)
+
+
+def test_too_few_answers_keep_the_round_hidden(sandbox: Sandbox) -> None:
+    sandbox.say("/tryghed pulse")
+    sandbox.colleagues_answer(2, how="5")
+    sandbox.wait_for_text("2 of 7 have answered")
+
+    sandbox.move_time("deadline")
+
+    summary = sandbox.last_message()
+    assert "fewer than 3" in summary
+    assert not any(pillar in summary for pillar in PILLARS)
+    assert "2 of 7" not in sandbox.messages()  # a withheld round shows no count at all
+
+
+def test_the_reminder_and_the_close_come_as_time_moves(sandbox: Sandbox) -> None:
+    sandbox.say("/tryghed pulse")
+    sandbox.press("Answer")
+    sandbox.answer_form(3)  # you answered; Ane has not
+    sandbox.be("ane")
+    sandbox.move_time("deadline")  # hour by hour, the scheduler doing what falls due
+    text = sandbox.messages()
+    assert "There's still time to answer" in text  # Ane had not answered: reminded
+    assert "Private message" in text  # for her alone
+    assert "fewer than 3" in text  # and closed at its deadline
+    sandbox.be("you")
+    assert "There's still time to answer" not in sandbox.messages()
+
+
+def test_danish_throughout(sandbox: Sandbox) -> None:
+    sandbox.say("/tryghed opsæt da")
+    assert sandbox.page.locator("html").get_attribute("lang") == "da"
+    assert "Kun du kan se dette" in sandbox.last_message()
+    sandbox.say("/tryghed puls")
+    sandbox.wait_for_text("0 af 7 har svaret")
+    sandbox.colleagues_answer(4, how="4")
     sandbox.move_time("deadline")
     summary = sandbox.last_message()
-    assert "5 of 7 answered" in summary
-    sandbox.page.screenshot(path=str(IMAGES / "sandbox.png"))
+    assert "4 af 7 svarede" in summary
+    assert "Inkludere" in summary
+    sandbox.say("/tryghed udvikling")
+    assert "Kun du kan se dette" in sandbox.last_message()
+    sandbox.say("/tryghed setup en")
+    assert sandbox.page.locator("html").get_attribute("lang") == "en"
+
+
+def test_each_person_sees_only_their_own_private_replies(sandbox: Sandbox) -> None:
+    sandbox.be("ane")
+    sandbox.say("/tryghed trend")
+    ane_sees = sandbox.messages()
+    assert "for the team's leaders and facilitators" in ane_sees
+    assert "Before the first round" not in ane_sees  # your kickoff is yours
+
+    sandbox.be("bo")
+    assert "for the team's leaders and facilitators" not in sandbox.messages()
+    sandbox.say("hello, team")
+    assert "hello, team" in sandbox.last_message()  # a person's words are for everyone
+
+    sandbox.be("you")
+    mine = sandbox.messages()
+    assert "Before the first round" in mine
+    assert "for the team's leaders and facilitators" not in mine
+    assert "hello, team" in mine
+
+
+def test_a_post_without_the_pages_token_is_refused(sandbox: Sandbox) -> None:
+    request = sandbox.page.request  # the browser's own cookies, but not the page's token
+    answer = request.post(f"{sandbox.url}sandbox/say", form={"text": "/tryghed pulse"})
+    assert answer.status == 403
+    assert "nothing happened" in answer.text()
+    token = sandbox.page.locator(".composer input[name=csrf]").get_attribute("value") or ""
+    forged = request.post(
+        f"{sandbox.url}sandbox/say",
+        form={"text": "/tryghed pulse", "csrf": token},
+        headers={"Origin": "http://evil.example"},
+    )
+    assert forged.status == 403
+    sandbox.open()
+    assert "Safety pulse" not in sandbox.messages()
