@@ -129,3 +129,58 @@ def test_a_post_without_the_pages_token_is_refused(sandbox: Sandbox) -> None:
     assert forged.status == 403
     sandbox.open()
     assert "Safety pulse" not in sandbox.messages()
+
+
+def test_the_leader_predicts_privately_and_sees_her_gap(sandbox: Sandbox) -> None:
+    sandbox.say("/tryghed pulse")
+    sandbox.be("freja")
+    sandbox.press("Leader: predict the result")
+    form = sandbox.page.locator(".modal form")
+    for scale in form.locator("fieldset.scale").all():
+        scale.locator("input[value='5']").check()
+    with sandbox.page.expect_navigation():
+        form.locator("button[value=send]").click()
+    assert "Only you can see this" in sandbox.last_message()
+    sandbox.colleagues_answer(5, how="2")
+    sandbox.move_time("deadline")
+    assert "Private message" in sandbox.messages()  # her perception gap, for her alone
+    sandbox.be("ane")
+    assert "Private message" not in sandbox.messages()
+
+
+def test_the_setup_form_offers_the_channels_people(sandbox: Sandbox) -> None:
+    sandbox.say("/tryghed setup")
+    form = sandbox.page.locator(".modal form")
+    leaders = form.locator("input[name=leaders]")
+    assert leaders.count() == 7
+    assert form.locator("input[name=leaders][value=freja]").is_checked()
+    form.locator("input[name=leaders][value=bo]").check()
+    form.locator("select[name=min_respondents]").select_option("4")
+    with sandbox.page.expect_navigation():
+        form.locator("button[value=send]").click()
+    assert "at least 4 have answered" in sandbox.last_message()
+    assert "Bo (leader)" in sandbox.page.locator("#person").inner_text()
+
+
+def test_a_stale_or_forged_form_gets_the_same_refusals_as_slack(sandbox: Sandbox) -> None:
+    sandbox.say("/tryghed pulse")
+    sandbox.press("Answer")
+    form = sandbox.page.locator(".modal form")
+    token = form.locator("input[name=csrf]").get_attribute("value") or ""
+    origin = sandbox.url.rstrip("/")
+    forged = {"csrf": token, "kind": "tryghed_answer_form", "asked": "x", "x": "9"}
+    forged["reference"] = form.locator("input[name=reference]").get_attribute("value") or ""
+    sandbox.page.request.post(f"{sandbox.url}sandbox/form", form=forged, headers={"Origin": origin})
+    sandbox.open()
+    assert "We couldn't save that" in sandbox.last_message()
+
+    sandbox.press("Answer")  # the form again, then the round closes behind it
+    moved = {"csrf": token, "step": "deadline"}
+    sandbox.page.request.post(f"{sandbox.url}sandbox/clock", form=moved, headers={"Origin": origin})
+    sandbox.answer_form(4)
+    assert "This round has closed" in sandbox.last_message()
+
+    other = {**forged, "x": "3", "reference": "a-round-of-another-team"}
+    sandbox.page.request.post(f"{sandbox.url}sandbox/form", form=other, headers={"Origin": origin})
+    sandbox.open()
+    assert "We can't find that round" in sandbox.last_message()
