@@ -11,6 +11,7 @@ from tests.bot.sandbox.browser import Sandbox
 
 pytestmark = pytest.mark.slow
 
+Form = dict[str, str | float | bool]  # what Playwright posts as a form
 IMAGES = Path(__file__).resolve().parents[3] / "docs" / "images"
 PILLARS = ("Include", "Learn", "Contribute", "Challenge")
 
@@ -168,19 +169,19 @@ def test_a_stale_or_forged_form_gets_the_same_refusals_as_slack(sandbox: Sandbox
     form = sandbox.page.locator(".modal form")
     token = form.locator("input[name=csrf]").get_attribute("value") or ""
     origin = sandbox.url.rstrip("/")
-    forged = {"csrf": token, "kind": "tryghed_answer_form", "asked": "x", "x": "9"}
+    forged: Form = {"csrf": token, "kind": "tryghed_answer_form", "asked": "x", "x": "9"}
     forged["reference"] = form.locator("input[name=reference]").get_attribute("value") or ""
     sandbox.page.request.post(f"{sandbox.url}sandbox/form", form=forged, headers={"Origin": origin})
     sandbox.open()
     assert "We couldn't save that" in sandbox.last_message()
 
     sandbox.press("Answer")  # the form again, then the round closes behind it
-    moved = {"csrf": token, "step": "deadline"}
+    moved: Form = {"csrf": token, "step": "deadline"}
     sandbox.page.request.post(f"{sandbox.url}sandbox/clock", form=moved, headers={"Origin": origin})
     sandbox.answer_form(4)
     assert "This round has closed" in sandbox.last_message()
 
-    other = {**forged, "x": "3", "reference": "a-round-of-another-team"}
+    other: Form = {**forged, "x": "3", "reference": "a-round-of-another-team"}
     sandbox.page.request.post(f"{sandbox.url}sandbox/form", form=other, headers={"Origin": origin})
     sandbox.open()
     assert "We can't find that round" in sandbox.last_message()
