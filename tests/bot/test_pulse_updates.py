@@ -21,6 +21,7 @@ from surveys.team import ChannelRef, Team, TeamSettings
 from surveys.trend import Trend
 from tests.builders import T0, a_round, a_team
 from tests.fakes.memory import MemoryStorage
+from tests.fakes.sleep import FakeSleep, settle
 
 
 @dataclass
@@ -45,34 +46,6 @@ class HeldChat(MemoryChat):
     async def post_outcome(self, outcome: RoundOutcome) -> None:
         await super().post_outcome(outcome)
         self.sent.append(f"{outcome.round.message_ref} closed")
-
-
-class FakeSleep:
-    """`asyncio.sleep` under the test's control: every sleeper waits until `wake`."""
-
-    def __init__(self) -> None:
-        self.asked: list[float] = []
-        self._sleepers: list[asyncio.Future[None]] = []
-
-    async def __call__(self, seconds: float) -> None:
-        self.asked.append(seconds)
-        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._sleepers.append(future)
-        await future
-
-    async def wake(self) -> None:
-        """The delay is over for every window open now; let them run."""
-        await settle()  # windows just opened reach their sleep
-        sleepers, self._sleepers = self._sleepers, []
-        for future in sleepers:
-            if not future.done():
-                future.set_result(None)
-        await settle()
-
-
-async def settle() -> None:
-    for _ in range(10):
-        await asyncio.sleep(0)
 
 
 @dataclass
