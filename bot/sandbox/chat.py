@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from bot.sandbox.people import member_ids
+from bot.sandbox.people import channel, member_ids
 from bot.views.card import Card
 from bot.views.hacks import hack_card, reflection
 from bot.views.notices import private_note
@@ -22,6 +22,7 @@ from bot.views.pulse import closed_pulse, pulse_message
 from bot.views.results import summary
 from content.schema import ContentPack, Hack
 from surveys.announcements import PrivateNote, PulseStatus, RoundOutcome
+from surveys.errors import NotInChannel
 from surveys.ports import Clock
 from surveys.team import Team
 
@@ -60,7 +61,6 @@ class SandboxChat:
         self._clock = clock
         self._messages: list[Message] = []
         self._by_id: dict[str, Message] = {}
-        self._closed: set[str] = set()
         self._ids = itertools.count(1)
         # Unique across restarts: a stored reference from before never names a new message.
         self._run = secrets.token_hex(4)
@@ -70,32 +70,37 @@ class SandboxChat:
 
     async def channel_members(self, team: Team) -> Sequence[str]:
         """You and the six pretend colleagues."""
+        _ours(team)
         return member_ids()
 
     async def post_pulse(self, status: PulseStatus) -> str:
         """The shared pulse message."""
+        _ours(status.team)
         return self._add(Kind.POST, card=pulse_message(status, self._content)).id
 
     async def update_pulse(self, status: PulseStatus, message_ref: str) -> None:
-        """The new count, at once (a closed round's message stays closed)."""
-        if message_ref not in self._closed:
-            self.replace(message_ref, pulse_message(status, self._content))
+        """The new count (when, and that a closed message stays closed, is the update
+        policy's: bot/pulse_updates.py)."""
+        _ours(status.team)
+        self.replace(message_ref, pulse_message(status, self._content))
 
     async def post_outcome(self, outcome: RoundOutcome) -> None:
         """The summary, and the pulse message marked as closed."""
+        _ours(outcome.team)
         self._add(Kind.POST, card=summary(outcome, self._content))
         ref = outcome.round.message_ref
         if ref is not None:
-            self._closed.add(ref)
             self.replace(ref, closed_pulse(outcome, self._content))
 
     async def send_private(self, team: Team, user_id: str, notice: PrivateNote) -> None:
         """A note only `user_id` sees."""
+        _ours(team)
         card = private_note(notice, team, self._content)
         self._add(Kind.DIRECT, card=card, visible_to=user_id)
 
     async def post_hack(self, team: Team, hack: Hack) -> str:
         """The hack card, with the reflection questions opening its thread."""
+        _ours(team)
         language = team.settings.language
         message = self._add(Kind.POST, card=hack_card(hack, self._content, language))
         answer = Message(
@@ -138,6 +143,10 @@ class SandboxChat:
         self._changed()
         return True
 
+    def find(self, message_id: str) -> Message | None:
+        """A message (or thread reply) by its id, while it is kept."""
+        return self._by_id.get(message_id)
+
     def seen_by(self, user_id: str) -> list[Message]:
         """The channel as `user_id` sees it: everyone's messages and their own private ones."""
         return [m for m in self._messages if m.visible_to in (None, user_id)]
@@ -178,3 +187,9 @@ class SandboxChat:
 
     def _changed(self) -> None:
         self.version += 1
+
+
+def _ours(team: Team) -> None:
+    """The sandbox reaches its own channel only: any other team's is out of its reach."""
+    if team.channel != channel():
+        raise NotInChannel()
