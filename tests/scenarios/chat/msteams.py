@@ -193,6 +193,7 @@ class TeamsPlatform:
             conversation=conversation,
             reply_to=reply_to,
             channel=channel,
+            locale=self._locales.get(person, "en-US"),
         )
         body = await invoke_body(response)
         if body["type"] == "application/vnd.microsoft.card.adaptive":

@@ -93,7 +93,7 @@ class SlackPlatform:
     async def submit(self, person: str, form: Form, values: Mapping[str, str]) -> Card:
         view: dict[str, Any] = form.source
         kinds = {b["block_id"]: b["element"]["type"] for b in view["blocks"] if b["type"] == "input"}
-        states = {field: STATES[kinds[field]](value) for field, value in values.items()}
+        states = {f: STATES[kinds.get(f, "radio_buttons")](v) for f, v in values.items()}
         response = await self.slack.submit(view, states, user=self.user_id(person))
         assert response.status == 200
         ack = await response.json() if response.content_length else {}
