@@ -17,7 +17,7 @@ from content.loader import default_pack
 from surveys.announcements import PulseStatus
 from tests.bot.slack.conftest import FACILITATOR, PEOPLE
 from tests.bot.slack.harness import CHANNEL, block_text, running_slack, until
-from tests.bot.slack.test_loop import answer, button, set_up, start_pulse
+from tests.bot.slack.steps import answer, button, set_up, start_pulse
 from tests.builders import a_round, a_team
 from tests.fakes.slack_api import FakeSlackApi
 
