@@ -11,7 +11,7 @@ from app.main import running_service
 from app.settings import load_settings
 from content.loader import default_pack
 from tests.bot.msteams.harness import CHANNEL, PEOPLE, action, card_text, running_teams, until
-from tests.bot.msteams.test_loop import answer, current_card, set_up, start_pulse, updates_of
+from tests.bot.msteams.steps import answer, current_card, set_up, start_pulse, updates_of
 
 
 async def test_a_burst_of_answers_is_one_update(

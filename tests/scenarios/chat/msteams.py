@@ -14,7 +14,6 @@ import pytest
 from surveys.team import ChannelRef
 from tests.bot.msteams.harness import (
     CHANNEL,
-    PEOPLE as MEMBERS,
     TEAM,
     TENANT,
     Teams,
@@ -23,6 +22,9 @@ from tests.bot.msteams.harness import (
     inputs,
     invoke_body,
     running_teams,
+)
+from tests.bot.msteams.harness import (
+    PEOPLE as MEMBERS,
 )
 from tests.fakes.bot_connector import ConnectorCall, Person
 from tests.scenarios.chat.platform import PEOPLE, SETUP, Card, Form, Language, Post
@@ -95,7 +97,10 @@ class TeamsPlatform:
     async def press(self, person: str, action: str, on: Card, *, value: str | None = None) -> Card:
         shown: Shown = on.source
         found = [a for a in actions(shown.card) if a["verb"] == action]
-        data = {**(found[0]["data"] if found else {}), **({} if value is None else {"value": value})}
+        data = {
+            **(found[0]["data"] if found else {}),
+            **({} if value is None else {"value": value}),
+        }
         return await self._execute(person, action, data, shown)
 
     async def submit(self, person: str, form: Form, values: Mapping[str, str]) -> Card:
@@ -176,9 +181,7 @@ class TeamsPlatform:
         """Follow-ups run after the invoke answer; what they change is waited for by the
         scenario (`until`), so there is nothing to wait for here."""
 
-    async def _execute(
-        self, person: str, verb: str, data: Mapping[str, Any], shown: Shown
-    ) -> Card:
+    async def _execute(self, person: str, verb: str, data: Mapping[str, Any], shown: Shown) -> Card:
         member = self.member(person)
         if shown.thread is None:
             conversation, reply_to, channel = self.teams.in_chat(member), "chat-card", None

@@ -92,7 +92,9 @@ class SlackPlatform:
 
     async def submit(self, person: str, form: Form, values: Mapping[str, str]) -> Card:
         view: dict[str, Any] = form.source
-        kinds = {b["block_id"]: b["element"]["type"] for b in view["blocks"] if b["type"] == "input"}
+        kinds = {
+            b["block_id"]: b["element"]["type"] for b in view["blocks"] if b["type"] == "input"
+        }
         states = {f: STATES[kinds.get(f, "radio_buttons")](v) for f, v in values.items()}
         response = await self.slack.submit(view, states, user=self.user_id(person))
         assert response.status == 200
@@ -226,7 +228,9 @@ def _initial(element: Mapping[str, Any]) -> str:
 
 
 @asynccontextmanager
-async def slack_platform(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[SlackPlatform]:
+async def slack_platform(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[SlackPlatform]:
     """Slack in single-workspace mode; everyone speaks English until told otherwise."""
     async with running_slack(tmp_path, monkeypatch) as slack:
         platform = SlackPlatform(slack, tmp_path / "tryghed.db")

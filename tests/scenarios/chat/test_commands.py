@@ -213,4 +213,3 @@ async def test_a_new_teams_setup_ends_with_the_kickoff(platform: Platform) -> No
     again = await reply_to(platform, "opsæt 10:00")
     assert "Teamet er sat op" in again
     assert "opstartsmøde" not in again
-

@@ -31,10 +31,10 @@ async def test_a_round_from_pulse_to_summary(platform: Platform) -> None:
     )
     assert "Anonymous" in pulse.text
 
-    for n, person in enumerate(PEOPLE[:6]):
+    for answered, person in enumerate(PEOPLE[:6], start=1):
         thanks = await answer(platform, pulse, person, value=4)
         assert "Your answer counts – anonymously" in thanks.text
-        await until(lambda: platform.channel_posts()[0].updates >= n + 1)
+        await until(lambda: platform.channel_posts()[0].updates >= answered)  # noqa: B023 (awaited in this turn)
     opened = form(await platform.press(PEOPLE[7], "tryghed_answer", pulse))
     assert len(opened.fields) == 4
     assert all(opened.options[item] == ["1", "2", "3", "4", "5"] for item in opened.fields)

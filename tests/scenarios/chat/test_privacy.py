@@ -40,9 +40,13 @@ async def test_a_whole_round_leaves_no_respondent_behind(
         assert db.execute("SELECT respondents FROM rounds").fetchall() == [(len(RESPONDENTS),)]
         # Only the team's settings name the facilitator: no other table keeps anyone, not
         # where to post, not the installation.
-        tables = [row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        listed = db.execute("SELECT name FROM sqlite_master WHERE type='table'")
+        tables = [row[0] for row in listed.fetchall()]
         stored = " ".join(
-            str(row) for table in tables if table != "teams" for row in db.execute(f"SELECT * FROM {table}")
+            str(row)
+            for table in tables
+            if table != "teams"
+            for row in db.execute(f"SELECT * FROM {table}")
         )
     for identity in platform.identities(FACILITATOR):
         assert identity not in stored
