@@ -14,6 +14,7 @@ from aiohttp import web
 from app.metrics import Metrics
 from app.settings import Settings
 from bot.commands.handler import CommandHandler
+from bot.pulse_updates import PulseUpdates, current_status
 from bot.slack.app import SlackOAuth, slack_app
 from bot.slack.chat import SlackChat
 from bot.slack.clients import SlackClients
@@ -22,8 +23,7 @@ from bot.slack.manifest import COMMAND
 from bot.slack.routes import slack_routes
 from bot.slack.socket_mode import socket_mode
 from content.schema import ContentPack
-from surveys.announcements import PulseStatus
-from surveys.errors import TryghedError
+from surveys.ports import ChatGateway
 from surveys.service import PulseService
 
 log = logging.getLogger(__name__)
@@ -37,7 +37,7 @@ class SlackParts:
     """What the service needs from Slack."""
 
     routes: list[web.RouteDef]
-    chat: SlackChat
+    chat: ChatGateway
     start_socket_mode: Callable[[], Awaitable[Stop]] | None
     stop: Stop
 
@@ -91,13 +91,11 @@ def slack_parts(
         assert app_token is not None
         return await socket_mode(app, app_token.get_secret_value())
 
-    async def current(round_id: str) -> PulseStatus | None:
-        try:
-            return await service.status(round_id)
-        except TryghedError:
-            return None
-
-    chat = SlackChat(clients, content, update_delay=settings.slack_count_delay, current=current)
+    chat = PulseUpdates(
+        SlackChat(clients, content),
+        delay=settings.slack_count_delay,
+        current=current_status(service),
+    )
     return SlackParts(
         routes=slack_routes(app, signing_secret=signing_secret.get_secret_value()),
         chat=chat,
@@ -106,7 +104,7 @@ def slack_parts(
     )
 
 
-async def _stop(clients: SlackClients, handler: CommandHandler, chat: SlackChat) -> None:
+async def _stop(clients: SlackClients, handler: CommandHandler, chat: PulseUpdates) -> None:
     await finish_listeners()
     await handler.drain()
     await chat.close()
