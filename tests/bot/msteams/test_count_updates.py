@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.bot.msteams.harness import CHANNEL, PEOPLE, card_text, running_teams
-from tests.bot.msteams.test_loop import answer, current_card, set_up, start_pulse, updates_of
+from tests.bot.msteams.steps import answer, current_card, set_up, start_pulse, updates_of
 
 
 async def test_answers_on_teams_show_no_count_until_the_window_ends(

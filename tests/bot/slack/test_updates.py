@@ -10,7 +10,7 @@ import pytest
 from app.settings import SettingsError, load_settings
 from tests.bot.slack.conftest import FACILITATOR, PEOPLE
 from tests.bot.slack.harness import CHANNEL, block_text, running_slack, until
-from tests.bot.slack.test_loop import answer, button, set_up, start_pulse
+from tests.bot.slack.steps import answer, button, set_up, start_pulse
 
 
 async def settle() -> None:
