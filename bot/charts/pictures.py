@@ -1,0 +1,104 @@
+"""A trend's chart (PNG and alt text), and the cache that draws each picture once.
+
+A chart changes only when what it draws changes: a round closes, a hack is started or done,
+a round becomes withheld (a raised k). The cache is keyed by the team, its latest closed
+round, the language and everything drawn, so every such change is a new picture and every
+other ask is a hit. Why in-process is enough: docs/charts.md.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import OrderedDict
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from bot.charts.alt_text import alt_text
+from bot.charts.drawing import render_png
+from bot.charts.series import ChartSeries, chart_series
+from bot.charts.words import ChartWords, chart_words
+from content.schema import ContentPack, Language
+from surveys.trend import Trend
+
+CACHED_PICTURES = 128  # about 15 kB each
+
+
+@dataclass(frozen=True, slots=True)
+class TrendChart:
+    """The picture of a trend and what it says, in words."""
+
+    png: bytes
+    alt_text: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """What a chart will draw and say, before it is drawn."""
+
+    series: ChartSeries
+    words: ChartWords
+    alt_text: str
+
+
+def _plan(trend: Trend, content: ContentPack, *, language: Language, zone: ZoneInfo) -> _Plan:
+    series = chart_series(trend, content)
+    return _Plan(
+        series=series,
+        words=chart_words(series, content, language=language, zone=zone),
+        alt_text=alt_text(trend, series, content, language=language, zone=zone),
+    )
+
+
+def trend_chart(
+    trend: Trend, content: ContentPack, *, language: Language, zone: ZoneInfo
+) -> TrendChart:
+    """Draw `trend` now (the demo; a service uses ChartCache, off the event loop)."""
+    plan = _plan(trend, content, language=language, zone=zone)
+    return TrendChart(png=render_png(plan.series, plan.words), alt_text=plan.alt_text)
+
+
+@dataclass(frozen=True, slots=True)
+class _Key:
+    team_id: str
+    round_id: str | None  # the latest closed round shown
+    language: Language
+    series: ChartSeries
+    words: ChartWords
+
+
+class ChartCache:
+    """The latest pictures drawn, least recently used out first; drawing happens in a
+    thread, so the event loop goes on meanwhile, and a picture asked for twice at once is
+    drawn once."""
+
+    def __init__(self, content: ContentPack, *, size: int = CACHED_PICTURES) -> None:
+        self._content = content
+        self._size = size
+        self._pictures: OrderedDict[_Key, bytes] = OrderedDict()
+        self._drawing: dict[_Key, asyncio.Future[bytes]] = {}
+        self.drawn = 0  # pictures drawn so far (tests read it)
+
+    async def chart(self, trend: Trend, *, language: Language, zone: ZoneInfo) -> TrendChart:
+        """The chart of `trend`, drawn now or earlier."""
+        plan = _plan(trend, self._content, language=language, zone=zone)
+        latest = trend.points[-1].result.round_id if trend.points else None
+        key = _Key(trend.team_id, latest, language, plan.series, plan.words)
+        png = self._pictures.get(key)
+        if png is not None:
+            self._pictures.move_to_end(key)
+            return TrendChart(png=png, alt_text=plan.alt_text)
+        pending = self._drawing.get(key)
+        if pending is None:
+            pending = asyncio.ensure_future(asyncio.to_thread(render_png, plan.series, plan.words))
+            self._drawing[key] = pending
+            pending.add_done_callback(lambda done: self._keep(key, done))
+        return TrendChart(png=await asyncio.shield(pending), alt_text=plan.alt_text)
+
+    def _keep(self, key: _Key, done: asyncio.Future[bytes]) -> None:
+        self._drawing.pop(key, None)
+        if done.cancelled() or done.exception() is not None:
+            return
+        self.drawn += 1
+        self._pictures[key] = done.result()
+        while len(self._pictures) > self._size:
+            self._pictures.popitem(last=False)
