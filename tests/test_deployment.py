@@ -20,7 +20,7 @@ import pytest
 import yaml
 from pydantic import AliasChoices, SecretStr
 
-from bot.settings import Settings
+from app.settings import Settings
 from storage.engine import database_url
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -296,7 +296,7 @@ def test_env_example_names_every_setting() -> None:
 
 def test_env_example_names_only_real_variables() -> None:
     unknown = sorted(set(env_example()) - set(settings_variables()) - COMPOSE_ONLY)
-    assert unknown == [], f"not read by bot.settings.Settings: {unknown}"
+    assert unknown == [], f"not read by app.settings.Settings: {unknown}"
 
 
 def test_env_example_holds_no_secret() -> None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from bot.commands.access import Actor, may
 from bot.commands.setup_values import settings_from_form, settings_from_words
 from bot.commands.words import PILLAR_WORDS, Command, Intent, UnknownWord, parse
-from bot.logs import failure
+from bot.failures import failure
 from bot.views.card import Card, Element, Form, Heading, Paragraph, notice
 from bot.views.hacks import hack_card, hack_list
 from bot.views.knowledge import about_card, help_card

@@ -22,7 +22,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.commands.access import Actor
 from bot.commands.handler import CommandHandler, Reply
-from bot.logs import failure
+from bot.failures import failure
 from bot.slack.blocks import form_answers, home, message_blocks, modal, notice_modal
 from bot.slack.clients import SlackClients
 from bot.slack.manifest import BOT_SCOPES, COMMAND, OAUTH_REDIRECT_PATH

@@ -17,7 +17,7 @@ from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
-from bot.logs import failure
+from bot.failures import failure
 from bot.slack.clients import SlackClients
 
 log = logging.getLogger(__name__)

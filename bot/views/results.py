@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from bot.sparkline import sparkline
 from bot.views.card import (
     Action,
     Button,
@@ -17,6 +16,7 @@ from bot.views.card import (
 )
 from bot.views.hacks import hack_history, helped_paragraph, reason_sentences
 from bot.views.leader_questions import leader_questions
+from bot.views.sparkline import sparkline
 from bot.views.texts import Texts
 from content.schema import ContentPack, PillarKey
 from surveys.announcements import RoundOutcome

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from fractions import Fraction
 
-from bot.sparkline import GAP
 from bot.views.card import Card, Chart, Facts, Paragraph
+from bot.views.sparkline import GAP
 from bot.views.texts import Texts
 from content.schema import ContentPack, PillarKey
 from surveys.scoring import Histogram

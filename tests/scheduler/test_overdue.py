@@ -9,14 +9,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from prometheus_client.exposition import generate_latest
 
-from bot.metrics import Metrics
+from app.metrics import Metrics
 from content.loader import default_pack
 from scheduler.acts import Acts, Rules
 from scheduler.timers import PulseScheduler
 from surveys.ports import UnitOfWorkFactory
 from surveys.service import PulseService
 from surveys.team import ChannelRef, TeamSettings
-from tests.bot.metrics_text import samples, value
+from tests.app.metrics_text import samples, value
 from tests.fakes.chat import FakeChat
 from tests.fakes.clock import FakeClock
 from tests.scheduler.blips import Blips

@@ -10,7 +10,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.exports import render
+from app.exports import render
 from content.schema import ContentPack
 from surveys.anonymity import RoundSummary, WithheldReason, WithheldSummary
 from surveys.errors import TeamNotSetUp

@@ -18,9 +18,9 @@ from aiohttp import ClientResponse
 from aiohttp.test_utils import TestClient, TestServer
 from slack_sdk.signature import SignatureVerifier
 
-from bot.main import running_service
-from bot.settings import load_settings
-from bot.slack.wiring import finish_listeners
+from app.main import running_service
+from app.settings import load_settings
+from app.wiring.slack import finish_listeners
 from content.loader import default_pack
 from surveys.service import PulseService
 from tests.fakes.clock import ShiftedClock

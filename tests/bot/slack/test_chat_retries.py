@@ -10,13 +10,13 @@ from dataclasses import dataclass
 import pytest
 from prometheus_client.exposition import generate_latest
 
-from bot.metrics import Metrics
+from app.metrics import Metrics
 from bot.slack import clients as clients_module
 from bot.slack.chat import SlackChat
 from bot.slack.clients import SlackClients
 from content.loader import default_pack
 from surveys.announcements import PulseStatus
-from tests.bot.metrics_text import total, value
+from tests.app.metrics_text import total, value
 from tests.bot.slack.conftest import PEOPLE
 from tests.bot.slack.harness import Slack, block_text, until
 from tests.bot.slack.test_loop import answer, button, channel_posts, set_up, start_pulse

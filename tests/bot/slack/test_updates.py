@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import SettingsError, load_settings
+from app.settings import SettingsError, load_settings
 from bot.slack.chat import SlackChat
 from bot.slack.clients import SlackClients
 from bot.slack.updates import MessageUpdates, Update

@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.sparkline import GAP
 from bot.views.card import (
     Action,
     Button,
@@ -36,6 +35,7 @@ from bot.views.pulse import (
 )
 from bot.views.results import summary, trend_report
 from bot.views.setup import ROUND_HOURS, set_up_card, setup_form
+from bot.views.sparkline import GAP
 from bot.views.status import status_card
 from bot.views.texts import Texts
 from content.schema import ContentPack, Language, PillarKey

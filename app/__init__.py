@@ -1,0 +1,1 @@
+"""The application shell: composition roots, settings, metrics, the operator's tools, the demo."""

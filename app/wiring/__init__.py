@@ -1,0 +1,1 @@
+"""Per-platform wiring: builds each chat adapter from settings and the service."""
