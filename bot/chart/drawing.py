@@ -9,10 +9,11 @@ from __future__ import annotations
 import io
 import math
 import threading
+from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING
 
-from bot.charts.series import ChartSeries, MarkKind
-from bot.charts.words import ChartWords
+from bot.chart.series import ChartSeries, MarkKind
+from bot.chart.words import ChartWords
 from content.schema import PillarKey
 
 if TYPE_CHECKING:
@@ -32,8 +33,8 @@ INK = "#222222"
 MUTED = "#666666"
 GRID = "#DDDDDD"
 MARK_STYLE = {MarkKind.STARTED: (0, (3, 2)), MarkKind.DONE: "solid"}
-WIDTH_INCHES, HEIGHT_INCHES = 5.4, 3.8
 DPI = 96
+WIDTH, HEIGHT = 520, 364  # pixels: about a chat message's width
 TICKS = (0, 25, 50, 75, 100)
 # Beyond this many rounds a dot per round is clutter: the line alone, dots where it breaks.
 MANY_ROUNDS = 26
@@ -49,6 +50,21 @@ _drawing = threading.Lock()
 
 def render_png(series: ChartSeries, words: ChartWords) -> bytes:
     """The chart as PNG bytes; the same series and words give the same bytes."""
+    with _drawing, _style():
+        figure = _draw(series, words)
+        raw = io.BytesIO()
+        # No software version or date in the file: the same input is the same picture.
+        figure.savefig(raw, format="png", dpi=DPI, metadata={"Software": None})
+    return _fewer_colours(raw.getvalue())
+
+
+def draw(series: ChartSeries, words: ChartWords) -> Figure:
+    """The figure `render_png` saves (tests read what it holds)."""
+    with _drawing, _style():
+        return _draw(series, words)
+
+
+def _style() -> AbstractContextManager[None]:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -63,15 +79,10 @@ def render_png(series: ChartSeries, words: ChartWords) -> bytes:
         "xtick.color": MUTED,
         "ytick.color": MUTED,
     }
-    with _drawing, matplotlib.rc_context(style):
-        figure = draw(series, words)
-        raw = io.BytesIO()
-        # No software version or date in the file: the same input is the same picture.
-        figure.savefig(raw, format="png", dpi=DPI, metadata={"Software": None})
-    return _fewer_colours(raw.getvalue())
+    return matplotlib.rc_context(style)
 
 
-def draw(series: ChartSeries, words: ChartWords) -> Figure:
+def _draw(series: ChartSeries, words: ChartWords) -> Figure:
     """The figure: one small panel per pillar on a shared 0-100 axis, gaps where rounds are
     withheld, the hacks' marks on their pillars' panels."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -80,7 +91,7 @@ def draw(series: ChartSeries, words: ChartWords) -> Figure:
 
     # Room at the bottom for the note.
     layout = ConstrainedLayoutEngine(h_pad=0.04, rect=(0, 0.05, 1, 0.95))
-    figure = Figure(figsize=(WIDTH_INCHES, HEIGHT_INCHES), dpi=DPI, layout=layout)
+    figure = Figure(figsize=(WIDTH / DPI, HEIGHT / DPI), dpi=DPI, layout=layout)
     FigureCanvasAgg(figure)
     figure.suptitle(words.title, x=0.01, ha="left", fontsize=11, color=INK)
     axes = figure.subplots(2, 2, sharex=True, sharey=True).flatten()
@@ -91,15 +102,20 @@ def draw(series: ChartSeries, words: ChartWords) -> Figure:
         values = [math.nan if v is None else v for v in panel.values]
         # NaN breaks the line: a withheld round is a gap, with no marker and no value.
         dotted = len(days) <= MANY_ROUNDS
-        ax.plot(days, values, color=colour, linewidth=1.6, marker="o" if dotted else "")
+        ax.plot(
+            days, values, color=colour, linewidth=1.6, marker="o" if dotted else "", gid="scores"
+        )
         lone = [i for i in range(len(values)) if _alone(panel.values, i)]
         if lone and not dotted:
             # A round between two gaps is no line at all: it needs its dot.
-            ax.plot([days[i] for i in lone], [values[i] for i in lone], "o", color=colour)
+            ax.plot(
+                [days[i] for i in lone], [values[i] for i in lone], "o", color=colour, gid="lone"
+            )
         for mark, label in zip(series.marks, words.marks, strict=True):
             if mark.pillar is panel.pillar:
                 x = series.day(mark.at)
-                ax.axvline(x, color=INK, linewidth=0.9, linestyle=MARK_STYLE[mark.kind])
+                style = MARK_STYLE[mark.kind]
+                ax.axvline(x, color=INK, linewidth=0.9, linestyle=style, gid=f"hack-{mark.kind}")
                 ax.text(
                     x,
                     98,
@@ -110,6 +126,7 @@ def draw(series: ChartSeries, words: ChartWords) -> Figure:
                     fontsize=7,
                     color=INK,
                     bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1},
+                    gid="hack-label",
                 )
     _x_axis(axes[-1], series, words, days)
     figure.text(

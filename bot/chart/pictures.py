@@ -13,10 +13,10 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from bot.charts.alt_text import alt_text
-from bot.charts.drawing import render_png
-from bot.charts.series import ChartSeries, chart_series
-from bot.charts.words import ChartWords, chart_words
+from bot.chart.alt_text import alt_text
+from bot.chart.drawing import render_png
+from bot.chart.series import ChartSeries, chart_series
+from bot.chart.words import ChartWords, chart_words
 from content.schema import ContentPack, Language
 from surveys.trend import Trend
 

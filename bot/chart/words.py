@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from bot.charts.series import ChartSeries, MarkKind
+from bot.chart.series import ChartSeries, MarkKind
 from bot.views.texts import Texts
 from content.schema import ContentPack, Language
 

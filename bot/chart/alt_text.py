@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from bot.charts.series import ChartSeries, MarkKind
+from bot.chart.series import ChartSeries, MarkKind
 from bot.views.results import signed
 from bot.views.texts import Texts
 from content.schema import ContentPack, Language, PillarKey
