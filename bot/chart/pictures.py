@@ -17,18 +17,11 @@ from bot.chart.alt_text import alt_text
 from bot.chart.drawing import render_png
 from bot.chart.series import ChartSeries, chart_series
 from bot.chart.words import ChartWords, chart_words
+from bot.views.card import ChartImage
 from content.schema import ContentPack, Language
 from surveys.trend import Trend
 
 CACHED_PICTURES = 128  # about 15 kB each
-
-
-@dataclass(frozen=True, slots=True)
-class TrendChart:
-    """The picture of a trend and what it says, in words."""
-
-    png: bytes
-    alt_text: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,10 +44,12 @@ def _plan(trend: Trend, content: ContentPack, *, language: Language, zone: ZoneI
 
 def trend_chart(
     trend: Trend, content: ContentPack, *, language: Language, zone: ZoneInfo
-) -> TrendChart:
+) -> ChartImage:
     """Draw `trend` now (the demo; a service uses ChartCache, off the event loop)."""
     plan = _plan(trend, content, language=language, zone=zone)
-    return TrendChart(png=render_png(plan.series, plan.words), alt_text=plan.alt_text)
+    return ChartImage(
+        png=render_png(plan.series, plan.words), alt_text=plan.alt_text, title=plan.words.title
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +73,7 @@ class ChartCache:
         self._drawing: dict[_Key, asyncio.Future[bytes]] = {}
         self.drawn = 0  # pictures drawn so far (tests read it)
 
-    async def chart(self, trend: Trend, *, language: Language, zone: ZoneInfo) -> TrendChart:
+    async def chart(self, trend: Trend, *, language: Language, zone: ZoneInfo) -> ChartImage:
         """The chart of `trend`, drawn now or earlier."""
         plan = _plan(trend, self._content, language=language, zone=zone)
         latest = trend.points[-1].result.round_id if trend.points else None
@@ -86,13 +81,14 @@ class ChartCache:
         png = self._pictures.get(key)
         if png is not None:
             self._pictures.move_to_end(key)
-            return TrendChart(png=png, alt_text=plan.alt_text)
+            return ChartImage(png=png, alt_text=plan.alt_text, title=plan.words.title)
         pending = self._drawing.get(key)
         if pending is None:
             pending = asyncio.ensure_future(asyncio.to_thread(render_png, plan.series, plan.words))
             self._drawing[key] = pending
             pending.add_done_callback(lambda done: self._keep(key, done))
-        return TrendChart(png=await asyncio.shield(pending), alt_text=plan.alt_text)
+        png = await asyncio.shield(pending)
+        return ChartImage(png=png, alt_text=plan.alt_text, title=plan.words.title)
 
     def _keep(self, key: _Key, done: asyncio.Future[bytes]) -> None:
         self._drawing.pop(key, None)

@@ -3,24 +3,31 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 
 from slack_sdk.errors import SlackApiError
 
+from bot.chart.pictures import ChartCache
+from bot.failures import failure
 from bot.slack.blocks import message_blocks
 from bot.slack.clients import SlackClients
 from bot.slack.directory import Directory
+from bot.slack.files import ChartFiles
 from bot.slack.updates import MessageUpdates, Sleep
-from bot.views.card import Card
+from bot.views.card import Card, ChartImage
 from bot.views.hacks import hack_card, reflection
 from bot.views.notices import private_note
 from bot.views.pulse import closed_pulse, pulse_message
 from bot.views.results import summary
 from content.schema import ContentPack, Hack
 from surveys.announcements import PrivateNote, PulseStatus, RoundOutcome
+from surveys.anonymity import RoundSummary
 from surveys.errors import NotInChannel
 from surveys.team import Team
+
+log = logging.getLogger(__name__)
 
 MEMBERS_PAGE = 1000
 # Slack's answers that mean "the bot cannot reach this channel": the person can fix that.
@@ -55,9 +62,13 @@ class SlackChat:
         update_delay: float = 0.0,
         current: CurrentStatus | None = None,
         sleep: Sleep = asyncio.sleep,
+        charts: ChartCache | None = None,
+        files: ChartFiles | None = None,
     ) -> None:
         self._clients = clients
         self._content = content
+        self._charts = charts
+        self._files = files or ChartFiles(clients)
         self._directory = Directory(clients)
         self._updates = MessageUpdates(delay=update_delay, sleep=sleep)
         self._delayed = update_delay > 0
@@ -106,8 +117,12 @@ class SlackChat:
         await self._updates.send(_message_key(status.team, message_ref), update)
 
     async def post_outcome(self, outcome: RoundOutcome) -> None:
-        """Post the summary, and mark the pulse message as closed."""
-        await self._post(outcome.team, summary(outcome, self._content))
+        """Post the summary, share the team's trend chart below it (a round shown only), and
+        mark the pulse message as closed."""
+        chart = await self._chart(outcome)
+        await self._post(outcome.team, summary(outcome, self._content, chart=chart))
+        if chart is not None:
+            await self._share(outcome.team, chart)
         if outcome.round.message_ref is not None:
             ts = outcome.round.message_ref
             await self._updates.send(
@@ -115,6 +130,30 @@ class SlackChat:
                 lambda: self._update(outcome.team, ts, closed_pulse(outcome, self._content)),
                 final=True,
             )
+
+    async def _chart(self, outcome: RoundOutcome) -> ChartImage | None:
+        """The summary's chart; none for a withheld round, and none (rather than no summary)
+        when drawing fails."""
+        if self._charts is None or not isinstance(outcome.result, RoundSummary):
+            return None
+        settings = outcome.team.settings
+        try:
+            return await self._charts.chart(
+                outcome.trend, language=settings.language, zone=settings.zone
+            )
+        except Exception as error:  # the summary goes out without its picture
+            log.error("the trend chart could not be drawn: %s", failure(error))
+            return None
+
+    async def _share(self, team: Team, chart: ChartImage) -> None:
+        """The chart as a file in the team's channel, once: the summary was posted, so a
+        failure here is logged, never raised (a retried close would post the summary again)."""
+        try:
+            await self._files.share(
+                team.channel.workspace_id, chart, channel=team.channel.channel_id
+            )
+        except Exception as error:
+            log.error("the trend chart could not be shared: %s", failure(error))
 
     async def send_private(self, team: Team, user_id: str, notice: PrivateNote) -> None:
         """A direct message from the app (it reaches people wherever they are)."""

@@ -439,7 +439,12 @@ CHART_MESSAGES = tuple(
 def test_a_pack_from_before_charts_is_told_every_chart_message_it_lacks(tmp_path: Path) -> None:
     assert len(CHART_MESSAGES) == 14
     directory = copy_pack(tmp_path)
-    edit(directory, "messages", lambda messages: [messages.pop(key) for key in CHART_MESSAGES])
+
+    def without_charts(messages: dict[str, object]) -> None:
+        for key in CHART_MESSAGES:
+            del messages[key]
+
+    edit(directory, "messages", without_charts)
     assert_refused(directory, [f"messages.yaml: missing message '{key}'" for key in CHART_MESSAGES])
 
 
