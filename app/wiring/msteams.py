@@ -10,6 +10,7 @@ from aiohttp import web
 
 from app.metrics import Metrics
 from app.settings import TEAMS_APP_TYPES, Settings, SettingsError
+from bot.chart.pictures import ChartCache
 from bot.commands.handler import CommandHandler
 from bot.msteams.adapter import AdapterRefused, BotConfig, cloud_adapter
 from bot.msteams.addresses import Addresses
@@ -76,12 +77,15 @@ async def teams_parts(
         except TryghedError:
             return None
 
+    # One cache of pictures for the summaries and the private trends.
+    charts = ChartCache(content)
     chat = TeamsChat(
         connector,
         addresses,
         content,
         update_delay=settings.teams_count_delay,
         current=current,
+        charts=charts,
     )
     handler = CommandHandler(
         service,
@@ -90,6 +94,7 @@ async def teams_parts(
         prefix=PREFIX,
         default_min_respondents=settings.min_respondents,
         error_keys=ERROR_KEYS,
+        charts=charts,
     )
     bot = TeamsBot(handler=handler, chat=chat, connector=connector, addresses=addresses)
 

@@ -9,6 +9,7 @@ other ask is a hit. Why in-process is enough: docs/charts.md.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections import OrderedDict
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
@@ -17,9 +18,14 @@ from bot.chart.alt_text import alt_text
 from bot.chart.drawing import render_png
 from bot.chart.series import ChartSeries, chart_series
 from bot.chart.words import ChartWords, chart_words
+from bot.failures import failure
 from bot.views.card import ChartImage
 from content.schema import ContentPack, Language
+from surveys.announcements import RoundOutcome
+from surveys.anonymity import RoundSummary
 from surveys.trend import Trend
+
+log = logging.getLogger(__name__)
 
 CACHED_PICTURES = 128  # about 15 kB each
 
@@ -89,6 +95,19 @@ class ChartCache:
             pending.add_done_callback(lambda done: self._keep(key, done))
         png = await asyncio.shield(pending)
         return ChartImage(png=png, alt_text=plan.alt_text, title=plan.words.title)
+
+    async def summary_chart(self, outcome: RoundOutcome) -> ChartImage | None:
+        """The chart under a closed round's summary: the team's own gated trend, for a round
+        shown only (a withheld round's summary shows nothing but why); None, logged, when
+        drawing fails, for the summary goes out without its picture rather than not at all."""
+        if not isinstance(outcome.result, RoundSummary):
+            return None
+        settings = outcome.team.settings
+        try:
+            return await self.chart(outcome.trend, language=settings.language, zone=settings.zone)
+        except Exception as error:
+            log.error("the trend chart could not be drawn: %s", failure(error))
+            return None
 
     def _keep(self, key: _Key, done: asyncio.Future[bytes]) -> None:
         self._drawing.pop(key, None)

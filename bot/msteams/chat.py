@@ -7,6 +7,7 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 
+from bot.chart.pictures import ChartCache
 from bot.msteams.addresses import Addresses
 from bot.msteams.cards import Json, adaptive_card
 from bot.msteams.connector import Connector, Member, MessageRef
@@ -52,8 +53,10 @@ class TeamsChat:
         *,
         update_delay: float = 0.0,
         current: CurrentStatus | None = None,
+        charts: ChartCache | None = None,
     ) -> None:
         self._connector = connector
+        self._charts = charts
         self._addresses = addresses
         self._content = content
         self._update_delay = update_delay
@@ -101,8 +104,11 @@ class TeamsChat:
         )
 
     async def post_outcome(self, outcome: RoundOutcome) -> None:
-        """Post the summary as a new thread, and mark the pulse message as closed."""
-        await self._start_thread(outcome.team, adaptive_card(summary(outcome, self._content)))
+        """Post the summary (with the team's trend chart, a round shown only) as a new
+        thread, and mark the pulse message as closed."""
+        chart = await self._charts.summary_chart(outcome) if self._charts else None
+        card = adaptive_card(summary(outcome, self._content, chart=chart))
+        await self._start_thread(outcome.team, card)
         if outcome.round.message_ref is not None:
             pending = self._pending_updates.pop(outcome.round.message_ref, None)
             if pending is not None:

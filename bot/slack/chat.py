@@ -23,7 +23,6 @@ from bot.views.pulse import closed_pulse, pulse_message
 from bot.views.results import summary
 from content.schema import ContentPack, Hack
 from surveys.announcements import PrivateNote, PulseStatus, RoundOutcome
-from surveys.anonymity import RoundSummary
 from surveys.errors import NotInChannel
 from surveys.team import Team
 
@@ -119,7 +118,7 @@ class SlackChat:
     async def post_outcome(self, outcome: RoundOutcome) -> None:
         """Post the summary, share the team's trend chart below it (a round shown only), and
         mark the pulse message as closed."""
-        chart = await self._chart(outcome)
+        chart = await self._charts.summary_chart(outcome) if self._charts else None
         await self._post(outcome.team, summary(outcome, self._content, chart=chart))
         if chart is not None:
             await self._share(outcome.team, chart)
@@ -130,20 +129,6 @@ class SlackChat:
                 lambda: self._update(outcome.team, ts, closed_pulse(outcome, self._content)),
                 final=True,
             )
-
-    async def _chart(self, outcome: RoundOutcome) -> ChartImage | None:
-        """The summary's chart; none for a withheld round, and none (rather than no summary)
-        when drawing fails."""
-        if self._charts is None or not isinstance(outcome.result, RoundSummary):
-            return None
-        settings = outcome.team.settings
-        try:
-            return await self._charts.chart(
-                outcome.trend, language=settings.language, zone=settings.zone
-            )
-        except Exception as error:  # the summary goes out without its picture
-            log.error("the trend chart could not be drawn: %s", failure(error))
-            return None
 
     async def _share(self, team: Team, chart: ChartImage) -> None:
         """The chart as a file in the team's channel, once: the summary was posted, so a
