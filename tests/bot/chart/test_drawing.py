@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import io
 import math
+import subprocess
+import sys
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -230,3 +232,16 @@ def test_the_chart_never_holds_a_withheld_value(results: list[RoundResult]) -> N
         ]
         # Exactly the shown scores, each where its round is; nothing where a round is withheld.
         assert sorted(set(points(ax))) == sorted(set(expected))
+
+
+def test_matplotlib_is_imported_only_to_draw() -> None:
+    """Start-up time and memory (docs/benchmarks.md, P4): a service that never draws never
+    loads matplotlib or Pillow."""
+    code = (
+        "import sys, app.main, app.cli, bot.chart.pictures;"
+        "print(sorted(m for m in ('matplotlib', 'PIL') if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert done.stdout.strip() == "[]"
