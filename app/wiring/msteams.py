@@ -19,10 +19,9 @@ from bot.msteams.chat import TeamsChat
 from bot.msteams.connector import Connector
 from bot.msteams.routes import teams_routes
 from bot.msteams.sending import Sender
+from bot.pulse_updates import PulseUpdates, current_status
 from content.schema import ContentPack
-from surveys.announcements import PulseStatus
-from surveys.errors import TryghedError
-from surveys.ports import UnitOfWorkFactory
+from surveys.ports import ChatGateway, UnitOfWorkFactory
 from surveys.service import PulseService
 
 PREFIX = "@Tryghed"
@@ -49,7 +48,7 @@ class TeamsParts:
     """What the service needs from Teams."""
 
     routes: list[web.RouteDef]
-    chat: TeamsChat
+    chat: ChatGateway
     stop: Callable[[], Awaitable[None]]
 
 
@@ -70,23 +69,10 @@ async def teams_parts(
         raise SettingsError(str(refused)) from None
     addresses = Addresses(unit_of_work)
     connector = Connector(adapter, Sender(observe=partial(metrics.chat_call, "teams")))
-
-    async def current(round_id: str) -> PulseStatus | None:
-        try:
-            return await service.status(round_id)
-        except TryghedError:
-            return None
-
     # One cache of pictures for the summaries and the private trends.
     charts = ChartCache(content)
-    chat = TeamsChat(
-        connector,
-        addresses,
-        content,
-        update_delay=settings.teams_count_delay,
-        current=current,
-        charts=charts,
-    )
+    chat = TeamsChat(connector, addresses, content, charts=charts)
+    updates = PulseUpdates(chat, delay=settings.teams_count_delay, current=current_status(service))
     handler = CommandHandler(
         service,
         content,
@@ -100,6 +86,7 @@ async def teams_parts(
 
     async def stop() -> None:
         await bot.drain()
+        await updates.close()
         await chat.close()
 
-    return TeamsParts(routes=teams_routes(adapter, bot), chat=chat, stop=stop)
+    return TeamsParts(routes=teams_routes(adapter, bot), chat=updates, stop=stop)

@@ -103,6 +103,7 @@ class FakeBotConnector:
         self.calls: list[ConnectorCall] = []
         self.violations: list[str] = []
         self.rosters: dict[str, list[Person]] = {}
+        self.removed: set[str] = set()  # channels the bot was removed from: answered 403
         # (conversation id, activity id) -> the activity as last sent or updated
         self.messages: dict[tuple[str, str], dict[str, Any]] = {}
         self.chats: dict[str, str] = {}  # Teams user id -> 1:1 conversation id
@@ -244,6 +245,9 @@ class FakeBotConnector:
         activity = body.get("activity")
         channel = ((body.get("channelData") or {}).get("channel") or {}).get("id")
         if body.get("isGroup") and channel:
+            if channel in self.removed:
+                refused = {"error": {"code": "BotNotInConversationRoster", "message": "removed"}}
+                return await self._record(request, "conversations", refused, status=403)
             if not isinstance(activity, Mapping):
                 self.violations.append("a channel thread without its first activity")
                 return await self._record(request, "conversations", {}, status=400)

@@ -204,6 +204,7 @@ class FakeSlackApi:
         self.violations: list[str] = []
         self.unknown_to_spec: set[str] = set()
         self.channel_members: dict[str, list[str]] = {}
+        self.not_in: set[str] = set()  # channels the bot is not in: answered not_in_channel
         self.channels: dict[str, dict[str, Any]] = {}
         self.users: dict[str, dict[str, Any]] = {}
         self.messages: dict[tuple[str, str], dict[str, Any]] = {}
@@ -458,6 +459,7 @@ class FakeSlackApi:
 
     async def _chat_post_message(self, args: dict[str, Any]) -> dict[str, Any]:
         channel = _conversation_id(_required(args, "channel", "channel_not_found"))
+        self._require_member(channel)
         _require_content(args)
         ts = self._next_ts()
         message = self._message(args, ts)
@@ -469,6 +471,7 @@ class FakeSlackApi:
     async def _chat_update(self, args: dict[str, Any]) -> dict[str, Any]:
         channel = _required(args, "channel", "channel_not_found")
         ts = _required(args, "ts", "message_not_found")
+        self._require_member(channel)
         old = self.messages.get((channel, ts))
         if old is None:
             raise _Refusal("message_not_found")
@@ -520,6 +523,7 @@ class FakeSlackApi:
 
     async def _conversations_members(self, args: dict[str, Any]) -> dict[str, Any]:
         channel = _required(args, "channel", "channel_not_found")
+        self._require_member(channel)
         members = self.channel_members.get(channel)
         if members is None:
             raise _Refusal("channel_not_found")
@@ -664,6 +668,10 @@ class FakeSlackApi:
         }
 
     # -- helpers -------------------------------------------------------------------------
+
+    def _require_member(self, channel: str) -> None:
+        if channel in self.not_in:
+            raise _Refusal("not_in_channel")
 
     def _next_ts(self) -> str:
         self._ts += TS_STEP_MICROS

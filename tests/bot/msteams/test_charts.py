@@ -14,7 +14,7 @@ from content.loader import default_pack
 from surveys.service import SUMMARY_ROUNDS
 from surveys.team import ChannelRef
 from tests.bot.msteams.harness import CHANNEL, FACILITATOR, PEOPLE, Teams
-from tests.bot.msteams.test_loop import answer, set_up, start_pulse
+from tests.bot.msteams.steps import answer, set_up, start_pulse
 
 PREFIX = "data:image/png;base64,"
 

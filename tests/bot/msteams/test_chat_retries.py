@@ -8,7 +8,7 @@ import pytest
 
 from tests.app.metrics_text import total, value
 from tests.bot.msteams.harness import CHANNEL, PEOPLE, Teams, card_text
-from tests.bot.msteams.test_loop import answer, current_card, set_up, start_pulse, until_updated
+from tests.bot.msteams.steps import answer, current_card, set_up, start_pulse, until_updated
 
 pytestmark = pytest.mark.slow  # Retry-After and backoff are waited out for real
 

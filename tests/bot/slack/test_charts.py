@@ -12,8 +12,8 @@ from content.loader import default_pack
 from surveys.service import SUMMARY_ROUNDS
 from surveys.team import ChannelRef
 from tests.bot.slack.conftest import FACILITATOR, PEOPLE
-from tests.bot.slack.harness import CHANNEL, WORKSPACE, Slack, until
-from tests.bot.slack.test_loop import answer, button, channel_posts, set_up, start_pulse
+from tests.bot.slack.harness import CHANNEL, WORKSPACE, Slack, settle, until
+from tests.bot.slack.steps import answer, button, channel_posts, set_up, start_pulse
 from tests.fakes.slack_api import UploadedFile
 
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -30,11 +30,8 @@ async def a_round(slack: Slack, *, answering: int) -> None:
     before = len(channel_posts(slack))
     await slack.command("close", user=FACILITATOR)
     await until(lambda: len(channel_posts(slack)) > before)
-    await until(lambda: not slack.api.calls_to("files.getUploadURLExternal") or all_complete(slack))
-
-
-def all_complete(slack: Slack) -> bool:
-    return all(f.completed for f in slack.api.files.values())
+    # The close goes on after Slack's acknowledgement: the chart is shared after the summary.
+    await settle()
 
 
 def channel_charts(slack: Slack) -> list[UploadedFile]:
