@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from aiohttp import web
 
 from app.settings import LOOPBACK_HOSTS, Settings
+from bot.chart.pictures import ChartCache
 from bot.commands.handler import CommandHandler
 from bot.pulse_updates import PulseUpdates, current_status
 from bot.sandbox.chat import SandboxChat
@@ -153,13 +154,15 @@ async def sandbox_parts(
 ) -> SandboxParts:
     """The sandbox channel; an open round from before a restart gets its pulse message back
     (the messages themselves live in memory, as they would in a chat app)."""
-    chat = SandboxChat(content, clock)
+    charts = ChartCache(content)
+    chat = SandboxChat(content, clock, charts=charts)
     handler = CommandHandler(
         service,
         content,
         platform=PLATFORM,
         prefix=PREFIX,
         default_min_respondents=settings.min_respondents,
+        charts=charts,
     )
     controls = SandboxControls(
         service,

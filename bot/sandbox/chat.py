@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from bot.chart.pictures import ChartCache
 from bot.sandbox.people import channel, member_ids
 from bot.views.card import Card
 from bot.views.hacks import hack_card, reflection
@@ -56,9 +57,12 @@ class Message:
 class SandboxChat:
     """Renders nothing itself: it keeps the views the service posts, for the page to show."""
 
-    def __init__(self, content: ContentPack, clock: Clock) -> None:
+    def __init__(
+        self, content: ContentPack, clock: Clock, *, charts: ChartCache | None = None
+    ) -> None:
         self._content = content
         self._clock = clock
+        self._charts = charts
         self._messages: list[Message] = []
         self._by_id: dict[str, Message] = {}
         self._ids = itertools.count(1)
@@ -87,7 +91,8 @@ class SandboxChat:
     async def post_outcome(self, outcome: RoundOutcome) -> None:
         """The summary, and the pulse message marked as closed."""
         _ours(outcome.team)
-        self._add(Kind.POST, card=summary(outcome, self._content))
+        chart = await self._charts.summary_chart(outcome) if self._charts else None
+        self._add(Kind.POST, card=summary(outcome, self._content, chart=chart))
         ref = outcome.round.message_ref
         if ref is not None:
             self.replace(ref, closed_pulse(outcome, self._content))

@@ -7,6 +7,7 @@ escaped (a view's text may quote what a person typed).
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Mapping, Sequence
 from html import escape
 
@@ -15,6 +16,7 @@ from bot.views.card import (
     Buttons,
     Card,
     Chart,
+    ChartImage,
     Element,
     Facts,
     Form,
@@ -92,6 +94,12 @@ def _element(element: Element, *, csrf: str, message_id: str) -> str:
                 for label, line, value in rows
             )
             return f'<table class="chart">{lines}</table>'
+        case ChartImage(png, alt_text):
+            # A data: URI keeps the page self-contained (its policy allows img-src data:); the
+            # title is drawn in the picture, and the alt text says its numbers in words.
+            source = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+            return f'<figure class="trend-chart"><img src="{source}" alt="{_a(alt_text)}"></figure>'
+
         case Items(items, numbered):
             tag = "ol" if numbered else "ul"
             return f"<{tag}>{''.join(f'<li>{_lines(item)}</li>' for item in items)}</{tag}>"

@@ -39,6 +39,9 @@ def test_a_whole_round_by_four_colleagues_and_you(sandbox: Sandbox, tmp_path: Pa
     assert all(pillar in summary for pillar in PILLARS)
     assert "A hack for you" in summary
     assert "This round has closed" in sandbox.messages()
+    chart = sandbox.page.locator(".messages figure.trend-chart img").last
+    assert chart.evaluate("image => image.complete && image.naturalWidth > 0")
+    assert all(pillar in (chart.get_attribute("alt") or "") for pillar in PILLARS)
     # What the README shows: the closed round, its summary and the hack of the week.
     picture = (IMAGES if UPDATE_SCREENSHOTS else tmp_path) / "sandbox.png"
     sandbox.page.screenshot(path=str(picture))

@@ -3,6 +3,7 @@ carries ever becomes markup."""
 
 from __future__ import annotations
 
+import base64
 from html.parser import HTMLParser
 
 import pytest
@@ -21,6 +22,7 @@ from bot.views.card import (
     Buttons,
     Card,
     Chart,
+    ChartImage,
     Choice,
     Facts,
     Form,
@@ -117,6 +119,16 @@ def a_form(text: str = "Label") -> Form:
         submit=text,
         cancel=text,
     )
+
+
+def test_the_chart_is_an_image_with_its_numbers_in_words() -> None:
+    png = b"\x89PNG\r\n\x1a\n" + bytes(range(256))
+    chart = ChartImage(png=png, alt_text=HOSTILE, title="title")
+    html = card_html(Card(fallback="f", elements=(chart,)), csrf="t", message_id="m1")
+    (image,) = Tags(html).named("img")
+    assert image["src"] == "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+    assert image["alt"] == HOSTILE
+    assert "<script>" not in html
 
 
 def test_every_question_kind_is_a_field() -> None:
