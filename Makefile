@@ -1,13 +1,16 @@
-# Two commands for everything: `make demo` and `make test`; while you work, `make check` (the
-# fast lane: the same checks and the tests that are neither slow nor PostgreSQL's). Each sets
-# up .venv first.
+# `make run` (the sandbox channel in your browser), `make demo` (a simulated year) and
+# `make test`; while you work, `make check` (the fast lane: the same checks and the tests that
+# are neither slow nor PostgreSQL's). Each sets up .venv first.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+# Where `make run` keeps the sandbox's own SQLite file (and its key), and its port.
+DATA ?= .tryghed
+PORT ?= 3978
 # Test processes (pytest-xdist): one per core; WORKERS=0 runs the tests in this process.
 WORKERS ?= auto
 
-.PHONY: demo check test lint setup
+.PHONY: run demo check test lint setup
 
 setup: $(VENV)/.installed
 
@@ -16,6 +19,12 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $@
+
+run: setup
+	@mkdir -p $(DATA)
+	@echo "Tryghed's sandbox channel: open http://127.0.0.1:$(PORT)/ in your browser (Ctrl-C stops it)"
+	TRYGHED_DATABASE_URL=sqlite+aiosqlite:///$(abspath $(DATA))/sandbox.db TRYGHED_SANDBOX=on \
+		$(BIN)/tryghed serve --host 127.0.0.1 --port $(PORT)
 
 demo: setup
 	$(BIN)/tryghed demo --weeks 12 --lang en

@@ -38,8 +38,14 @@ POSTGRES_ENV = "TRYGHED_TEST_POSTGRES_URL"
 REQUIRE_POSTGRES_ENV = "TRYGHED_REQUIRE_POSTGRES"
 # The application reads these prefixes; a developer's shell must not change what a test sees.
 APP_PREFIXES = ("TRYGHED_", "SLACK_", "MICROSOFT_")
-# The suite's own variables share the prefix: read them now, before each test clears them.
-SUITE_ENV = {name: os.environ.get(name, "") for name in (POSTGRES_ENV, REQUIRE_POSTGRES_ENV)}
+# The suite's own variables (TRYGHED_TEST_*, TRYGHED_REQUIRE_*) share the prefix: read them
+# now, before each test clears them.
+SUITE_PREFIXES = ("TRYGHED_TEST_", "TRYGHED_REQUIRE_")
+SUITE_ENV = {
+    POSTGRES_ENV: "",
+    REQUIRE_POSTGRES_ENV: "",
+    **{name: value for name, value in os.environ.items() if name.startswith(SUITE_PREFIXES)},
+}
 SQL_KINDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 ALL_KINDS = ["memory", *SQL_KINDS]
 

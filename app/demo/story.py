@@ -8,9 +8,8 @@ from datetime import datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from app.demo.chat import RecordingChat
-from app.demo.clock import SimulatedClock
 from app.demo.simulation import SimulatedTeam
+from bot.memory_chat import MemoryChat
 from content.schema import ContentPack, Language
 from storage.engine import create_engine, database_url
 from storage.migrate import upgrade
@@ -20,6 +19,7 @@ from surveys.announcements import RoundOutcome
 from surveys.anonymity import RoundSummary
 from surveys.hack_choice import HackReason, lowest_pillars
 from surveys.hack_effect import helped_hack
+from surveys.manual_clock import ManualClock
 from surveys.prediction import PerceptionReport, pillars_asked
 from surveys.rounds import Round, RoundKind, rotation_offset, statements_for_round
 from surveys.service import PulseService
@@ -80,8 +80,8 @@ async def run_demo(
     try:
         await upgrade(engine)
         simulation = SimulatedTeam(size=team_size, weeks=weeks, seed=seed)
-        clock = SimulatedClock(FIRST_MONDAY)
-        chat = RecordingChat(members=[m.user_id for m in simulation.members])
+        clock = ManualClock(FIRST_MONDAY)
+        chat = MemoryChat(members=[m.user_id for m in simulation.members])
         service = PulseService(
             unit_of_work=SqlStorage(engine),
             clock=clock,
@@ -133,14 +133,14 @@ async def run_demo(
 async def _week(
     service: PulseService,
     simulation: SimulatedTeam,
-    clock: SimulatedClock,
+    clock: ManualClock,
     content: ContentPack,
     *,
     team: Team,
     number: int,
     story: list[Week],
 ) -> Week:
-    clock.set(FIRST_MONDAY + timedelta(weeks=number - 1))
+    _move_to(clock, FIRST_MONDAY + timedelta(weeks=number - 1))
     kind = RoundKind.BAROMETER if (number - 1) % BAROMETER_EVERY_WEEKS == 0 else RoundKind.PULSE
     round_ = await service.open_round(team.id, kind=kind)
     rng = random.Random(number)  # noqa: S311 - a simulation, not a secret
@@ -151,9 +151,9 @@ async def _week(
     span = round_.closes_at - round_.opened_at
     for index, member in enumerate(respondents):
         if index == early:
-            clock.set(round_.opened_at + span / 2)
+            _move_to(clock, round_.opened_at + span / 2)
             reminded = await service.remind(round_.id)
-        clock.advance(timedelta(minutes=37))
+        clock.advance(minutes=37)
         statements = tuple(s for s in round_.statement_ids if helped_hack(s) is None)
         answers = simulation.answers(member, content, statements, number)
         for item in set(round_.statement_ids) - set(statements):
@@ -162,11 +162,11 @@ async def _week(
         status = await service.submit(round_.id, user_id=member.user_id, answers=answers)
         await service.show_participation(status)
     if early >= len(respondents):
-        clock.set(round_.opened_at + span / 2)
+        _move_to(clock, round_.opened_at + span / 2)
         reminded = await service.remind(round_.id)
-    clock.set(round_.closes_at)
+    _move_to(clock, round_.closes_at)
     outcome = await service.close_round(round_.id)
-    clock.advance(timedelta(days=1))
+    clock.advance(days=1)
     started = done = None
     suggestion = outcome.suggestion
     if suggestion is not None and suggestion.reason is not HackReason.KEEP:
@@ -201,8 +201,13 @@ async def _leader_predicts(service: PulseService, content: ContentPack, round_: 
     await service.leader_side.predict(round_.id, user_id=DEMO_LEADER, values=guess)
 
 
-def _leader_view(chat: RecordingChat) -> PerceptionReport | None:
-    return next((n for n in chat.private_notes if isinstance(n, PerceptionReport)), None)
+def _leader_view(chat: MemoryChat) -> PerceptionReport | None:
+    return next((n for _, n in chat.notes if isinstance(n, PerceptionReport)), None)
+
+
+def _move_to(clock: ManualClock, moment: datetime) -> None:
+    """Jump to `moment`, never backwards (a busy week's answers may have passed it)."""
+    clock.set(max(clock.now(), moment))
 
 
 def _sqlite_companions(database: Path) -> tuple[Path, ...]:

@@ -11,6 +11,7 @@ from aiohttp import web
 
 from app.metrics import Metrics
 from app.settings import TEAMS_APP_TYPES, Settings, SettingsError
+from bot.chart.pictures import ChartCache
 from bot.commands.handler import CommandHandler
 from bot.msteams.adapter import AdapterRefused, BotConfig, cloud_adapter
 from bot.msteams.addresses import Addresses
@@ -19,10 +20,9 @@ from bot.msteams.chat import TeamsChat
 from bot.msteams.connector import Connector
 from bot.msteams.routes import teams_routes
 from bot.msteams.sending import Sender, Sleep
+from bot.pulse_updates import PulseUpdates, current_status
 from content.schema import ContentPack
-from surveys.announcements import PulseStatus
-from surveys.errors import TryghedError
-from surveys.ports import UnitOfWorkFactory
+from surveys.ports import ChatGateway, UnitOfWorkFactory
 from surveys.service import PulseService
 
 PREFIX = "@Tryghed"
@@ -49,7 +49,7 @@ class TeamsParts:
     """What the service needs from Teams."""
 
     routes: list[web.RouteDef]
-    chat: TeamsChat
+    chat: ChatGateway
     stop: Callable[[], Awaitable[None]]
 
 
@@ -74,20 +74,10 @@ async def teams_parts(
     connector = Connector(
         adapter, Sender(sleep=retry_sleep, observe=partial(metrics.chat_call, "teams"))
     )
-
-    async def current(round_id: str) -> PulseStatus | None:
-        try:
-            return await service.status(round_id)
-        except TryghedError:
-            return None
-
-    chat = TeamsChat(
-        connector,
-        addresses,
-        content,
-        update_delay=settings.teams_count_delay,
-        current=current,
-    )
+    # One cache of pictures for the summaries and the private trends.
+    charts = ChartCache(content)
+    chat = TeamsChat(connector, addresses, content, charts=charts)
+    updates = PulseUpdates(chat, delay=settings.teams_count_delay, current=current_status(service))
     handler = CommandHandler(
         service,
         content,
@@ -95,11 +85,13 @@ async def teams_parts(
         prefix=PREFIX,
         default_min_respondents=settings.min_respondents,
         error_keys=ERROR_KEYS,
+        charts=charts,
     )
     bot = TeamsBot(handler=handler, chat=chat, connector=connector, addresses=addresses)
 
     async def stop() -> None:
         await bot.drain()
+        await updates.close()
         await chat.close()
 
-    return TeamsParts(routes=teams_routes(adapter, bot), chat=chat, stop=stop)
+    return TeamsParts(routes=teams_routes(adapter, bot), chat=updates, stop=stop)

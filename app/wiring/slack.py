@@ -13,17 +13,19 @@ from aiohttp import web
 
 from app.metrics import Metrics
 from app.settings import Settings
+from bot.chart.pictures import ChartCache
 from bot.commands.handler import CommandHandler
+from bot.pulse_updates import PulseUpdates, current_status
 from bot.slack.app import SlackOAuth, slack_app
 from bot.slack.chat import SlackChat
 from bot.slack.clients import SlackClients, Sleep
+from bot.slack.files import ChartFiles
 from bot.slack.installations import installation_stores
 from bot.slack.manifest import COMMAND
 from bot.slack.routes import slack_routes
 from bot.slack.socket_mode import socket_mode
 from content.schema import ContentPack
-from surveys.announcements import PulseStatus
-from surveys.errors import TryghedError
+from surveys.ports import ChatGateway
 from surveys.service import PulseService
 
 log = logging.getLogger(__name__)
@@ -37,7 +39,7 @@ class SlackParts:
     """What the service needs from Slack."""
 
     routes: list[web.RouteDef]
-    chat: SlackChat
+    chat: ChatGateway
     start_socket_mode: Callable[[], Awaitable[Stop]] | None
     stop: Stop
 
@@ -73,12 +75,16 @@ def slack_parts(
         trace=metrics.trace("slack"),
         sleep=retry_sleep,
     )
+    # One cache of pictures for the summaries, the private trends and the home pages.
+    charts = ChartCache(content)
+    files = ChartFiles(clients)
     handler = CommandHandler(
         service,
         content,
         platform="slack",
         prefix=COMMAND,
         default_min_respondents=settings.min_respondents,
+        charts=charts,
     )
     app = slack_app(
         handler=handler,
@@ -86,6 +92,7 @@ def slack_parts(
         content=content,
         signing_secret=signing_secret.get_secret_value(),
         oauth=oauth,
+        files=files,
     )
     app_token = settings.slack_app_token
 
@@ -93,13 +100,11 @@ def slack_parts(
         assert app_token is not None
         return await socket_mode(app, app_token.get_secret_value())
 
-    async def current(round_id: str) -> PulseStatus | None:
-        try:
-            return await service.status(round_id)
-        except TryghedError:
-            return None
-
-    chat = SlackChat(clients, content, update_delay=settings.slack_count_delay, current=current)
+    chat = PulseUpdates(
+        SlackChat(clients, content, charts=charts, files=files),
+        delay=settings.slack_count_delay,
+        current=current_status(service),
+    )
     return SlackParts(
         routes=slack_routes(app, signing_secret=signing_secret.get_secret_value()),
         chat=chat,
@@ -108,7 +113,7 @@ def slack_parts(
     )
 
 
-async def _stop(clients: SlackClients, handler: CommandHandler, chat: SlackChat) -> None:
+async def _stop(clients: SlackClients, handler: CommandHandler, chat: PulseUpdates) -> None:
     await finish_listeners()
     await handler.drain()
     await chat.close()

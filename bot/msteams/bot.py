@@ -53,8 +53,9 @@ PERSONAL = "personal"
 
 
 @dataclass(frozen=True)
-class Answer:
-    """What a button press gets back: a card in place of the pressed one, or a short message."""
+class PressReply:
+    """What a button press gets back (the invoke response; an Action.Submit's 1:1 reply): a
+    card in place of the pressed one, or a short message."""
 
     card: Json | None = None
     text: str | None = None
@@ -175,7 +176,7 @@ class TeamsBot(TeamsActivityHandler):  # type: ignore[misc]
 
     async def _act(
         self, turn_context: TurnContext, actor: Actor, verb: str, data: Mapping[str, Any]
-    ) -> Answer:
+    ) -> PressReply:
         activity = turn_context.activity
         value = str(data.get(VALUE, ""))
         channel = channel_of(activity)
@@ -186,7 +187,7 @@ class TeamsBot(TeamsActivityHandler):  # type: ignore[misc]
                 value, actor, actor.language, origin=origin
             )
             if reply.form is not None:
-                return Answer(card=form_card(reply.form), after=reply.after)
+                return PressReply(card=form_card(reply.form), after=reply.after)
             return _message(reply)
         if verb == FormKind.ANSWER.value:
             answers = {k: v[0] for k, v in form_answers(data).items() if v}
@@ -195,13 +196,13 @@ class TeamsBot(TeamsActivityHandler):  # type: ignore[misc]
                 reference, actor, answers, actor.language, origin=origin
             )
             card = adaptive_card(reply.card) if reply.card is not None else None
-            return Answer(card=card, after=reply.after)
+            return PressReply(card=card, after=reply.after)
         if verb == Action.PREDICT.value:
             reply = await self._handler.open_prediction_form(
                 value, actor, actor.language, origin=origin
             )
             if reply.form is not None:
-                return Answer(card=form_card(reply.form))
+                return PressReply(card=form_card(reply.form))
             return _message(reply)
         if verb == FormKind.PREDICTION.value:
             reference = str(data.get(REFERENCE, ""))
@@ -209,16 +210,16 @@ class TeamsBot(TeamsActivityHandler):  # type: ignore[misc]
             reply = await self._handler.submit_prediction(
                 reference, actor, answers, actor.language, origin=origin
             )
-            return Answer(card=adaptive_card(reply.card) if reply.card else None)
+            return PressReply(card=adaptive_card(reply.card) if reply.card else None)
         if verb == FormKind.SETUP.value:
             target = ChannelRef("teams", tenant_of(activity), str(data.get(REFERENCE, "")))
             reply = await self._handler.submit_setup(target, actor, form_answers(data), name="")
             if reply.field_errors:
                 # The form stays as the person filled it in; the message says what to fix.
-                return Answer(text=" ".join(reply.field_errors.values()))
-            return Answer(card=adaptive_card(reply.card) if reply.card else None)
+                return PressReply(text=" ".join(reply.field_errors.values()))
+            return PressReply(card=adaptive_card(reply.card) if reply.card else None)
         if channel is None:
-            return Answer()
+            return PressReply()
         if verb == Action.START_DISCUSSION.value:
             return _message(await self._handler.start_discussion(channel, actor, value))
         if verb == Action.HACK_DONE.value:
@@ -230,7 +231,7 @@ class TeamsBot(TeamsActivityHandler):  # type: ignore[misc]
                     channel, message, adaptive_card(reply.shared_update)
                 )
             return _message(reply)
-        return Answer()
+        return PressReply()
 
     def _later(self, work: Callable[[], Awaitable[None]]) -> None:
         """Run `work` after the invoke response has gone back to Teams."""
@@ -340,11 +341,11 @@ class TeamsBot(TeamsActivityHandler):  # type: ignore[misc]
             await self._handler.app_removed(tenant_of(activity), group_id=str(team_id))
 
 
-def _message(reply: Reply) -> Answer:
+def _message(reply: Reply) -> PressReply:
     """A reply to a button on a shared card: a short message, so the card stays for everyone."""
     if reply.form is not None:
-        return Answer(card=form_card(reply.form), after=reply.after)
-    return Answer(text=reply.card.fallback if reply.card else None, after=reply.after)
+        return PressReply(card=form_card(reply.form), after=reply.after)
+    return PressReply(text=reply.card.fallback if reply.card else None, after=reply.after)
 
 
 def _includes_bot(members: list[ChannelAccount], activity: Activity) -> bool:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 
+from bot.chart.pictures import ChartCache
 from bot.msteams.addresses import Addresses
 from bot.msteams.cards import Json, adaptive_card
 from bot.msteams.connector import Connector, Member, MessageRef
@@ -22,9 +22,6 @@ from surveys.errors import NotInChannel
 from surveys.team import ChannelRef, Team
 
 log = logging.getLogger(__name__)
-
-# The round's status as it is now (None when it is gone), read just before a delayed update.
-CurrentStatus = Callable[[str], Awaitable[PulseStatus | None]]
 
 # Teams' answers meaning "the bot is not (or no longer) in that team": someone can fix that.
 UNREACHABLE = frozenset({403, 404})
@@ -42,7 +39,8 @@ async def _in_channel() -> AsyncIterator[None]:
 
 
 class TeamsChat:
-    """Renders the domain's announcements as Adaptive Cards and sends them to Teams."""
+    """Renders the domain's announcements as Adaptive Cards and sends them to Teams (when a
+    count is shown is bot/pulse_updates.py's business)."""
 
     def __init__(
         self,
@@ -50,17 +48,14 @@ class TeamsChat:
         addresses: Addresses,
         content: ContentPack,
         *,
-        update_delay: float = 0.0,
-        current: CurrentStatus | None = None,
+        charts: ChartCache | None = None,
     ) -> None:
         self._connector = connector
+        self._charts = charts
         self._addresses = addresses
         self._content = content
-        self._update_delay = update_delay
-        self._current = current
         # Teams ids of people by (tenant, AAD object id), learnt from rosters: in memory only.
         self._teams_ids: dict[tuple[str, str], str] = {}
-        self._pending_updates: dict[str, asyncio.Task[None]] = {}
 
     async def channel_members(self, team: Team) -> Sequence[str]:
         """The channel's members (AAD object ids), without bots."""
@@ -86,27 +81,17 @@ class TeamsChat:
         )
 
     async def update_pulse(self, status: PulseStatus, message_ref: str) -> None:
-        """Show the new participation count to everyone (folding bursts into one update)."""
+        """Show the participation count to everyone."""
         card = adaptive_card(pulse_message(status, self._content))
-        if self._update_delay <= 0:
-            await self._update(status.team, message_ref, card)
-            return
-        # Updating the card redraws it for everyone, including someone halfway through the
-        # form; one update a little after a burst of answers disturbs fewer people.
-        pending = self._pending_updates.pop(message_ref, None)
-        if pending is not None:
-            pending.cancel()
-        self._pending_updates[message_ref] = asyncio.create_task(
-            self._update_later(status, message_ref, card)
-        )
+        await self._update(status.team, message_ref, card)
 
     async def post_outcome(self, outcome: RoundOutcome) -> None:
-        """Post the summary as a new thread, and mark the pulse message as closed."""
-        await self._start_thread(outcome.team, adaptive_card(summary(outcome, self._content)))
+        """Post the summary (with the team's trend chart, a round shown only) as a new
+        thread, and mark the pulse message as closed."""
+        chart = await self._charts.summary_chart(outcome) if self._charts else None
+        card = adaptive_card(summary(outcome, self._content, chart=chart))
+        await self._start_thread(outcome.team, card)
         if outcome.round.message_ref is not None:
-            pending = self._pending_updates.pop(outcome.round.message_ref, None)
-            if pending is not None:
-                pending.cancel()
             await self._update(
                 outcome.team,
                 outcome.round.message_ref,
@@ -155,11 +140,7 @@ class TeamsChat:
             await self._connector.update(address, message, card)
 
     async def close(self) -> None:
-        """Drop count updates still waiting (the next answer or the close catches up)."""
-        pending, self._pending_updates = list(self._pending_updates.values()), {}
-        for task in pending:
-            task.cancel()
-        await asyncio.gather(*pending, return_exceptions=True)
+        """Close the connector's HTTP sessions."""
         await self._connector.close()
 
     async def _start_thread(self, team: Team, card: Json) -> str:
@@ -170,21 +151,6 @@ class TeamsChat:
 
     async def _update(self, team: Team, message_ref: str, card: Json) -> None:
         await self.update_message(team.channel, MessageRef.decode(message_ref), card)
-
-    async def _update_later(self, status: PulseStatus, message_ref: str, card: Json) -> None:
-        await asyncio.sleep(self._update_delay)
-        self._pending_updates.pop(message_ref, None)
-        try:
-            if self._current is not None:
-                # Meanwhile the round may have closed (on another replica, too): show what is
-                # true now, and never turn a closed card back into an open one.
-                now = await self._current(status.round.id)
-                if now is None or not now.round.is_open:
-                    return
-                card = adaptive_card(pulse_message(now, self._content))
-            await self._update(status.team, message_ref, card)
-        except Exception:  # the count catches up with the next answer
-            log.warning("could not update a pulse message's participation count")
 
     async def _address(self, channel: ChannelRef) -> ChannelAddress:
         address = await self._addresses.get(channel)

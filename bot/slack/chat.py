@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+import logging
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
 from slack_sdk.errors import SlackApiError
 
+from bot.chart.pictures import ChartCache
+from bot.failures import failure
 from bot.slack.blocks import message_blocks
 from bot.slack.clients import SlackClients
 from bot.slack.directory import Directory
-from bot.slack.updates import MessageUpdates, Sleep
-from bot.views.card import Card
+from bot.slack.files import ChartFiles
+from bot.views.card import Card, ChartImage
 from bot.views.hacks import hack_card, reflection
 from bot.views.notices import private_note
 from bot.views.pulse import closed_pulse, pulse_message
@@ -22,12 +24,11 @@ from surveys.announcements import PrivateNote, PulseStatus, RoundOutcome
 from surveys.errors import NotInChannel
 from surveys.team import Team
 
+log = logging.getLogger(__name__)
+
 MEMBERS_PAGE = 1000
 # Slack's answers that mean "the bot cannot reach this channel": the person can fix that.
 UNREACHABLE = frozenset({"not_in_channel", "channel_not_found", "is_archived"})
-
-# The round's status as it is now (None when it is gone), read just before a delayed update.
-CurrentStatus = Callable[[str], Awaitable[PulseStatus | None]]
 
 
 @asynccontextmanager
@@ -40,28 +41,23 @@ async def _in_channel() -> AsyncIterator[None]:
         raise
 
 
-def _message_key(team: Team, ts: str) -> str:
-    return f"{team.channel.workspace_id}/{team.channel.channel_id}/{ts}"
-
-
 class SlackChat:
-    """Renders the domain's announcements as Block Kit and sends them."""
+    """Renders the domain's announcements as Block Kit and sends them (when a count is shown
+    is bot/pulse_updates.py's business)."""
 
     def __init__(
         self,
         clients: SlackClients,
         content: ContentPack,
         *,
-        update_delay: float = 0.0,
-        current: CurrentStatus | None = None,
-        sleep: Sleep = asyncio.sleep,
+        charts: ChartCache | None = None,
+        files: ChartFiles | None = None,
     ) -> None:
         self._clients = clients
         self._content = content
+        self._charts = charts
+        self._files = files or ChartFiles(clients)
         self._directory = Directory(clients)
-        self._updates = MessageUpdates(delay=update_delay, sleep=sleep)
-        self._delayed = update_delay > 0
-        self._current = current
 
     async def channel_members(self, team: Team) -> Sequence[str]:
         """The channel's people, page by page: no bots, apps or deactivated accounts (one
@@ -89,32 +85,29 @@ class SlackChat:
         return await self._post(status.team, pulse_message(status, self._content))
 
     async def update_pulse(self, status: PulseStatus, message_ref: str) -> None:
-        """Show the new participation count to everyone, a delay after the answer, every
-        answer in that window folded into one update (see bot/slack/updates.py)."""
-
-        async def update() -> None:
-            now: PulseStatus | None = status
-            if self._delayed and self._current is not None:
-                # Meanwhile the round may have closed (on another replica, too): show what is
-                # true now, and never turn a closed message back into an open one.
-                now = await self._current(status.round.id)
-                if now is None or not now.round.is_open:
-                    return
-            assert now is not None
-            await self._update(now.team, message_ref, pulse_message(now, self._content))
-
-        await self._updates.send(_message_key(status.team, message_ref), update)
+        """Show the participation count to everyone."""
+        await self._update(status.team, message_ref, pulse_message(status, self._content))
 
     async def post_outcome(self, outcome: RoundOutcome) -> None:
-        """Post the summary, and mark the pulse message as closed."""
-        await self._post(outcome.team, summary(outcome, self._content))
+        """Post the summary, share the team's trend chart below it (a round shown only), and
+        mark the pulse message as closed."""
+        chart = await self._charts.summary_chart(outcome) if self._charts else None
+        await self._post(outcome.team, summary(outcome, self._content, chart=chart))
+        if chart is not None:
+            await self._share(outcome.team, chart)
         if outcome.round.message_ref is not None:
-            ts = outcome.round.message_ref
-            await self._updates.send(
-                _message_key(outcome.team, ts),
-                lambda: self._update(outcome.team, ts, closed_pulse(outcome, self._content)),
-                final=True,
+            card = closed_pulse(outcome, self._content)
+            await self._update(outcome.team, outcome.round.message_ref, card)
+
+    async def _share(self, team: Team, chart: ChartImage) -> None:
+        """The chart as a file in the team's channel, once: the summary was posted, so a
+        failure here is logged, never raised (a retried close would post the summary again)."""
+        try:
+            await self._files.share(
+                team.channel.workspace_id, chart, channel=team.channel.channel_id
             )
+        except Exception as error:
+            log.error("the trend chart could not be shared: %s", failure(error))
 
     async def send_private(self, team: Team, user_id: str, notice: PrivateNote) -> None:
         """A direct message from the app (it reaches people wherever they are)."""
@@ -130,10 +123,6 @@ class SlackChat:
         ts = await self._post(team, hack_card(hack, self._content, language))
         await self._post(team, reflection(hack, self._content, language), thread_ts=ts)
         return ts
-
-    async def close(self) -> None:
-        """Drop count updates still waiting for their delay (the close shows the final state)."""
-        await self._updates.close()
 
     async def _post(self, team: Team, card: Card, *, thread_ts: str | None = None) -> str:
         client = await self._clients.for_workspace(team.channel.workspace_id)

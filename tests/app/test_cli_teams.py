@@ -14,17 +14,18 @@ from pathlib import Path
 import pytest
 
 from app.cli import main
+from bot.memory_chat import MemoryChat
 from content.loader import default_pack
 from storage.engine import create_engine
 from storage.unit_of_work import SqlStorage
 from surveys.addresses import ChannelAddress
 from surveys.anonymity import RoundSummary
+from surveys.manual_clock import ManualClock
 from surveys.rounds import RoundKind
 from surveys.service import PulseService
 from surveys.team import ChannelRef, Team, TeamSettings
 from tests.app.test_cli import script, tables
-from tests.fakes.chat import FakeChat
-from tests.fakes.clock import FakeClock
+from tests.builders import T0
 
 MEMBERS = [f"UMEMBER{n:02d}" for n in range(1, 10)]
 
@@ -41,12 +42,12 @@ class Stored:
 
 async def _fill(database: Path) -> Stored:
     engine = create_engine(f"sqlite+aiosqlite:///{database}")
-    clock = FakeClock()
+    clock = ManualClock(T0)
     storage = SqlStorage(engine)
     service = PulseService(
         unit_of_work=storage,
         clock=clock,
-        chat=FakeChat(members=list(MEMBERS)),
+        chat=MemoryChat(members=list(MEMBERS)),
         content=default_pack(),
         secret_key=b"k" * 32,
     )

@@ -26,7 +26,7 @@ from storage.open_store import side_file_for
 from tests.app.test_serve import TRYGHED, environment, free_port
 from tests.bot.slack.conftest import FACILITATOR
 from tests.bot.slack.harness import SIGNING_SECRET, Slack, radio
-from tests.bot.slack.test_loop import button, open_form, set_up, start_pulse
+from tests.bot.slack.steps import button, open_form, set_up, start_pulse
 from tests.fakes.clock import ShiftedClock
 from tests.fakes.slack_api import FakeSlackApi
 

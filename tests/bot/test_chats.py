@@ -7,6 +7,7 @@ from dataclasses import replace
 import pytest
 
 from bot.chats import Chats, PlatformNotEnabled
+from bot.memory_chat import MemoryChat
 from content.schema import ContentPack
 from surveys.announcements import Notice, PulseStatus, RoundOutcome
 from surveys.anonymity import WithheldSummary
@@ -14,7 +15,6 @@ from surveys.hack_choice import HackReason, HackSuggestion
 from surveys.team import ChannelRef, Team
 from surveys.trend import Trend
 from tests.builders import T0, a_round, a_team
-from tests.fakes.chat import FakeChat
 
 
 def on(platform: str) -> Team:
@@ -42,7 +42,7 @@ def outcome_for(team: Team, content: ContentPack) -> RoundOutcome:
 
 
 async def test_every_call_goes_to_the_teams_own_platform(content: ContentPack) -> None:
-    slack, teams = FakeChat(members=["U1", "U2"]), FakeChat(members=["29:a"])
+    slack, teams = MemoryChat(members=["U1", "U2"]), MemoryChat(members=["29:a"])
     chats = Chats({"slack": slack})
     chats.add("msteams", teams)
     slack_team, teams_team = on("slack"), on("msteams")
@@ -70,14 +70,14 @@ async def test_every_call_goes_to_the_teams_own_platform(content: ContentPack) -
 
 
 async def test_adding_a_platform_again_replaces_its_gateway() -> None:
-    first, second = FakeChat(members=["U1"]), FakeChat(members=["U2"])
+    first, second = MemoryChat(members=["U1"]), MemoryChat(members=["U2"])
     chats = Chats({"slack": first})
     chats.add("slack", second)
     assert await chats.channel_members(on("slack")) == ["U2"]
 
 
 async def test_a_platform_without_a_gateway_is_refused_by_name(content: ContentPack) -> None:
-    chats = Chats({"slack": FakeChat()})
+    chats = Chats({"slack": MemoryChat()})
     team = on("msteams")
     with pytest.raises(PlatformNotEnabled) as caught:
         await chats.channel_members(team)
@@ -103,14 +103,12 @@ async def test_no_gateways_at_all() -> None:
 async def test_a_failed_call_is_told_by_platform_and_still_raised() -> None:
     failed: list[str] = []
     chats = Chats(
-        {"slack": FakeChat(fail_updates=True), "msteams": FakeChat()}, failed=failed.append
+        {"slack": MemoryChat(fail_updates=True), "msteams": MemoryChat()}, failed=failed.append
     )
     slack_team, teams_team = on("slack"), on("msteams")
-    await chats.update_pulse(
-        PulseStatus(team=teams_team, round=a_round(teams_team), respondents=1), "m"
-    )
+    teams_pulse = PulseStatus(team=teams_team, round=a_round(teams_team), respondents=1)
+    await chats.update_pulse(teams_pulse, await chats.post_pulse(teams_pulse))
+    slack_pulse = PulseStatus(team=slack_team, round=a_round(slack_team), respondents=1)
     with pytest.raises(ConnectionError):
-        await chats.update_pulse(
-            PulseStatus(team=slack_team, round=a_round(slack_team), respondents=1), "m"
-        )
+        await chats.update_pulse(slack_pulse, await chats.post_pulse(slack_pulse))
     assert failed == ["slack"]

@@ -27,6 +27,9 @@ from aiohttp.test_utils import TestServer
 
 from tests.fakes.adaptive_cards import card_problems
 
+# Teams' documented limit for one message, its cards included: about 28 KB.
+MESSAGE_MAX_BYTES = 28 * 1024
+
 CARD_TYPE = "application/vnd.microsoft.card.adaptive"
 REGION = "amer"
 DEFAULT_PAGE = 200
@@ -100,6 +103,7 @@ class FakeBotConnector:
         self.calls: list[ConnectorCall] = []
         self.violations: list[str] = []
         self.rosters: dict[str, list[Person]] = {}
+        self.removed: set[str] = set()  # channels the bot was removed from: answered 403
         # (conversation id, activity id) -> the activity as last sent or updated
         self.messages: dict[tuple[str, str], dict[str, Any]] = {}
         self.chats: dict[str, str] = {}  # Teams user id -> 1:1 conversation id
@@ -225,6 +229,10 @@ class FakeBotConnector:
             self.violations.append(f"{where}: a message with neither text nor a card")
         for card in cards:
             self.violations.extend(f"{where}: {p}" for p in card_problems(card))
+        size = len(json.dumps(activity, ensure_ascii=False).encode("utf-8"))
+        if size > MESSAGE_MAX_BYTES:
+            # Teams refuses it (413, "MessageSizeTooBig"); the bot must never send one.
+            self.violations.append(f"{where}: a {size}-byte message, over Teams' limit")
 
     async def _create(self, request: web.Request) -> web.Response:
         if failed := await self._failed(request, "conversations"):
@@ -237,6 +245,9 @@ class FakeBotConnector:
         activity = body.get("activity")
         channel = ((body.get("channelData") or {}).get("channel") or {}).get("id")
         if body.get("isGroup") and channel:
+            if channel in self.removed:
+                refused = {"error": {"code": "BotNotInConversationRoster", "message": "removed"}}
+                return await self._record(request, "conversations", refused, status=403)
             if not isinstance(activity, Mapping):
                 self.violations.append("a channel thread without its first activity")
                 return await self._record(request, "conversations", {}, status=400)

@@ -12,13 +12,13 @@ from typing import Any
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.memory_chat import MemoryChat
 from content.loader import default_pack
 from storage.unit_of_work import SqlStorage
 from surveys import anonymity
+from surveys.manual_clock import ManualClock
 from surveys.service import PulseService
 from surveys.team import ChannelRef, TeamSettings
-from tests.fakes.chat import FakeChat
-from tests.fakes.clock import FakeClock
 
 SECRET = b"red-team-secret-key-0123456789abcdef-0123"
 CHANNEL = ChannelRef("slack", "T-REDTEAM", "C-REDTEAM")
@@ -100,18 +100,18 @@ class Traces:
         return needles
 
 
-def service_on(engine: AsyncEngine, clock: FakeClock, secret_key: bytes = SECRET) -> PulseService:
+def service_on(engine: AsyncEngine, clock: ManualClock, secret_key: bytes = SECRET) -> PulseService:
     """The real service on SQL storage, in a channel of the six, a lurker and a leader."""
     return PulseService(
         unit_of_work=SqlStorage(engine),
         clock=clock,
-        chat=FakeChat(members=[*PEOPLE, LURKER, LEADER]),
+        chat=MemoryChat(members=[*PEOPLE, LURKER, LEADER]),
         content=default_pack(),
         secret_key=secret_key,
     )
 
 
-async def play_round(service: PulseService, clock: FakeClock, step: Step) -> Played:
+async def play_round(service: PulseService, clock: ManualClock, step: Step) -> Played:
     """Set up the team, open a round, let the six answer, remind, close; `step` after each."""
     team = await service.set_up_team(
         CHANNEL, TeamSettings(leaders=frozenset({LEADER}), round_hours=ROUND_HOURS)

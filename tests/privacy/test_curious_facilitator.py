@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import pytest
 
+from bot.memory_chat import MemoryChat
 from content.schema import ContentPack
 from storage.open_store import TABLES as OPEN_TABLES
 from storage.unit_of_work import SqlStorage
 from surveys.anonymity import RoundSummary, WithheldSummary
 from surveys.errors import AnswersLost, CloseTooEarly, NotAMember, RoundClosed
+from surveys.manual_clock import ManualClock
 from surveys.ports import UnitOfWorkFactory
 from surveys.service import EARLIEST_CLOSE, PulseService
 from surveys.team import ChannelRef, TeamSettings
-from tests.fakes.chat import FakeChat
-from tests.fakes.clock import FakeClock
+from tests.builders import T0
 from tests.fakes.memory import MemoryStorage
 
 CHANNEL = ChannelRef(platform="slack", workspace_id="T1", channel_id="C1")
@@ -26,18 +27,18 @@ MEMBERS = [FACILITATOR, "M1", "M2", "M3", "M4", "M5"]
 
 
 @pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
+def clock() -> ManualClock:
+    return ManualClock(T0)
 
 
 @pytest.fixture
-def chat() -> FakeChat:
-    return FakeChat(members=list(MEMBERS))
+def chat() -> MemoryChat:
+    return MemoryChat(members=list(MEMBERS))
 
 
 @pytest.fixture
 def service(
-    storage: UnitOfWorkFactory, chat: FakeChat, clock: FakeClock, content: ContentPack
+    storage: UnitOfWorkFactory, chat: MemoryChat, clock: ManualClock, content: ContentPack
 ) -> PulseService:
     return PulseService(
         unit_of_work=storage, clock=clock, chat=chat, content=content, secret_key=b"k" * 32
@@ -55,7 +56,7 @@ async def _answer(service: PulseService, round_id: str, person: str, value: int)
 
 
 async def test_lowering_k_after_a_round_never_publishes_it(
-    service: PulseService, clock: FakeClock
+    service: PulseService, clock: ManualClock
 ) -> None:
     """Item 5: a round closed with 3 answers under k = 5, then k set to 3."""
     team = await service.set_up_team(CHANNEL, _settings(5))
@@ -80,7 +81,7 @@ async def test_lowering_k_after_a_round_never_publishes_it(
 
 
 async def test_raising_k_later_withholds_rounds_shown_before(
-    service: PulseService, clock: FakeClock
+    service: PulseService, clock: ManualClock
 ) -> None:
     team = await service.set_up_team(CHANNEL, _settings(3))
     round_ = await service.open_round(team.id)
@@ -93,7 +94,7 @@ async def test_raising_k_later_withholds_rounds_shown_before(
 
 
 async def test_an_outsider_cannot_answer_or_make_up_k(
-    service: PulseService, clock: FakeClock
+    service: PulseService, clock: ManualClock
 ) -> None:
     """Item 7: anyone who could press Answer used to count (a public channel is the whole
     workspace), so a facilitator plus outsiders could isolate a lone member."""
@@ -105,7 +106,7 @@ async def test_an_outsider_cannot_answer_or_make_up_k(
 
 
 async def test_the_facilitators_own_answer_does_not_make_up_k(
-    service: PulseService, clock: FakeClock
+    service: PulseService, clock: ManualClock
 ) -> None:
     """Item 7: facilitator + two members reached k = 3, and the facilitator, knowing their
     own answer, could subtract it (with one accomplice, isolate the third person)."""
@@ -127,7 +128,7 @@ async def test_the_facilitators_own_answer_does_not_make_up_k(
 
 
 async def test_a_member_who_joins_after_the_pulse_waits_for_the_next(
-    service: PulseService, chat: FakeChat, clock: FakeClock
+    service: PulseService, chat: MemoryChat, clock: ManualClock
 ) -> None:
     team = await service.set_up_team(CHANNEL, _settings(3))
     round_ = await service.open_round(team.id)
@@ -141,18 +142,18 @@ async def test_a_member_who_joins_after_the_pulse_waits_for_the_next(
 
 
 async def test_answers_after_the_deadline_are_refused(
-    service: PulseService, clock: FakeClock
+    service: PulseService, clock: ManualClock
 ) -> None:
     """Item 8: a round whose close failed kept counting answers long after its deadline."""
     team = await service.set_up_team(CHANNEL, _settings(3))
     round_ = await service.open_round(team.id)
-    clock.moment = round_.closes_at
+    clock.set(round_.closes_at)
     with pytest.raises(RoundClosed):
         await _answer(service, round_.id, "M1", 3)
 
 
 async def test_a_person_cannot_close_right_after_someone_answered(
-    service: PulseService, clock: FakeClock
+    service: PulseService, clock: ManualClock
 ) -> None:
     """Item 7: watching the count move, a facilitator could close right after one person."""
     team = await service.set_up_team(CHANNEL, _settings(3))
@@ -166,7 +167,7 @@ async def test_a_person_cannot_close_right_after_someone_answered(
 
 
 async def test_a_lost_open_round_store_asks_again_and_counts_nobody_twice(
-    service: PulseService, storage: UnitOfWorkFactory, chat: FakeChat, clock: FakeClock
+    service: PulseService, storage: UnitOfWorkFactory, chat: MemoryChat, clock: ManualClock
 ) -> None:
     """A database crash empties the open-round store: the answers are lost, not exposed."""
     team = await service.set_up_team(CHANNEL, _settings(3))

@@ -12,8 +12,9 @@ import pytest
 from storage.engine import create_engine, database_url
 from storage.migrate import upgrade
 from storage.secret_key import secret_key_for
+from surveys.manual_clock import ManualClock
 from surveys.team import TeamSettings
-from tests.fakes.clock import FakeClock
+from tests.builders import T0
 from tests.privacy.scenario import CHANNEL, PEOPLE, service_on
 
 SUFFIXES = ("", "-wal", "-shm", ".open", ".key")
@@ -37,7 +38,7 @@ async def test_file_modes(tmp_path: Path) -> None:
     engine = create_engine(url)
     try:
         await upgrade(engine)
-        clock = FakeClock()
+        clock = ManualClock(T0)
         service = service_on(engine, clock, secret)
         team = await service.set_up_team(CHANNEL, TeamSettings())
         round_ = await service.open_round(team.id)

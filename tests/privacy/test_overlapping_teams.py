@@ -7,11 +7,12 @@ import pytest
 
 from content.schema import ContentPack
 from surveys.anonymity import RoundSummary, WithheldReason, WithheldSummary
+from surveys.manual_clock import ManualClock
 from surveys.ports import UnitOfWorkFactory
 from surveys.rounds import rotation_offset
 from surveys.service import PulseService
 from surveys.team import ChannelRef, Team, TeamSettings
-from tests.fakes.clock import FakeClock
+from tests.builders import T0
 
 TEAM = [f"M{n}" for n in range(1, 7)]
 LONER = "LONER"
@@ -52,7 +53,7 @@ def chat() -> TwoChannels:
 def service(storage: UnitOfWorkFactory, content: ContentPack, chat: TwoChannels) -> PulseService:
     return PulseService(
         unit_of_work=storage,
-        clock=FakeClock(),
+        clock=ManualClock(T0),
         chat=chat,
         content=content,
         secret_key=b"k" * 32,

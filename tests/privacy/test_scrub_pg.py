@@ -21,7 +21,8 @@ from storage.engine import create_engine
 from storage.open_store import TABLES
 from storage.scrub import Scrubber
 from storage.unit_of_work import SqlStorage
-from tests.fakes.clock import FakeClock
+from surveys.manual_clock import ManualClock
+from tests.builders import T0
 from tests.privacy.scenario import Traces, found_in, play_round, service_on
 
 pytestmark = pytest.mark.postgres
@@ -51,7 +52,7 @@ async def test_the_scrub_waits_for_an_older_snapshot_then_leaves_nothing(
         if outcome == "done":
             scrubbed.set()
 
-    service = service_on(engine, FakeClock())
+    service = service_on(engine, ManualClock(T0))
     storage = service._uow
     assert isinstance(storage, SqlStorage)
     storage.scrubber = Scrubber(engine, heard, prompt_waits=(0.05,), later_waits=(0.1,) * 100)
@@ -65,7 +66,7 @@ async def test_the_scrub_waits_for_an_older_snapshot_then_leaves_nothing(
                 await backup.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"))
                 await backup.execute(text("SELECT count(*) FROM rounds"))
 
-        await play_round(service, FakeClock(), step)
+        await play_round(service, ManualClock(T0), step)
         needles = {
             needle: what
             for needle, what in traces.byte_needles().items()

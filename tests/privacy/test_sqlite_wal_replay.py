@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from storage.engine import create_engine
-from tests.fakes.clock import FakeClock
+from surveys.manual_clock import ManualClock
+from tests.builders import T0
 from tests.privacy.scenario import Traces, found_in, play_round, service_on
 from tests.privacy.sqlite_wal import (
     State,
@@ -47,7 +48,7 @@ async def test_sqlite_wal_replay(sqlite_template: Path, tmp_path: Path, traces: 
     copies.take("start")
     engine = create_engine(f"sqlite+aiosqlite:///{database}")
     no_autocheckpoint(engine)
-    clock = FakeClock()
+    clock = ManualClock(T0)
 
     async def step(label: str) -> None:
         copies.take(f"after {label}")

@@ -13,7 +13,8 @@ import pytest
 from sqlalchemy.engine import URL
 
 from storage.engine import create_engine
-from tests.fakes.clock import FakeClock
+from surveys.manual_clock import ManualClock
+from tests.builders import T0
 from tests.privacy.decoding import Transaction, logical_slot
 from tests.privacy.scenario import Played, Traces, found_in, no_step, play_round, service_on
 from tests.privacy.walcluster import Cluster
@@ -28,7 +29,7 @@ WRITABLE_WHILE_OPEN = {ROUNDS}
 
 
 async def test_wal_pg(cluster_database: URL, traces: Traces) -> None:
-    clock = FakeClock()
+    clock = ManualClock(T0)
     engine = create_engine(cluster_database)
     opening: list[Transaction] = []
     try:
@@ -72,7 +73,7 @@ async def test_wal_pg(cluster_database: URL, traces: Traces) -> None:
 
 
 async def test_wal_segments_pg(wal_cluster: Cluster, cluster_database: URL, traces: Traces) -> None:
-    clock = FakeClock()
+    clock = ManualClock(T0)
     engine = create_engine(cluster_database)
     try:
         await play_round(service_on(engine, clock), clock, no_step)

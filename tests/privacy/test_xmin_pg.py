@@ -9,14 +9,15 @@ from sqlalchemy import text
 from sqlalchemy.engine import URL
 
 from storage.engine import create_engine
-from tests.fakes.clock import FakeClock
+from surveys.manual_clock import ManualClock
+from tests.builders import T0
 from tests.privacy.scenario import no_step, play_round, service_on
 
 pytestmark = pytest.mark.postgres
 
 
 async def test_xmin_pg(cluster_database: URL) -> None:
-    clock = FakeClock()
+    clock = ManualClock(T0)
     engine = create_engine(cluster_database)
     try:
         played = await play_round(service_on(engine, clock), clock, no_step)

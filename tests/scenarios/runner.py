@@ -12,15 +12,16 @@ import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from bot.memory_chat import MemoryChat
 from content.schema import ContentPack, Language, PillarKey
 from surveys.announcements import RoundOutcome
+from surveys.manual_clock import ManualClock
 from surveys.rounds import Round, RoundKind
 from surveys.scoring import Histogram
 from surveys.service import PulseService
 from surveys.team import ChannelRef, Team, TeamSettings
 from surveys.trend import Trend
-from tests.fakes.chat import FakeChat
-from tests.fakes.clock import FakeClock
+from tests.builders import T0
 from tests.fakes.memory import MemoryStorage
 
 CHANNEL = ChannelRef(platform="slack", workspace_id="T1", channel_id="C1")
@@ -84,7 +85,7 @@ def answer_value(level: float, offset: float, noise: float, *, reverse: bool) ->
 async def play(plan: Plan, content: ContentPack) -> History:
     """Set the team up and play every round of `plan`: open, answer, close a week apart."""
     members = [f"U{n}" for n in range(1, plan.members + 1)]
-    chat, clock = FakeChat(members=list(members)), FakeClock()
+    chat, clock = MemoryChat(members=list(members)), ManualClock(T0)
     service = PulseService(
         unit_of_work=MemoryStorage(), clock=clock, chat=chat, content=content, secret_key=b"k" * 32
     )

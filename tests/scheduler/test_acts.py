@@ -9,19 +9,19 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
+from bot.memory_chat import MemoryChat
 from content.loader import default_pack
 from scheduler.acts import RETRY_MOST, Acts, Outcome, Rules
 from scheduler.lanes import Lanes
 from surveys.announcements import PulseStatus, RoundOutcome
 from surveys.claims import Act, ClaimStatus
 from surveys.errors import TryghedError
+from surveys.manual_clock import ManualClock
 from surveys.ports import UnitOfWorkFactory
 from surveys.rounds import Round, RoundKind
 from surveys.schedule import QuietHours
 from surveys.service import PulseService
 from surveys.team import ChannelRef, Team, TeamSettings
-from tests.fakes.chat import FakeChat
-from tests.fakes.clock import FakeClock
 from tests.scheduler.blips import Blips
 
 MEMBERS = [f"U{i}" for i in range(1, 10)]
@@ -36,8 +36,8 @@ class Replica:
     def __init__(
         self,
         storage: UnitOfWorkFactory,
-        chat: FakeChat,
-        clock: FakeClock,
+        chat: MemoryChat,
+        clock: ManualClock,
         *,
         service: type[PulseService] = PulseService,
     ) -> None:
@@ -65,17 +65,17 @@ class Replica:
 
 
 @pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock(SET_UP)
+def clock() -> ManualClock:
+    return ManualClock(SET_UP)
 
 
 @pytest.fixture
-def chat() -> FakeChat:
-    return FakeChat(members=list(MEMBERS))
+def chat() -> MemoryChat:
+    return MemoryChat(members=list(MEMBERS))
 
 
 @pytest.fixture
-async def team(storage: UnitOfWorkFactory, chat: FakeChat, clock: FakeClock) -> Team:
+async def team(storage: UnitOfWorkFactory, chat: MemoryChat, clock: ManualClock) -> Team:
     replica = Replica(storage, chat, clock)
     return await replica.service.set_up_team(
         ChannelRef("slack", "T1", "C1"),
@@ -91,19 +91,19 @@ async def _claim(
 
 
 async def test_nothing_is_due_before_the_first_slot(
-    storage: UnitOfWorkFactory, chat: FakeChat, clock: FakeClock, team: Team
+    storage: UnitOfWorkFactory, chat: MemoryChat, clock: ManualClock, team: Team
 ) -> None:
-    clock.moment = MONDAY_NINE - timedelta(minutes=1)
+    clock.set(MONDAY_NINE - timedelta(minutes=1))
     outcomes = await Replica(storage, chat, clock).acts.catch_up()
     assert outcomes == {f"open:{team.id}": Outcome.NOT_DUE}
     assert chat.pulses == []
 
 
 async def test_the_open_happens_once_at_its_slot(
-    storage: UnitOfWorkFactory, chat: FakeChat, clock: FakeClock, team: Team
+    storage: UnitOfWorkFactory, chat: MemoryChat, clock: ManualClock, team: Team
 ) -> None:
     replica = Replica(storage, chat, clock)
-    clock.moment = MONDAY_NINE + timedelta(seconds=3)
+    clock.set(MONDAY_NINE + timedelta(seconds=3))
     assert (await replica.acts.catch_up())[f"open:{team.id}"] is Outcome.DONE
     assert (await replica.acts.catch_up())[f"open:{team.id}"] is Outcome.TAKEN
     assert len(chat.pulses) == 1
@@ -113,9 +113,9 @@ async def test_the_open_happens_once_at_its_slot(
 
 
 async def test_a_missed_open_within_the_grace_period_happens_late_once(
-    storage: UnitOfWorkFactory, chat: FakeChat, clock: FakeClock, team: Team
+    storage: UnitOfWorkFactory, chat: MemoryChat, clock: ManualClock, team: Team
 ) -> None:
-    clock.moment = MONDAY_NINE + GRACE - timedelta(minutes=1)
+    clock.set(MONDAY_NINE + GRACE - timedelta(minutes=1))
     first = Replica(storage, chat, clock)
     assert (await first.acts.catch_up())[f"open:{team.id}"] is Outcome.LATE
     restarted = Replica(storage, chat, clock)
@@ -124,22 +124,22 @@ async def test_a_missed_open_within_the_grace_period_happens_late_once(
 
 
 async def test_an_open_missed_beyond_the_grace_period_is_skipped(
-    storage: UnitOfWorkFactory, chat: FakeChat, clock: FakeClock, team: Team
+    storage: UnitOfWorkFactory, chat: MemoryChat, clock: ManualClock, team: Team
 ) -> None:
-    clock.moment = MONDAY_NINE + GRACE + timedelta(minutes=1)
+    clock.set(MONDAY_NINE + GRACE + timedelta(minutes=1))
     replica = Replica(storage, chat, clock)
     assert (await replica.acts.catch_up())[f"open:{team.id}"] is Outcome.SKIPPED
     assert chat.pulses == []
     assert await _claim(storage, team, Act.OPEN, MONDAY_NINE) is ClaimStatus.SKIPPED
     # Next week's slot is on time again.
-    clock.moment = MONDAY_NINE + timedelta(days=7)
+    clock.set(MONDAY_NINE + timedelta(days=7))
     assert (await replica.acts.catch_up())[f"open:{team.id}"] is Outcome.DONE
 
 
 async def test_a_restart_mid_round_still_closes_on_time_once(
-    storage: UnitOfWorkFactory, chat: FakeChat, clock: FakeClock, team: Team
+    storage: UnitOfWorkFactory, chat: MemoryChat, clock: ManualClock, team: Team
 ) -> None:
-    clock.moment = MONDAY_NINE
+    clock.set(MONDAY_NINE)
     before = Replica(storage, chat, clock)
     await before.acts.catch_up()
     round_ = await before.service.open_round_of(team.id)
@@ -148,7 +148,7 @@ async def test_a_restart_mid_round_still_closes_on_time_once(
             round_.id, user_id=member, answers=dict.fromkeys(round_.statement_ids, 3)
         )
     # The process dies; a new one starts just after the deadline.
-    clock.moment = round_.closes_at + timedelta(seconds=10)
+    clock.set(round_.closes_at + timedelta(seconds=10))
     after = Replica(storage, chat, clock)
     outcomes = await after.acts.catch_up()
     assert outcomes[f"close:{round_.id}"] is Outcome.DONE
@@ -160,21 +160,21 @@ async def test_a_restart_mid_round_still_closes_on_time_once(
 
 
 async def test_a_close_is_done_even_when_very_late(
-    storage: UnitOfWorkFactory, chat: FakeChat, clock: FakeClock, team: Team
+    storage: UnitOfWorkFactory, chat: MemoryChat, clock: ManualClock, team: Team
 ) -> None:
-    clock.moment = MONDAY_NINE
+    clock.set(MONDAY_NINE)
     replica = Replica(storage, chat, clock)
     await replica.acts.catch_up()
     round_ = await replica.service.open_round_of(team.id)
-    clock.moment = round_.closes_at + GRACE * 5
+    clock.set(round_.closes_at + GRACE * 5)
     assert (await replica.acts.catch_up())[f"close:{round_.id}"] is Outcome.LATE
     assert len(chat.outcomes) == 1
 
 
 async def test_the_reminder_goes_once_at_its_moment(
-    storage: UnitOfWorkFactory, chat: FakeChat, clock: FakeClock, team: Team
+    storage: UnitOfWorkFactory, chat: MemoryChat, clock: ManualClock, team: Team
 ) -> None:
-    clock.moment = MONDAY_NINE
+    clock.set(MONDAY_NINE)
     replica = Replica(storage, chat, clock)
     await replica.acts.catch_up()
     round_ = await replica.service.open_round_of(team.id)
@@ -182,9 +182,9 @@ async def test_the_reminder_goes_once_at_its_moment(
         round_.id, user_id="U1", answers=dict.fromkeys(round_.statement_ids, 4)
     )
     # Monday 09:00 + 36 h is Tuesday 21:00: the reminder waits for Wednesday 09:00.
-    clock.moment = MONDAY_NINE + timedelta(hours=36)
+    clock.set(MONDAY_NINE + timedelta(hours=36))
     assert (await replica.acts.catch_up())[f"remind:{round_.id}"] is Outcome.NOT_DUE
-    clock.moment = MONDAY_NINE + timedelta(hours=48)
+    clock.set(MONDAY_NINE + timedelta(hours=48))
     assert (await replica.acts.catch_up())[f"remind:{round_.id}"] is Outcome.DONE
     assert sorted(user for user, _ in chat.notes) == MEMBERS[1:]
     assert (await replica.acts.catch_up()).get(f"remind:{round_.id}") is Outcome.NOT_DUE
@@ -192,48 +192,48 @@ async def test_the_reminder_goes_once_at_its_moment(
 
 
 async def test_a_paused_team_gets_nothing(
-    storage: UnitOfWorkFactory, chat: FakeChat, clock: FakeClock, team: Team
+    storage: UnitOfWorkFactory, chat: MemoryChat, clock: ManualClock, team: Team
 ) -> None:
     replica = Replica(storage, chat, clock)
     await replica.service.set_paused(team.id, paused=True)
-    clock.moment = MONDAY_NINE
+    clock.set(MONDAY_NINE)
     assert (await replica.acts.catch_up())[f"open:{team.id}"] is Outcome.NOT_DUE
     assert chat.pulses == []
 
 
 async def test_a_round_already_open_by_hand_skips_the_scheduled_open(
-    storage: UnitOfWorkFactory, chat: FakeChat, clock: FakeClock, team: Team
+    storage: UnitOfWorkFactory, chat: MemoryChat, clock: ManualClock, team: Team
 ) -> None:
     replica = Replica(storage, chat, clock)
-    clock.moment = MONDAY_NINE - timedelta(hours=1)
+    clock.set(MONDAY_NINE - timedelta(hours=1))
     await replica.service.open_round(team.id)
-    clock.moment = MONDAY_NINE
+    clock.set(MONDAY_NINE)
     assert (await replica.acts.catch_up())[f"open:{team.id}"] is Outcome.SKIPPED
     assert len(chat.pulses) == 1
 
 
-class _Broken(FakeChat):
+class _Broken(MemoryChat):
     async def post_pulse(self, status: PulseStatus) -> str:
         raise ConnectionError("the chat platform is down")
 
 
 async def test_a_failed_open_is_never_retried(
-    storage: UnitOfWorkFactory, clock: FakeClock, team: Team
+    storage: UnitOfWorkFactory, clock: ManualClock, team: Team
 ) -> None:
     chat = _Broken(members=list(MEMBERS))
     replica = Replica(storage, chat, clock)
-    clock.moment = MONDAY_NINE
+    clock.set(MONDAY_NINE)
     assert (await replica.acts.catch_up())[f"open:{team.id}"] is Outcome.FAILED
     assert (await replica.acts.catch_up())[f"open:{team.id}"] is Outcome.TAKEN
     # Not after a close's back-off either: at most once, so never posted twice.
-    clock.moment = MONDAY_NINE + RETRY_MOST + timedelta(minutes=1)
+    clock.set(MONDAY_NINE + RETRY_MOST + timedelta(minutes=1))
     assert (await replica.acts.catch_up())[f"open:{team.id}"] is Outcome.TAKEN
     assert await _claim(storage, team, Act.OPEN, MONDAY_NINE) is ClaimStatus.FAILED
     assert Outcome.RETRIED not in {outcome for _, outcome in replica.observed}
 
 
-async def _open_with_answers(replica: Replica, clock: FakeClock, team: Team) -> Round:
-    clock.moment = MONDAY_NINE
+async def _open_with_answers(replica: Replica, clock: ManualClock, team: Team) -> Round:
+    clock.set(MONDAY_NINE)
     await replica.acts.catch_up()
     round_ = await replica.service.open_round_of(team.id)
     for member in MEMBERS[:5]:
@@ -244,36 +244,36 @@ async def _open_with_answers(replica: Replica, clock: FakeClock, team: Team) -> 
 
 
 async def test_a_close_that_fails_once_is_retried_after_its_back_off(
-    storage: UnitOfWorkFactory, chat: FakeChat, clock: FakeClock, team: Team
+    storage: UnitOfWorkFactory, chat: MemoryChat, clock: ManualClock, team: Team
 ) -> None:
     replica = Replica(storage, chat, clock)
     round_ = await _open_with_answers(replica, clock, team)
     key = f"close:{round_.id}"
     # The database goes away as the round closes: its close transaction does not commit.
     replica.blips.failing = 1
-    clock.moment = round_.closes_at
+    clock.set(round_.closes_at)
     assert (await replica.acts.catch_up())[key] is Outcome.FAILED
     assert replica.blips.failed == 1
     assert chat.outcomes == []
     assert await _claim(storage, team, Act.CLOSE, round_.closes_at) is ClaimStatus.FAILED
     assert (await replica.service.open_round_of(team.id)).id == round_.id
     # The back-off: a minute.
-    clock.moment = round_.closes_at + timedelta(seconds=59)
+    clock.set(round_.closes_at + timedelta(seconds=59))
     assert (await replica.acts.catch_up())[key] is Outcome.TAKEN
-    clock.moment = round_.closes_at + timedelta(minutes=1, seconds=1)
+    clock.set(round_.closes_at + timedelta(minutes=1, seconds=1))
     assert (await replica.acts.catch_up())[key] is Outcome.LATE
     assert len(chat.outcomes) == 1
     assert chat.outcomes[0].result.respondents == 5
     assert await _claim(storage, team, Act.CLOSE, round_.closes_at) is ClaimStatus.SENT
     # Done: the round is no longer open, and nothing is tried again.
-    clock.moment += RETRY_MOST * 2
+    clock.set(clock.now() + RETRY_MOST * 2)
     assert key not in await replica.acts.catch_up()
     assert len(chat.outcomes) == 1
     assert replica.closes() == [Outcome.FAILED, Outcome.RETRIED, Outcome.LATE]
 
 
 async def test_a_close_that_keeps_failing_backs_off_until_it_is_done(
-    storage: UnitOfWorkFactory, chat: FakeChat, clock: FakeClock, team: Team
+    storage: UnitOfWorkFactory, chat: MemoryChat, clock: ManualClock, team: Team
 ) -> None:
     replica = Replica(storage, chat, clock)
     round_ = await _open_with_answers(replica, clock, team)
@@ -282,12 +282,12 @@ async def test_a_close_that_keeps_failing_backs_off_until_it_is_done(
     # Each try waits as long as the close was late when it last failed: 1, 1, 2, 4 minutes.
     tries = [timedelta(seconds=s) for s in (0, 61, 123, 247, 495)]
     waited_out = [timedelta(seconds=s) for s in (60, 122, 246, 494)]
-    clock.moment = round_.closes_at
+    clock.set(round_.closes_at)
     assert (await replica.acts.catch_up())[key] is Outcome.FAILED
     for then, ready in zip(tries[1:], waited_out, strict=True):
-        clock.moment = round_.closes_at + ready
+        clock.set(round_.closes_at + ready)
         assert (await replica.acts.catch_up())[key] is Outcome.TAKEN
-        clock.moment = round_.closes_at + then
+        clock.set(round_.closes_at + then)
         expected = Outcome.FAILED if replica.blips.failing else Outcome.LATE
         assert (await replica.acts.catch_up())[key] is expected
     assert replica.blips.failed == 4
@@ -296,7 +296,7 @@ async def test_a_close_that_keeps_failing_backs_off_until_it_is_done(
 
 
 async def test_two_replicas_retry_a_failed_close_once(
-    storage: UnitOfWorkFactory, chat: FakeChat, clock: FakeClock, team: Team
+    storage: UnitOfWorkFactory, chat: MemoryChat, clock: ManualClock, team: Team
 ) -> None:
     if type(storage).__name__ == "MemoryStorage":
         pytest.skip("the in-memory fake is not transactional across tasks")
@@ -305,13 +305,13 @@ async def test_two_replicas_retry_a_failed_close_once(
     key = f"close:{round_.id}"
     for replica in replicas:
         replica.blips.failing = 1
-    clock.moment = round_.closes_at
+    clock.set(round_.closes_at)
     first = await asyncio.gather(*(r.acts.catch_up() for r in replicas))
     assert sorted(o[key] for o in first) == sorted([Outcome.FAILED, Outcome.TAKEN])
     # Either could have won the claim, so both were set to fail; the database is back.
     for replica in replicas:
         replica.blips.failing = 0
-    clock.moment = round_.closes_at + timedelta(minutes=2)
+    clock.set(round_.closes_at + timedelta(minutes=2))
     again = await asyncio.gather(*(r.acts.catch_up() for r in replicas))
     assert sorted(o[key] for o in again) == sorted([Outcome.LATE, Outcome.TAKEN])
     assert sum(r.closes().count(Outcome.RETRIED) for r in replicas) == 1
@@ -319,7 +319,7 @@ async def test_two_replicas_retry_a_failed_close_once(
     assert await _claim(storage, team, Act.CLOSE, round_.closes_at) is ClaimStatus.SENT
 
 
-class _SummaryLost(FakeChat):
+class _SummaryLost(MemoryChat):
     """Loses the first summary it is given (after the round was closed)."""
 
     lost: RoundOutcome | None = None
@@ -332,32 +332,32 @@ class _SummaryLost(FakeChat):
 
 
 async def test_a_summary_that_failed_after_the_close_is_never_posted_twice(
-    storage: UnitOfWorkFactory, clock: FakeClock, team: Team
+    storage: UnitOfWorkFactory, clock: ManualClock, team: Team
 ) -> None:
     chat = _SummaryLost(members=list(MEMBERS))
     replica = Replica(storage, chat, clock)
     round_ = await _open_with_answers(replica, clock, team)
-    clock.moment = round_.closes_at
+    clock.set(round_.closes_at)
     assert (await replica.acts.catch_up())[f"close:{round_.id}"] is Outcome.FAILED
     # The round did close (its transaction committed); only the post failed. A post may
     # have reached the channel before its answer was lost, so it is never made again.
-    clock.moment = round_.closes_at + RETRY_MOST * 2
+    clock.set(round_.closes_at + RETRY_MOST * 2)
     assert f"close:{round_.id}" not in await replica.acts.catch_up()
     assert chat.outcomes == []
 
 
 async def test_a_close_retried_after_the_round_was_closed_is_done_without_a_second_summary(
-    storage: UnitOfWorkFactory, chat: FakeChat, clock: FakeClock, team: Team
+    storage: UnitOfWorkFactory, chat: MemoryChat, clock: ManualClock, team: Team
 ) -> None:
     replica = Replica(storage, chat, clock)
     round_ = await _open_with_answers(replica, clock, team)
     replica.blips.failing = 1
-    clock.moment = round_.closes_at
+    clock.set(round_.closes_at)
     assert await replica.acts.close_due(round_) is Outcome.FAILED
     # Closed by hand meanwhile (or by a try whose answer was lost); this replica still
     # holds the round as open.
     await replica.service.close_round(round_.id)
-    clock.moment = round_.closes_at + timedelta(minutes=2)
+    clock.set(round_.closes_at + timedelta(minutes=2))
     assert await replica.acts.close_due(round_) is Outcome.LATE
     assert len(chat.outcomes) == 1
     assert await _claim(storage, team, Act.CLOSE, round_.closes_at) is ClaimStatus.SENT
@@ -374,31 +374,31 @@ class _RefusesOnce(PulseService):
 
 
 async def test_a_close_refused_once_is_tried_again_not_skipped(
-    storage: UnitOfWorkFactory, chat: FakeChat, clock: FakeClock, team: Team
+    storage: UnitOfWorkFactory, chat: MemoryChat, clock: ManualClock, team: Team
 ) -> None:
     _RefusesOnce.refused = False
     replica = Replica(storage, chat, clock, service=_RefusesOnce)
     round_ = await _open_with_answers(replica, clock, team)
-    clock.moment = round_.closes_at
+    clock.set(round_.closes_at)
     assert await replica.acts.close_due(round_) is Outcome.FAILED
-    clock.moment = round_.closes_at + timedelta(minutes=2)
+    clock.set(round_.closes_at + timedelta(minutes=2))
     assert await replica.acts.close_due(round_) is Outcome.LATE
     assert len(chat.outcomes) == 1
 
 
 async def test_replicas_racing_act_once(
-    storage: UnitOfWorkFactory, chat: FakeChat, clock: FakeClock, team: Team
+    storage: UnitOfWorkFactory, chat: MemoryChat, clock: ManualClock, team: Team
 ) -> None:
     if type(storage).__name__ == "MemoryStorage":
         pytest.skip("the in-memory fake is not transactional across tasks")
     replicas = [Replica(storage, chat, clock) for _ in range(3)]
-    clock.moment = MONDAY_NINE
+    clock.set(MONDAY_NINE)
     opens = await asyncio.gather(*(r.acts.catch_up() for r in replicas))
     assert sorted(o[f"open:{team.id}"] for o in opens) == sorted(
         [Outcome.DONE, Outcome.TAKEN, Outcome.TAKEN]
     )
     round_ = await replicas[0].service.open_round_of(team.id)
-    clock.moment = round_.closes_at
+    clock.set(round_.closes_at)
     closes = await asyncio.gather(*(r.acts.catch_up() for r in replicas))
     assert sorted(c.get(f"close:{round_.id}", Outcome.TAKEN) for c in closes) == sorted(
         [Outcome.DONE, Outcome.TAKEN, Outcome.TAKEN]
@@ -408,9 +408,9 @@ async def test_replicas_racing_act_once(
 
 
 async def test_a_close_whose_claimer_died_is_taken_over_once(
-    storage: UnitOfWorkFactory, chat: FakeChat, clock: FakeClock, team: Team
+    storage: UnitOfWorkFactory, chat: MemoryChat, clock: ManualClock, team: Team
 ) -> None:
-    clock.moment = MONDAY_NINE
+    clock.set(MONDAY_NINE)
     replica = Replica(storage, chat, clock)
     await replica.acts.catch_up()
     round_ = await replica.service.open_round_of(team.id)
@@ -418,15 +418,15 @@ async def test_a_close_whose_claimer_died_is_taken_over_once(
     async with storage() as uow:
         await uow.claims.claim(team.id, Act.CLOSE, round_.closes_at, at=round_.closes_at)
         await uow.commit()
-    clock.moment = round_.closes_at + timedelta(minutes=5)
+    clock.set(round_.closes_at + timedelta(minutes=5))
     assert (await replica.acts.catch_up())[f"close:{round_.id}"] is Outcome.TAKEN
-    clock.moment = round_.closes_at + timedelta(minutes=11)
+    clock.set(round_.closes_at + timedelta(minutes=11))
     assert (await replica.acts.catch_up())[f"close:{round_.id}"] is Outcome.LATE
     assert len(chat.outcomes) == 1
     assert await _claim(storage, team, Act.CLOSE, round_.closes_at) is ClaimStatus.SENT
 
 
-class GatedChat(FakeChat):
+class GatedChat(MemoryChat):
     """Holds every open at the members' list until the test lets one through, counting the
     opens under way."""
 
@@ -469,7 +469,7 @@ class GatedChat(FakeChat):
 
 
 async def test_teams_due_together_open_side_by_side_each_once(
-    storage: UnitOfWorkFactory, clock: FakeClock
+    storage: UnitOfWorkFactory, clock: ManualClock
 ) -> None:
     chat = GatedChat()
     replica = Replica(storage, chat, clock)
@@ -478,7 +478,7 @@ async def test_teams_due_together_open_side_by_side_each_once(
         await replica.service.set_up_team(ChannelRef("slack", f"T{n % 2}", f"C{n}"), settings)
         for n in range(8)
     ]
-    clock.moment = MONDAY_NINE
+    clock.set(MONDAY_NINE)
     catching_up = asyncio.create_task(replica.acts.catch_up(Lanes(per_workspace=3, total=5)))
     async with asyncio.timeout(30):  # only against a hang: a busy machine is slow
         # One through each time five wait: the next can only come once a lane is free, so a

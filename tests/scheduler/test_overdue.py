@@ -10,15 +10,15 @@ import pytest
 from prometheus_client.exposition import generate_latest
 
 from app.metrics import Metrics
+from bot.memory_chat import MemoryChat
 from content.loader import default_pack
 from scheduler.acts import Acts, Rules
 from scheduler.timers import PulseScheduler
+from surveys.manual_clock import ManualClock
 from surveys.ports import UnitOfWorkFactory
 from surveys.service import PulseService
 from surveys.team import ChannelRef, TeamSettings
 from tests.app.metrics_text import samples, value
-from tests.fakes.chat import FakeChat
-from tests.fakes.clock import FakeClock
 from tests.scheduler.blips import Blips
 
 MEMBERS = [f"U{i}" for i in range(1, 7)]
@@ -33,8 +33,8 @@ def _overdue_lines(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
 async def test_a_round_open_past_its_deadline_is_counted_and_logged(
     storage: UnitOfWorkFactory, caplog: pytest.LogCaptureFixture
 ) -> None:
-    clock = FakeClock(SET_UP)
-    chat = FakeChat(members=list(MEMBERS))
+    clock = ManualClock(SET_UP)
+    chat = MemoryChat(members=list(MEMBERS))
     # The database refuses the service's commits (the close's) until told otherwise.
     blips = Blips(storage)
     service = PulseService(
@@ -62,13 +62,13 @@ async def test_a_round_open_past_its_deadline_is_counted_and_logged(
     blips.failing = 1_000
     caplog.set_level(logging.INFO)
     for minutes in (0, 4):
-        clock.moment = round_.closes_at + timedelta(minutes=minutes)
+        clock.set(round_.closes_at + timedelta(minutes=minutes))
         await scheduler.sync()
         assert overdue() == 0
     assert blips.failed == 2  # failed at the deadline, and again after its back-off
     assert _overdue_lines(caplog) == []
 
-    clock.moment = round_.closes_at + timedelta(minutes=7)
+    clock.set(round_.closes_at + timedelta(minutes=7))
     await scheduler.sync()
     assert overdue() == 1
     [line] = _overdue_lines(caplog)
@@ -80,7 +80,7 @@ async def test_a_round_open_past_its_deadline_is_counted_and_logged(
 
     # The database is back: the next try closes the round, and the gauge falls to zero.
     blips.failing = 0
-    clock.moment = round_.closes_at + timedelta(minutes=40)
+    clock.set(round_.closes_at + timedelta(minutes=40))
     caplog.clear()
     await scheduler.sync()
     assert overdue() == 0

@@ -25,12 +25,12 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import URL
 
+from bot.memory_chat import MemoryChat
 from content.loader import default_pack
 from storage.engine import create_engine
 from storage.unit_of_work import SqlStorage
 from surveys.service import PulseService
 from surveys.team import ChannelRef, Team, TeamSettings
-from tests.fakes.chat import FakeChat
 from tests.fakes.slack_api import FakeSlackApi
 
 pytestmark = pytest.mark.slow
@@ -112,7 +112,7 @@ async def world(url: str | URL) -> AsyncIterator[tuple[FakeSlackApi, PulseServic
             service = PulseService(
                 unit_of_work=SqlStorage(engine),
                 clock=_Wall(),
-                chat=FakeChat(members=list(PEOPLE)),
+                chat=MemoryChat(members=list(PEOPLE)),
                 content=default_pack(),
                 secret_key=SECRET.encode(),
             )

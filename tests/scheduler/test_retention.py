@@ -10,6 +10,7 @@ from typing import Self
 
 import pytest
 
+from bot.memory_chat import MemoryChat
 from content.loader import default_pack
 from scheduler.acts import Acts, Outcome, Rules
 from scheduler.retention import PURGE_JOB, PurgeReport, Retention
@@ -17,13 +18,12 @@ from scheduler.timers import PulseScheduler
 from surveys.claims import Act, ClaimStatus
 from surveys.closing import seal
 from surveys.hack_log import HackEvent, HackLogEntry
+from surveys.manual_clock import ManualClock
 from surveys.ports import UnitOfWorkFactory
 from surveys.rounds import Round
 from surveys.service import PulseService
 from surveys.team import Team
 from tests.builders import a_round, a_team
-from tests.fakes.chat import FakeChat
-from tests.fakes.clock import FakeClock
 from tests.fakes.memory import MemoryRounds, MemoryStorage, MemoryUnitOfWork
 
 NOW = datetime(2026, 6, 15, 3, 17, tzinfo=UTC)
@@ -73,7 +73,7 @@ async def test_the_purge_deletes_exactly_what_is_older_than_the_retention(
         await uow.rounds.add(open_round, salt=b"o" * 32)
         await uow.commit()
 
-    retention = Retention(unit_of_work=storage, clock=FakeClock(NOW), months=24)
+    retention = Retention(unit_of_work=storage, clock=ManualClock(NOW), months=24)
     report = await retention.purge()
 
     assert report == PurgeReport(teams=1, rounds=1, hack_events=1, claims=0)
@@ -91,7 +91,7 @@ async def test_each_team_is_purged_once_a_day_across_replicas(storage: UnitOfWor
     teams = await _teams(storage, 4)
     for team in teams:
         await _closed(storage, team, CUTOFF - timedelta(days=3))
-    clock = FakeClock(NOW)
+    clock = ManualClock(NOW)
     replicas = [Retention(unit_of_work=storage, clock=clock, months=24) for _ in range(3)]
 
     if isinstance(storage, MemoryStorage):  # not transactional across tasks: one at a time
@@ -126,7 +126,7 @@ async def test_a_team_switched_off_before_the_cutoff_is_deleted(
         await uow.teams.update(replace(stays, deactivated_at=CUTOFF))
         await uow.commit()
 
-    report = await Retention(unit_of_work=storage, clock=FakeClock(NOW), months=24).purge()
+    report = await Retention(unit_of_work=storage, clock=ManualClock(NOW), months=24).purge()
 
     assert report.teams_deleted == 1
     async with storage() as uow:
@@ -163,7 +163,7 @@ async def test_a_failed_purge_is_marked_and_the_others_go_on() -> None:
     _BrokenRounds.broken = broken.id
     await _closed(storage, fine, CUTOFF - timedelta(days=1))
 
-    report = await Retention(unit_of_work=storage, clock=FakeClock(NOW), months=24).purge()
+    report = await Retention(unit_of_work=storage, clock=ManualClock(NOW), months=24).purge()
 
     assert report == PurgeReport(teams=1, rounds=1, failed=1)
     async with storage() as uow:
@@ -174,7 +174,7 @@ async def test_a_failed_purge_is_marked_and_the_others_go_on() -> None:
 async def test_a_stopped_retention_purges_nothing(storage: UnitOfWorkFactory) -> None:
     (team,) = await _teams(storage, 1)
     await _closed(storage, team, CUTOFF - timedelta(days=1))
-    retention = Retention(unit_of_work=storage, clock=FakeClock(NOW), months=24)
+    retention = Retention(unit_of_work=storage, clock=ManualClock(NOW), months=24)
     await retention.stop()
     assert await retention.purge() == PurgeReport()
 
@@ -192,7 +192,7 @@ async def test_the_scheduler_purges_at_start_and_daily(storage: UnitOfWorkFactor
     service = PulseService(
         unit_of_work=storage,
         clock=clock,
-        chat=FakeChat(),
+        chat=MemoryChat(),
         content=default_pack(),
         secret_key=b"k" * 32,
     )
@@ -222,14 +222,14 @@ async def test_a_switched_off_team_gets_no_scheduled_round(storage: UnitOfWorkFa
     async with storage() as uow:
         await uow.teams.update(replace(team, deactivated_at=NOW - timedelta(days=30)))
         await uow.commit()
-    clock = FakeClock(NOW)
-    chat = FakeChat(members=["U1", "U2", "U3"])
+    clock = ManualClock(NOW)
+    chat = MemoryChat(members=["U1", "U2", "U3"])
     service = PulseService(
         unit_of_work=storage, clock=clock, chat=chat, content=default_pack(), secret_key=b"k" * 32
     )
     acts = Acts(service=service, unit_of_work=storage, clock=clock, rules=Rules())
     for days in range(8):  # a whole week of slots
-        clock.moment = NOW + timedelta(days=days)
+        clock.set(NOW + timedelta(days=days))
         assert set((await acts.catch_up()).values()) <= {Outcome.NOT_DUE}
     assert chat.pulses == []
     scheduler = PulseScheduler(acts, unit_of_work=storage, clock=WallClock())

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
+from bot.memory_chat import MemoryChat
 from content.loader import default_pack
 from scheduler.acts import Acts, Rules
 from scheduler.timers import PulseScheduler, open_trigger
@@ -13,7 +14,6 @@ from surveys.ports import UnitOfWorkFactory
 from surveys.schedule import QuietHours, next_open_slot
 from surveys.service import PulseService
 from surveys.team import Cadence, ChannelRef, TeamSettings
-from tests.fakes.chat import FakeChat
 
 
 class WallClock:
@@ -57,7 +57,7 @@ def test_biweekly_fires_every_week_and_the_slot_rule_picks_every_other() -> None
 
 async def test_timers_follow_teams_and_rounds(storage: UnitOfWorkFactory) -> None:
     clock = WallClock()
-    chat = FakeChat(members=["U1", "U2", "U3"])
+    chat = MemoryChat(members=["U1", "U2", "U3"])
     service = PulseService(
         unit_of_work=storage, clock=clock, chat=chat, content=default_pack(), secret_key=b"k" * 32
     )

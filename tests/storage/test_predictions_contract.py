@@ -8,12 +8,12 @@ import pytest
 
 from content.schema import PillarKey
 from surveys.lifecycle import TeamLifecycle
+from surveys.manual_clock import ManualClock
 from surveys.ports import UnitOfWorkFactory
 from surveys.prediction import Prediction
 from surveys.rounds import Round
 from surveys.team import Team
 from tests.builders import T0, a_round, a_team
-from tests.fakes.clock import FakeClock
 
 GUESS = {PillarKey.INCLUDE: 4, PillarKey.LEARN: 3, PillarKey.CONTRIBUTE: 5, PillarKey.CHALLENGE: 2}
 
@@ -142,6 +142,6 @@ async def test_switching_a_team_off_deletes_its_predictions(storage: UnitOfWorkF
     team = a_team()
     round_ = await _round(storage, team)
     await _save(storage, _guess(round_, "U-lead"))
-    lifecycle = TeamLifecycle(unit_of_work=storage, clock=FakeClock())
+    lifecycle = TeamLifecycle(unit_of_work=storage, clock=ManualClock(T0))
     assert await lifecycle.deactivate_workspace("slack", "T1") == 1
     assert await _for_round(storage, round_) == []

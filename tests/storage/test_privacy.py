@@ -9,15 +9,16 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.memory_chat import MemoryChat
 from content.loader import default_pack
 from storage.open_store import TABLES as OPEN_TABLES
 from storage.schema import METADATA
 from storage.unit_of_work import SqlStorage
 from surveys.anonymity import participant_key
+from surveys.manual_clock import ManualClock
 from surveys.service import PulseService
 from surveys.team import ChannelRef, TeamSettings
-from tests.fakes.chat import FakeChat
-from tests.fakes.clock import FakeClock
+from tests.builders import T0
 
 SECRET = b"privacy-test-secret-key-0123456789abcdef"
 PEOPLE = [f"W0RKER-{n}-XQ" for n in range(1, 8)]
@@ -42,8 +43,8 @@ async def _closed_round(engine: AsyncEngine) -> tuple[dict[str, list[tuple[Any, 
     """Run a round with PEOPLE answering; return the dump while open and the hashes it held."""
     service = PulseService(
         unit_of_work=SqlStorage(engine),
-        clock=FakeClock(),
-        chat=FakeChat(members=[*PEOPLE, "LURKER-1"]),
+        clock=ManualClock(T0),
+        chat=MemoryChat(members=[*PEOPLE, "LURKER-1"]),
         content=default_pack(),
         secret_key=SECRET,
     )

@@ -11,33 +11,34 @@ from datetime import timedelta
 import pytest
 
 from app.exports import render
+from bot.memory_chat import MemoryChat
 from content.schema import ContentPack
 from surveys.anonymity import RoundSummary, WithheldReason, WithheldSummary
 from surveys.errors import TeamNotSetUp
 from surveys.export import NothingToExport, export_team
+from surveys.manual_clock import ManualClock
 from surveys.ports import UnitOfWorkFactory
 from surveys.rounds import Round, RoundKind
 from surveys.service import PulseService
 from surveys.team import ChannelRef, Team, TeamSettings
-from tests.fakes.chat import FakeChat
-from tests.fakes.clock import FakeClock
+from tests.builders import T0
 
 MEMBERS = [f"U{i}" for i in range(1, 10)]
 
 
 @pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
+def clock() -> ManualClock:
+    return ManualClock(T0)
 
 
 @pytest.fixture
-def chat() -> FakeChat:
-    return FakeChat(members=list(MEMBERS))
+def chat() -> MemoryChat:
+    return MemoryChat(members=list(MEMBERS))
 
 
 @pytest.fixture
 def service(
-    storage: UnitOfWorkFactory, clock: FakeClock, content: ContentPack, chat: FakeChat
+    storage: UnitOfWorkFactory, clock: ManualClock, content: ContentPack, chat: MemoryChat
 ) -> PulseService:
     return PulseService(
         unit_of_work=storage,
@@ -50,7 +51,7 @@ def service(
 
 async def _round(
     service: PulseService,
-    clock: FakeClock,
+    clock: ManualClock,
     team: Team,
     values: list[int],
     *,
@@ -69,7 +70,7 @@ async def _round(
 
 
 async def test_reportable_rounds_carry_numbers_and_withheld_ones_none(
-    service: PulseService, storage: UnitOfWorkFactory, clock: FakeClock, content: ContentPack
+    service: PulseService, storage: UnitOfWorkFactory, clock: ManualClock, content: ContentPack
 ) -> None:
     team = await service.set_up_team(ChannelRef("slack", "T1", "C1"), TeamSettings())
     first = await _round(service, clock, team, [4, 4, 4, 5, 5])
@@ -111,7 +112,7 @@ async def test_reportable_rounds_carry_numbers_and_withheld_ones_none(
 
 
 async def test_nothing_to_export_below_k(
-    service: PulseService, storage: UnitOfWorkFactory, clock: FakeClock, content: ContentPack
+    service: PulseService, storage: UnitOfWorkFactory, clock: ManualClock, content: ContentPack
 ) -> None:
     team = await service.set_up_team(ChannelRef("slack", "T1", "C1"), TeamSettings())
     with pytest.raises(NothingToExport):
@@ -126,7 +127,7 @@ async def test_nothing_to_export_below_k(
 async def test_a_long_history_is_read_in_chunks(
     service: PulseService,
     storage: UnitOfWorkFactory,
-    clock: FakeClock,
+    clock: ManualClock,
     content: ContentPack,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -145,7 +146,7 @@ async def test_a_long_history_is_read_in_chunks(
 
 
 async def test_a_withheld_round_is_exported_with_its_reason_and_no_number(
-    service: PulseService, storage: UnitOfWorkFactory, clock: FakeClock, content: ContentPack
+    service: PulseService, storage: UnitOfWorkFactory, clock: ManualClock, content: ContentPack
 ) -> None:
     # One rule with the summary and the trend: a withheld round says why, and no count.
     team = await service.set_up_team(ChannelRef("slack", "T1", "C1"), TeamSettings())
@@ -175,7 +176,7 @@ async def test_a_withheld_round_is_exported_with_its_reason_and_no_number(
 
 
 async def test_lowering_k_exports_no_round_that_was_withheld(
-    service: PulseService, storage: UnitOfWorkFactory, clock: FakeClock, content: ContentPack
+    service: PulseService, storage: UnitOfWorkFactory, clock: ManualClock, content: ContentPack
 ) -> None:
     # The gate of the summary and the trend: max(k at opening, k now).
     channel = ChannelRef("slack", "T1", "C1")
@@ -199,9 +200,9 @@ async def test_lowering_k_exports_no_round_that_was_withheld(
 async def test_a_round_withheld_for_overlap_is_exported_without_a_number(
     service: PulseService,
     storage: UnitOfWorkFactory,
-    clock: FakeClock,
+    clock: ManualClock,
     content: ContentPack,
-    chat: FakeChat,
+    chat: MemoryChat,
 ) -> None:
     # Two teams of one workspace whose channels differ by one person, in the same week.
     team = await service.set_up_team(ChannelRef("slack", "T1", "C1"), TeamSettings())

@@ -7,17 +7,17 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.memory_chat import MemoryChat
 from content.schema import ContentPack
 from surveys.addresses import ChannelAddress
 from surveys.claims import Act
 from surveys.errors import TeamInactive, TeamNotSetUp
 from surveys.lifecycle import Purged, deletion_code
+from surveys.manual_clock import ManualClock
 from surveys.ports import UnitOfWorkFactory
 from surveys.rounds import Round
 from surveys.service import PulseService
 from surveys.team import ChannelRef, Team, TeamSettings
-from tests.fakes.chat import FakeChat
-from tests.fakes.clock import FakeClock
 
 MEMBERS = [f"U{i}" for i in range(1, 10)]
 START = datetime(2024, 1, 8, 8, 0, tzinfo=UTC)
@@ -28,18 +28,18 @@ def channel(name: str, workspace: str = "T1", platform: str = "slack") -> Channe
 
 
 @pytest.fixture
-def chat() -> FakeChat:
-    return FakeChat(members=list(MEMBERS))
+def chat() -> MemoryChat:
+    return MemoryChat(members=list(MEMBERS))
 
 
 @pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock(START)
+def clock() -> ManualClock:
+    return ManualClock(START)
 
 
 @pytest.fixture
 def service(
-    storage: UnitOfWorkFactory, chat: FakeChat, clock: FakeClock, content: ContentPack
+    storage: UnitOfWorkFactory, chat: MemoryChat, clock: ManualClock, content: ContentPack
 ) -> PulseService:
     return PulseService(
         unit_of_work=storage, clock=clock, chat=chat, content=content, secret_key=b"k" * 32
@@ -54,19 +54,19 @@ async def _answer(service: PulseService, round_: Round, people: list[str]) -> No
 
 
 async def _round(
-    service: PulseService, clock: FakeClock, team: Team, *, closes: datetime, answers: int = 5
+    service: PulseService, clock: ManualClock, team: Team, *, closes: datetime, answers: int = 5
 ) -> Round:
     """A round of `team` that closes at `closes`, with `answers` respondents."""
-    clock.moment = closes - timedelta(hours=72)
+    clock.set(closes - timedelta(hours=72))
     round_ = await service.open_round(team.id)
     await _answer(service, round_, MEMBERS[:answers])
-    clock.moment = closes
+    clock.set(closes)
     await service.close_round(round_.id)
     return round_
 
 
 async def test_uninstalling_switches_off_the_workspaces_teams(
-    service: PulseService, storage: UnitOfWorkFactory, chat: FakeChat, clock: FakeClock
+    service: PulseService, storage: UnitOfWorkFactory, chat: MemoryChat, clock: ManualClock
 ) -> None:
     first = await service.set_up_team(channel("C1"), TeamSettings())
     second = await service.set_up_team(channel("C2"), TeamSettings())
@@ -132,7 +132,7 @@ async def test_removal_from_a_group_switches_off_its_channels_teams(
 
 
 async def test_deleting_a_team_leaves_nothing_of_it(
-    service: PulseService, storage: UnitOfWorkFactory, clock: FakeClock
+    service: PulseService, storage: UnitOfWorkFactory, clock: ManualClock
 ) -> None:
     doomed = await service.set_up_team(channel("C1"), TeamSettings())
     kept = await service.set_up_team(channel("C2"), TeamSettings())
@@ -168,16 +168,16 @@ async def test_deleting_a_team_leaves_nothing_of_it(
 
 
 async def test_the_purge_removes_exactly_what_is_older_than_the_retention(
-    service: PulseService, storage: UnitOfWorkFactory, clock: FakeClock
+    service: PulseService, storage: UnitOfWorkFactory, clock: ManualClock
 ) -> None:
     team = await service.set_up_team(channel("C1"), TeamSettings())
     old = await _round(service, clock, team, closes=datetime(2024, 1, 31, 9, 0, tzinfo=UTC))
     edge = await _round(service, clock, team, closes=datetime(2024, 3, 1, 12, 0, tzinfo=UTC))
     recent = await _round(service, clock, team, closes=datetime(2024, 3, 1, 12, 1, tzinfo=UTC))
     open_round = await service.open_round(team.id)  # opened before now and still open
-    clock.moment = datetime(2024, 1, 20, tzinfo=UTC)
+    clock.set(datetime(2024, 1, 20, tzinfo=UTC))
     old_hack = await service.hack_done(team.id, "check-in-round")
-    clock.moment = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
+    clock.set(datetime(2024, 3, 1, 12, 0, tzinfo=UTC))
     edge_hack = await service.hack_done(team.id, "check-in-round")
     async with storage() as uow:
         await uow.claims.claim(team.id, Act.OPEN, datetime(2024, 1, 29, tzinfo=UTC), at=START)
@@ -189,7 +189,7 @@ async def test_the_purge_removes_exactly_what_is_older_than_the_retention(
     assert len(older) == 2  # the hack done, and the hack suggested with `old`
 
     # One month before 1 April 12:00 is 1 March 12:00: `edge` closed exactly then and stays.
-    clock.moment = datetime(2024, 4, 1, 12, 0, tzinfo=UTC)
+    clock.set(datetime(2024, 4, 1, 12, 0, tzinfo=UTC))
     purged = await service.lifecycle.purge_team(team.id, months=1)
 
     assert purged == Purged(rounds=1, hack_events=2, claims=1, team_deleted=False)
@@ -209,18 +209,18 @@ async def test_the_purge_removes_exactly_what_is_older_than_the_retention(
 
 
 async def test_a_team_switched_off_longer_than_the_retention_is_deleted(
-    service: PulseService, clock: FakeClock
+    service: PulseService, clock: ManualClock
 ) -> None:
     gone = await service.set_up_team(channel("C1"), TeamSettings())
     stays = await service.set_up_team(channel("C2", workspace="T2"), TeamSettings())
     await _round(service, clock, gone, closes=START + timedelta(days=3))
-    clock.moment = START + timedelta(days=5)
+    clock.set(START + timedelta(days=5))
     await service.lifecycle.deactivate_workspace("slack", "T1")
-    clock.moment = START + timedelta(days=6)
+    clock.set(START + timedelta(days=6))
     await service.lifecycle.deactivate_workspace("slack", "T2")
 
     # Exactly a month after the first was switched off: its old round goes, the team not yet.
-    clock.moment = START + timedelta(days=5) + timedelta(days=31)
+    clock.set(START + timedelta(days=5) + timedelta(days=31))
     assert await service.lifecycle.purge_team(gone.id, months=1) == Purged(
         rounds=1, hack_events=1, claims=0, team_deleted=False
     )

@@ -5,18 +5,19 @@ from __future__ import annotations
 
 import pytest
 
+from bot.memory_chat import MemoryChat
 from content.loader import default_pack
 from content.schema import ContentPack, PillarKey
 from surveys.announcements import Notice
 from surveys.errors import RoundClosed, RoundOfAnotherTeam
+from surveys.manual_clock import ManualClock
 from surveys.ports import UnitOfWorkFactory
 from surveys.prediction import InvalidPrediction, NotALeader, PerceptionReport
 from surveys.rounds import Round, RoundKind
 from surveys.service import PulseService
 from surveys.team import ChannelRef, Origin, Team, TeamSettings
 from surveys.traps import TrapNote
-from tests.fakes.chat import FakeChat
-from tests.fakes.clock import FakeClock
+from tests.builders import T0
 
 MEMBERS = [f"U{i}" for i in range(1, 10)]
 LEADERS = frozenset({"U1", "U2"})
@@ -28,18 +29,18 @@ ALL_AGREE = dict.fromkeys((p.value for p in PillarKey), 4)  # "Enig": 75
 
 
 @pytest.fixture
-def chat() -> FakeChat:
-    return FakeChat(members=list(MEMBERS))
+def chat() -> MemoryChat:
+    return MemoryChat(members=list(MEMBERS))
 
 
 @pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
+def clock() -> ManualClock:
+    return ManualClock(T0)
 
 
 @pytest.fixture
 def service(
-    storage: UnitOfWorkFactory, chat: FakeChat, clock: FakeClock, content: ContentPack
+    storage: UnitOfWorkFactory, chat: MemoryChat, clock: ManualClock, content: ContentPack
 ) -> PulseService:
     return PulseService(
         unit_of_work=storage, clock=clock, chat=chat, content=content, secret_key=b"k" * 32
@@ -62,7 +63,7 @@ async def _answer(service: PulseService, round_: Round, people: list[str], value
 
 async def _round(
     service: PulseService,
-    clock: FakeClock,
+    clock: ManualClock,
     team: Team,
     people: list[str],
     value: int,
@@ -79,7 +80,7 @@ async def _round(
 
 
 async def test_only_a_leader_predicts_and_only_while_the_round_is_open(
-    service: PulseService, clock: FakeClock
+    service: PulseService, clock: ManualClock
 ) -> None:
     team = await _team(service)
     round_ = await service.open_round(team.id)
@@ -114,7 +115,7 @@ async def test_only_a_leader_predicts_and_only_while_the_round_is_open(
 
 
 async def test_after_the_close_only_the_leader_who_predicted_sees_the_gap(
-    service: PulseService, chat: FakeChat, clock: FakeClock
+    service: PulseService, chat: MemoryChat, clock: ManualClock
 ) -> None:
     team = await _team(service)
     round_ = await service.open_round(team.id)
@@ -134,7 +135,7 @@ async def test_after_the_close_only_the_leader_who_predicted_sees_the_gap(
 
 
 async def test_a_withheld_round_gives_the_leader_no_number(
-    service: PulseService, chat: FakeChat, clock: FakeClock
+    service: PulseService, chat: MemoryChat, clock: ManualClock
 ) -> None:
     team = await _team(service)
     round_ = await service.open_round(team.id)
@@ -151,7 +152,7 @@ async def test_a_withheld_round_gives_the_leader_no_number(
 
 
 async def test_a_former_leader_gets_no_gap(
-    service: PulseService, chat: FakeChat, clock: FakeClock
+    service: PulseService, chat: MemoryChat, clock: ManualClock
 ) -> None:
     team = await _team(service)
     round_ = await service.open_round(team.id)
@@ -165,7 +166,7 @@ async def test_a_former_leader_gets_no_gap(
 
 
 async def test_participation_sliding_sends_the_avoidance_note_to_those_running_the_team(
-    service: PulseService, chat: FakeChat, clock: FakeClock
+    service: PulseService, chat: MemoryChat, clock: ManualClock
 ) -> None:
     team = await _team(service)
     await _round(service, clock, team, MEMBERS, 4)  # 100 %
@@ -178,7 +179,7 @@ async def test_participation_sliding_sends_the_avoidance_note_to_those_running_t
 
 
 async def test_while_participation_slides_nobody_is_reminded_and_those_running_it_hear_why(
-    service: PulseService, chat: FakeChat, clock: FakeClock
+    service: PulseService, chat: MemoryChat, clock: ManualClock
 ) -> None:
     team = await _team(service)
     for people in (MEMBERS, MEMBERS[1:], MEMBERS[2:], OTHERS):
@@ -196,7 +197,7 @@ async def test_while_participation_slides_nobody_is_reminded_and_those_running_i
 
 
 async def test_a_steady_team_is_reminded_as_usual(
-    service: PulseService, chat: FakeChat, clock: FakeClock
+    service: PulseService, chat: MemoryChat, clock: ManualClock
 ) -> None:
     team = await _team(service)
     for _ in range(4):
@@ -207,7 +208,7 @@ async def test_a_steady_team_is_reminded_as_usual(
 
 
 async def test_a_pillar_falling_twice_names_resistance_and_stress_privately(
-    service: PulseService, chat: FakeChat, clock: FakeClock
+    service: PulseService, chat: MemoryChat, clock: ManualClock
 ) -> None:
     team = await _team(service)
     # Barometers ask every statement, so each comparison is like with like.

@@ -7,6 +7,7 @@ from datetime import time
 
 import pytest
 
+from bot.memory_chat import MemoryChat
 from content.loader import default_pack
 from content.schema import ContentPack, PillarKey
 from surveys.announcements import Notice, PulseStatus
@@ -27,30 +28,30 @@ from surveys.errors import (
 from surveys.events import Happened
 from surveys.hack_choice import HackReason
 from surveys.hack_effect import helped_hack
+from surveys.manual_clock import ManualClock
 from surveys.ports import UnitOfWorkFactory
 from surveys.rounds import RoundKind
 from surveys.service import PulseService
 from surveys.team import ChannelRef, Origin, TeamSettings
-from tests.fakes.chat import FakeChat
-from tests.fakes.clock import FakeClock
+from tests.builders import T0
 
 MEMBERS = [f"U{i}" for i in range(1, 10)]
 CHANNEL = ChannelRef(platform="slack", workspace_id="T1", channel_id="C1")
 
 
 @pytest.fixture
-def chat() -> FakeChat:
-    return FakeChat(members=list(MEMBERS))
+def chat() -> MemoryChat:
+    return MemoryChat(members=list(MEMBERS))
 
 
 @pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
+def clock() -> ManualClock:
+    return ManualClock(T0)
 
 
 @pytest.fixture
 def service(
-    storage: UnitOfWorkFactory, chat: FakeChat, clock: FakeClock, content: ContentPack
+    storage: UnitOfWorkFactory, chat: MemoryChat, clock: ManualClock, content: ContentPack
 ) -> PulseService:
     return PulseService(
         unit_of_work=storage, clock=clock, chat=chat, content=content, secret_key=b"k" * 32
@@ -87,7 +88,7 @@ async def test_set_up_then_change_a_team(service: PulseService) -> None:
 
 
 async def test_a_whole_round(
-    service: PulseService, chat: FakeChat, clock: FakeClock, content: ContentPack
+    service: PulseService, chat: MemoryChat, clock: ManualClock, content: ContentPack
 ) -> None:
     team = await service.set_up_team(CHANNEL, TeamSettings())
     round_ = await service.open_round(team.id)
@@ -208,7 +209,7 @@ async def test_one_open_round_and_no_rounds_while_paused(service: PulseService) 
     await service.open_round(team.id)
 
 
-async def test_below_k_the_summary_is_withheld(service: PulseService, chat: FakeChat) -> None:
+async def test_below_k_the_summary_is_withheld(service: PulseService, chat: MemoryChat) -> None:
     team = await service.set_up_team(CHANNEL, TeamSettings(min_respondents=5))
     round_ = await service.open_round(team.id)
     await _answer_all(service, round_.id, round_.statement_ids, MEMBERS[:4], value=1)
@@ -223,7 +224,7 @@ async def test_below_k_the_summary_is_withheld(service: PulseService, chat: Fake
 
 
 async def test_reminders_go_once_and_only_to_those_who_have_not_answered(
-    service: PulseService, chat: FakeChat
+    service: PulseService, chat: MemoryChat
 ) -> None:
     team = await service.set_up_team(CHANNEL, TeamSettings())
     round_ = await service.open_round(team.id)
@@ -236,7 +237,7 @@ async def test_reminders_go_once_and_only_to_those_who_have_not_answered(
 
 
 async def test_no_reminders_when_switched_off_or_closed(
-    service: PulseService, chat: FakeChat
+    service: PulseService, chat: MemoryChat
 ) -> None:
     team = await service.set_up_team(CHANNEL, TeamSettings(reminders=False))
     round_ = await service.open_round(team.id)
@@ -248,7 +249,7 @@ async def test_no_reminders_when_switched_off_or_closed(
 
 
 async def test_a_failing_chat_update_does_not_lose_the_answer(
-    service: PulseService, chat: FakeChat
+    service: PulseService, chat: MemoryChat
 ) -> None:
     team = await service.set_up_team(CHANNEL, TeamSettings())
     round_ = await service.open_round(team.id)
@@ -262,7 +263,7 @@ async def test_a_failing_chat_update_does_not_lose_the_answer(
 
 
 async def test_the_trend_and_the_hack_story(
-    service: PulseService, clock: FakeClock, content: ContentPack
+    service: PulseService, clock: ManualClock, content: ContentPack
 ) -> None:
     team = await service.set_up_team(CHANNEL, TeamSettings())
     values = [5, 5, 1, 3]  # a barometer, then pulses; round 3 drops sharply
@@ -343,7 +344,7 @@ async def test_a_barometer_asks_every_statement(
 
 
 async def test_racing_reminders_remind_once(
-    service: PulseService, chat: FakeChat, storage: UnitOfWorkFactory
+    service: PulseService, chat: MemoryChat, storage: UnitOfWorkFactory
 ) -> None:
     if type(storage).__name__ == "MemoryStorage":
         pytest.skip("the in-memory fake is not transactional across tasks")
@@ -354,13 +355,13 @@ async def test_racing_reminders_remind_once(
     assert len(chat.notes) == len(MEMBERS)
 
 
-class _PostFails(FakeChat):
+class _PostFails(MemoryChat):
     async def post_pulse(self, status: PulseStatus) -> str:
         raise NotInChannel()
 
 
 async def test_a_round_whose_message_fails_is_taken_back(
-    storage: UnitOfWorkFactory, clock: FakeClock, content: ContentPack
+    storage: UnitOfWorkFactory, clock: ManualClock, content: ContentPack
 ) -> None:
     chat = _PostFails(members=list(MEMBERS))
     service = PulseService(

@@ -10,13 +10,14 @@ import pytest
 
 from bot.commands.access import Actor
 from bot.commands.handler import CommandHandler, Reply
+from bot.memory_chat import MemoryChat
 from bot.views.card import Buttons, Card, FormKind, Heading, Note, Paragraph, notice
 from bot.views.texts import Texts
 from content.schema import ContentPack, Language
+from surveys.manual_clock import ManualClock
 from surveys.service import PulseService
 from surveys.team import ChannelRef, Origin, Team, TeamSettings
-from tests.fakes.chat import FakeChat
-from tests.fakes.clock import FakeClock
+from tests.builders import T0
 from tests.fakes.memory import MemoryStorage
 
 PREFIX = "/tryghed"
@@ -26,7 +27,7 @@ CHANNEL = ChannelRef(platform="slack", workspace_id="T1", channel_id="C1")
 HERE = Origin("slack", "T1", "C1")  # a request from the team's own channel
 
 
-class BrokenChat(FakeChat):
+class BrokenChat(MemoryChat):
     """A chat platform that fails in a way nobody planned for."""
 
     async def channel_members(self, team: Team) -> Sequence[str]:
@@ -37,8 +38,8 @@ class BrokenChat(FakeChat):
 class Setup:
     handler: CommandHandler
     service: PulseService
-    chat: FakeChat
-    clock: FakeClock
+    chat: MemoryChat
+    clock: ManualClock
     content: ContentPack
 
     def t(self, language: Language = "en") -> Texts:
@@ -48,9 +49,9 @@ class Setup:
         return notice(self.t(language)(key, **values))
 
 
-def make(content: ContentPack, chat: FakeChat | None = None) -> Setup:
-    chat = chat or FakeChat(members=list(MEMBERS))
-    clock = FakeClock()
+def make(content: ContentPack, chat: MemoryChat | None = None) -> Setup:
+    chat = chat or MemoryChat(members=list(MEMBERS))
+    clock = ManualClock(T0)
     service = PulseService(
         unit_of_work=MemoryStorage(),
         clock=clock,

@@ -250,6 +250,7 @@ class Teams:
         conversation: Mapping[str, Any],
         reply_to: str | None,
         channel: str | None = CHANNEL,
+        locale: str = "en-US",
     ) -> ClientResponse:
         """An Action.Execute press (an adaptiveCard/action invoke)."""
         return await self.post(
@@ -258,6 +259,7 @@ class Teams:
                 person=person,
                 conversation=conversation,
                 channel=channel,
+                locale=locale,
                 name="adaptiveCard/action",
                 value={
                     "action": {"type": "Action.Execute", "verb": verb, "data": dict(data)},

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from tests.app.metrics_text import total, value
 from tests.bot.msteams.harness import CHANNEL, PEOPLE, Teams, card_text
-from tests.bot.msteams.test_loop import answer, current_card, set_up, start_pulse, until_updated
+from tests.bot.msteams.steps import answer, current_card, set_up, start_pulse, until_updated
 
 CALLS = "tryghed_chat_api_calls_total"
 

@@ -38,7 +38,7 @@ from tests.bot.msteams.harness import (
     action,
     running_teams,
 )
-from tests.bot.msteams.test_loop import SETUP, set_up, start_pulse
+from tests.bot.msteams.steps import SETUP, set_up, start_pulse
 from tests.storage.snapshot import reader, snapshot
 
 pytestmark = [pytest.mark.slow, pytest.mark.asyncio(loop_scope="module")]

@@ -22,7 +22,7 @@ from tests.bot.msteams.harness import (
     Teams,
     card_text,
 )
-from tests.bot.msteams.test_loop import SETUP
+from tests.bot.msteams.steps import SETUP
 
 OTHER = "19:planning-0002@thread.tacv2"
 

@@ -25,10 +25,9 @@ from tests.bot.msteams.harness import (
     TENANT,
     Teams,
     action,
-    card_text,
     running_teams,
 )
-from tests.bot.msteams.test_loop import SETUP, answer, start_pulse
+from tests.bot.msteams.steps import SETUP, answer, start_pulse
 from tests.conftest import harness_settings
 
 APP_ID = "3f2b1c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d"
@@ -202,35 +201,6 @@ async def test_odd_invokes_get_a_4xx_or_an_error_body(teams: Teams) -> None:
         reply_to=None,
     )
     assert (await strange.json())["statusCode"] == 400
-
-
-async def test_answers_that_do_not_fit_count_nothing(teams: Teams) -> None:
-    await teams.say(SETUP, person=FACILITATOR)
-    pulse = await start_pulse(teams)
-    round_id = action(pulse.cards[0], "tryghed_answer")["data"]["value"]
-    form = (await teams.press(pulse, "tryghed_answer", person=PEOPLE[1]))["value"]
-    statements = [b["id"] for b in form["body"] if b.get("type") == "Input.ChoiceSet"]
-    for answers in (
-        dict.fromkeys(statements, "9"),
-        dict.fromkeys(statements, "x"),
-        {**dict.fromkeys(statements[1:], "3"), "no-such-statement": "3"},
-        {statements[0]: "3"},
-    ):
-        body = await teams.press(
-            pulse, "tryghed_answer_form", person=PEOPLE[1], card=form, answers=answers
-        )
-        assert "Pick an answer for every statement" in card_text(
-            body["value"]
-        ) or "couldn't" in card_text(body["value"])
-    unknown = await teams.press(
-        pulse,
-        "tryghed_answer_form",
-        person=PEOPLE[1],
-        card={**form, "actions": [{**form["actions"][0], "data": {"reference": "nope"}}]},
-        answers=dict.fromkeys(statements, "3"),
-    )
-    assert "can't find that round" in card_text(unknown["value"])
-    assert (await teams.pulse.status(round_id)).respondents == 0
 
 
 @pytest.mark.slow  # Hypothesis draws many activities

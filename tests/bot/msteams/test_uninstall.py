@@ -1,11 +1,13 @@
-"""Teams over HTTP: removing the app from a team switches its channels' teams off and forgets
-where to post; `@Tryghed delete` deletes a team for good."""
+"""What only Teams has around switching teams off and deleting them: the bot removed from the
+team, a deleted channel, the channel addresses a deletion forgets (on every platform:
+tests/scenarios/chat/test_uninstall.py)."""
 
 from __future__ import annotations
 
 import re
 import sqlite3
 from contextlib import closing
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +16,8 @@ import pytest
 from surveys.errors import NotInChannel
 from surveys.team import ChannelRef, TeamSettings
 from tests.bot.msteams.harness import BOT, CHANNEL, FACILITATOR, PEOPLE, TEAM, TENANT, Teams, until
+from tests.bot.msteams.steps import SETUP
 from tests.bot.msteams.test_installation import addresses, event
-from tests.bot.msteams.test_loop import SETUP
 
 
 def rows(tmp_path: Path, query: str) -> list[tuple[Any, ...]]:
@@ -26,47 +28,6 @@ def rows(tmp_path: Path, query: str) -> list[tuple[Any, ...]]:
 
 def switched_off(tmp_path: Path) -> list[bool]:
     return [row[0] is not None for row in rows(tmp_path, "SELECT deactivated_at FROM teams")]
-
-
-def removal(teams: Teams) -> dict[str, Any]:
-    """The installationUpdate Teams sends when the app is removed from the team."""
-    removed = teams.activity(
-        "installationUpdate",
-        person=FACILITATOR,
-        conversation=teams.in_channel(TEAM),
-        channel=None,
-        action="remove",
-    )
-    removed["channelData"] = {"tenant": {"id": TENANT}, "team": {"id": TEAM, "name": "Product"}}
-    return removed
-
-
-async def test_removing_the_app_switches_the_team_off_until_set_up_again(
-    teams: Teams, tmp_path: Path
-) -> None:
-    await teams.say(SETUP, person=FACILITATOR)
-    await teams.say("pulse", person=FACILITATOR)
-    assert len(teams.connector.threads(CHANNEL)) == 1
-    assert rows(tmp_path, "SELECT count(*) FROM open_store.salts") == [(1,)]
-
-    assert (await teams.post(removal(teams))).status in (200, 201)
-
-    assert switched_off(tmp_path) == [True]
-    assert addresses(tmp_path) == {}
-    ((closed_at,),) = rows(tmp_path, "SELECT closed_at FROM rounds")
-    assert closed_at is not None
-    assert rows(tmp_path, "SELECT count(*) FROM open_store.salts") == [(0,)]
-    assert rows(tmp_path, "SELECT count(*) FROM open_store.participation") == [(0,)]
-    assert len(teams.connector.threads(CHANNEL)) == 1  # no summary was posted
-
-    await teams.install()
-    await teams.say("status", person=PEOPLE[3])
-    assert "Tryghed was removed from this workspace or team" in teams.last_private_text(PEOPLE[3])
-    await teams.say(SETUP, person=FACILITATOR)
-    assert "The team is set up" in teams.last_private_text(FACILITATOR)
-    assert switched_off(tmp_path) == [False]
-    await teams.say("pulse", person=FACILITATOR)
-    assert len(teams.connector.threads(CHANNEL)) == 2
 
 
 async def test_the_bot_removed_from_the_team_switches_it_off(teams: Teams, tmp_path: Path) -> None:
@@ -95,30 +56,17 @@ async def test_a_deleted_channel_cannot_be_posted_in(teams: Teams, tmp_path: Pat
     assert teams.connector.threads(CHANNEL) == []
 
 
-async def test_a_leader_deletes_the_team(teams: Teams, tmp_path: Path) -> None:
-    leader = PEOPLE[1]
+async def test_deleting_a_team_forgets_its_channel_but_not_general(
+    teams: Teams, tmp_path: Path
+) -> None:
     await teams.say(SETUP, person=FACILITATOR)
-    await teams.say("pulse", person=FACILITATOR)
     team = await teams.pulse.team_in(ChannelRef("teams", TENANT, CHANNEL))
-    await teams.pulse.set_up_team(
-        team.channel,
-        TeamSettings(
-            language="da",
-            facilitators=frozenset({FACILITATOR.aad}),
-            leaders=frozenset({leader.aad}),
-        ),
-    )
+    leaders = frozenset({FACILITATOR.aad})
+    await teams.pulse.set_up_team(team.channel, replace(team.settings, leaders=leaders))
     await teams.say("delete", person=FACILITATOR)
-    assert "Kun teamets ledere eller en administrator" in teams.last_private_text(FACILITATOR)
-
-    await teams.say("delete", person=leader)
-    asked = teams.last_private_text(leader)
-    assert "Vil I slette teamet for altid?" in asked
-    code = re.search(r"@Tryghed slet ([0-9a-f]{6})", asked)
+    code = re.search(r"@Tryghed delete ([0-9a-f]{6})", teams.last_private_text(FACILITATOR))
     assert code is not None
-    await teams.say(f"slet {code.group(1)}", person=leader)
-    assert "Teamet er slettet" in teams.last_private_text(leader)
-    for table in ("teams", "rounds", "answer_counts", "hack_log", "claims"):
-        assert rows(tmp_path, f"SELECT count(*) FROM {table}") == [(0,)], table
+    assert CHANNEL in addresses(tmp_path)
+    await teams.say(f"delete {code[1]}", person=FACILITATOR)
     assert CHANNEL not in addresses(tmp_path)
     assert TEAM in addresses(tmp_path)  # the General channel is no team's: still known

@@ -25,7 +25,7 @@ from tests.bot.slack.harness import (
     settle,
     until,
 )
-from tests.bot.slack.test_loop import button, open_form, set_up, start_pulse
+from tests.bot.slack.steps import button, open_form, set_up, start_pulse
 from tests.fakes.slack_api import SlackCall
 from tests.storage.statements import statements
 

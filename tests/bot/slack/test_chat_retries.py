@@ -19,7 +19,7 @@ from surveys.announcements import PulseStatus
 from tests.app.metrics_text import total, value
 from tests.bot.slack.conftest import PEOPLE
 from tests.bot.slack.harness import Slack, block_text, until
-from tests.bot.slack.test_loop import answer, button, channel_posts, set_up, start_pulse
+from tests.bot.slack.steps import answer, button, channel_posts, set_up, start_pulse
 from tests.builders import a_round, a_team
 from tests.fakes.slack_api import FakeSlackApi
 from tests.fakes.waits import Waits

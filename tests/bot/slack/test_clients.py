@@ -12,7 +12,7 @@ from slack_sdk.oauth.installation_store.models.bot import Bot
 from bot.slack.clients import RETRY_JITTER_SECONDS, RetryAfter, SlackClients
 from tests.bot.slack.conftest import PEOPLE
 from tests.bot.slack.harness import Slack
-from tests.bot.slack.test_loop import answer, button, set_up, start_pulse
+from tests.bot.slack.steps import answer, button, set_up, start_pulse
 from tests.fakes.waits import Waits
 
 

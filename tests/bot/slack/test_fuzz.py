@@ -43,7 +43,7 @@ from tests.bot.slack.harness import (
     settle,
     signed,
 )
-from tests.bot.slack.test_loop import button, set_up, start_pulse
+from tests.bot.slack.steps import button, set_up, start_pulse
 from tests.storage.snapshot import Snapshot, reader, snapshot
 
 pytestmark = [pytest.mark.slow, pytest.mark.asyncio(loop_scope="module")]

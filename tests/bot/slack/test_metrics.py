@@ -5,7 +5,7 @@ from __future__ import annotations
 from tests.app.metrics_text import total, value
 from tests.bot.slack.conftest import FACILITATOR, PEOPLE
 from tests.bot.slack.harness import Slack, until
-from tests.bot.slack.test_loop import answer, button, channel_posts, set_up, start_pulse
+from tests.bot.slack.steps import answer, button, channel_posts, set_up, start_pulse
 
 
 async def scrape(slack: Slack) -> str:

@@ -32,7 +32,7 @@ from tests.bot.slack.harness import (
     settle,
     until,
 )
-from tests.bot.slack.test_loop import button, open_form, set_up, start_pulse
+from tests.bot.slack.steps import button, open_form, set_up, start_pulse
 from tests.fakes.tcp_proxy import TcpProxy
 from tests.storage.snapshot import reader, tally
 

@@ -7,10 +7,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
+from bot.memory_chat import MemoryChat
 from bot.views.card import (
     Buttons,
     Card,
     Chart,
+    ChartImage,
     Element,
     Facts,
     Form,
@@ -30,6 +32,7 @@ from bot.views.status import status_card
 from content.schema import ContentPack, Language, PillarKey
 from surveys.announcements import Notice, PulseStatus, RoundOutcome
 from surveys.anonymity import PillarResult, RoundSummary, WithheldReason, WithheldSummary
+from surveys.manual_clock import ManualClock
 from surveys.prediction import perception_report
 from surveys.rounds import Round, RoundKind
 from surveys.scoring import Change, PillarScore
@@ -37,8 +40,7 @@ from surveys.service import PulseService
 from surveys.team import ChannelRef, Team, TeamSettings
 from surveys.traps import TrapNote
 from surveys.trend import HackDone, Trend, TrendPoint
-from tests.fakes.chat import FakeChat
-from tests.fakes.clock import FakeClock
+from tests.builders import T0
 from tests.fakes.memory import MemoryStorage
 
 MEMBERS = [f"U{n}" for n in range(1, 10)]
@@ -54,14 +56,14 @@ class World:
     """One team in a service on memory storage, with a fake chat and clock."""
 
     service: PulseService
-    chat: FakeChat
-    clock: FakeClock
+    chat: MemoryChat
+    clock: ManualClock
     team: Team
     content: ContentPack
 
 
 async def a_world(content: ContentPack, language: Language, *, k: int = 5) -> World:
-    chat, clock = FakeChat(members=list(MEMBERS)), FakeClock()
+    chat, clock = MemoryChat(members=list(MEMBERS)), ManualClock(T0)
     service = PulseService(
         unit_of_work=MemoryStorage(), clock=clock, chat=chat, content=content, secret_key=b"k" * 32
     )
@@ -284,6 +286,8 @@ def element_strings(element: Element) -> list[str]:
             return [cell for row in rows for cell in row]
         case Chart(rows):
             return [cell for row in rows for cell in row]
+        case ChartImage(_, alt_text, title):
+            return [alt_text, title]
         case Items(items):
             return list(items)
         case Buttons(buttons):
