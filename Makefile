@@ -7,8 +7,10 @@ BIN := $(VENV)/bin
 # Where `make run` keeps the sandbox's own SQLite file (and its key), and its port.
 DATA ?= .tryghed
 PORT ?= 3978
-# Test processes (pytest-xdist): one per core; WORKERS=0 runs the tests in this process.
+# Test processes (pytest-xdist): one per core for `check`; twice that for `test`, whose slow
+# tests mostly wait (served processes, timers due on the minute, a browser). 0: no workers.
 WORKERS ?= auto
+TEST_WORKERS ?= auto
 
 .PHONY: run demo check test lint setup
 
@@ -36,7 +38,7 @@ lint: setup
 	$(BIN)/lint-imports
 
 check: lint
-	$(BIN)/pytest -n $(WORKERS) -m "not slow and not postgres"
+	$(BIN)/pytest -n $(WORKERS) --dist loadgroup -m "not slow and not postgres"
 
 test: lint
-	$(BIN)/pytest -n $(WORKERS) --cov --cov-report=term
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup --cov --cov-report=term

@@ -15,14 +15,14 @@ import pytest
 pytestmark = pytest.mark.slow  # runs a part of the suite twice, in other processes
 
 REPOSITORY = Path(__file__).resolve().parents[1]
-# The tests that read settings, and a loop on each platform whose results depend on them.
+# The tests that read settings, and the loop and the gateways on every platform.
 SELECTION = [
     "tests/app/test_settings.py",
     "tests/bot/msteams/test_settings.py",
     "tests/bot/msteams/test_security.py",
     "tests/bot/msteams/test_package.py",
-    "tests/bot/slack/test_loop.py",
-    "tests/bot/msteams/test_loop.py",
+    "tests/scenarios/chat/test_loop.py",
+    "tests/contracts/test_chat_gateway.py",
     "tests/app/test_cli.py::test_demo_honours_the_configured_threshold",
     "tests/app/test_cli.py::test_db_upgrade_reads_the_url_from_dot_env",
 ]
@@ -33,6 +33,7 @@ A_DEVELOPERS_SHELL = {
     "TRYGHED_DATABASE_URL": "sqlite+aiosqlite:////nonexistent/from-the-shell.db",
     "TRYGHED_TEAMS_INSECURE_NO_AUTH": "true",
     "TRYGHED_SLACK_COUNT_DELAY": "600",
+    "TRYGHED_SANDBOX": "on",
     "SLACK_SIGNING_SECRET": "from-the-shell-0123456789abcdef",
     "SLACK_BOT_TOKEN": "xoxb-from-the-shell",
     "SLACK_API_URL": "http://127.0.0.1:9/api/",
@@ -61,7 +62,11 @@ def outcomes(directory: Path, variables: dict[str, str]) -> dict[str, str]:
             *(str(REPOSITORY / test) for test in SELECTION),
         ],
         cwd=directory,
-        env={**os.environ, **variables},
+        env={
+            # Not this run's own (an xdist worker's id, the current test): a run of its own.
+            **{name: value for name, value in os.environ.items() if not name.startswith("PYTEST_")},
+            **variables,
+        },
         capture_output=True,
         text=True,
         timeout=600,

@@ -308,6 +308,7 @@ def english(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoOutput]:
         yield run_demo_cli(directory, "--weeks", "12")
 
 
+@pytest.mark.xdist_group("english-demo")  # one demo for the three
 def test_demo_tells_twelve_weeks(english: DemoOutput) -> None:
     assert english.exit_code == 0
     lines = english.out.splitlines()
@@ -328,10 +329,12 @@ def test_demo_tells_twelve_weeks(english: DemoOutput) -> None:
     ]
 
 
+@pytest.mark.xdist_group("english-demo")  # one demo for the three
 def test_demo_writes_a_chart(english: DemoOutput) -> None:
     assert is_chart(english.chart)
 
 
+@pytest.mark.xdist_group("english-demo")  # one demo for the three
 def test_the_demo_database_holds_no_member_ids(english: DemoOutput) -> None:
     found = tables(english.database)
     for store in ("salts", "members", "participation", "counts"):

@@ -19,7 +19,9 @@ from tests.conftest import run_blocking
 from tests.scenarios.runner import History, Plan, RoundPlan, play
 from tests.scenarios.truth import check_summary, check_trend, shown
 
-pytestmark = pytest.mark.slow  # a simulated year per language
+# A simulated year per language, played once for the module: in one test process
+# (`--dist loadgroup`), or each would play it again.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("a-year")]
 
 WEEKS = 52
 BAROMETER_EVERY = 13

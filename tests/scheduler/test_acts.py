@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
 
@@ -427,45 +428,39 @@ async def test_a_close_whose_claimer_died_is_taken_over_once(
 
 
 class GatedChat(MemoryChat):
-    """Holds every open at the members' list until the test lets one through, counting the
-    opens under way."""
+    """Holds every open at the members' list until the test lets one of a workspace through,
+    counting the opens under way."""
 
     def __init__(self) -> None:
         super().__init__(members=list(MEMBERS))
-        self.passes = asyncio.Semaphore(0)
+        self.passes: dict[str, asyncio.Semaphore] = {}
         self.changed = asyncio.Condition()
-        self.arrived = 0
-        self.let_through = 0
-        self.waiting: dict[str, int] = {}
-        self.most: dict[str, int] = {}
+        self.arrived: set[str] = set()
+        self.held: Counter[str] = Counter()
+        self.most: Counter[str] = Counter()
         self.most_in_all = 0
 
     async def channel_members(self, team: Team) -> list[str]:
         workspace = team.channel.workspace_id
+        gate = self.passes.setdefault(workspace, asyncio.Semaphore(0))
         async with self.changed:
-            self.arrived += 1
-            self.waiting[workspace] = self.waiting.get(workspace, 0) + 1
-            self.most[workspace] = max(self.most.get(workspace, 0), self.waiting[workspace])
-            self.most_in_all = max(self.most_in_all, sum(self.waiting.values()))
+            self.arrived.add(team.id)
+            self.held[workspace] += 1
+            self.most[workspace] = max(self.most[workspace], self.held[workspace])
+            self.most_in_all = max(self.most_in_all, self.held.total())
             self.changed.notify_all()
-        await self.passes.acquire()
-        self.waiting[workspace] -= 1
+        await gate.acquire()
         return list(self.members)
 
-    @property
-    def held(self) -> int:
-        """Opens waiting at the gate."""
-        return self.arrived - self.let_through
-
     async def until(self, check: Callable[[], bool]) -> None:
-        """Wait until `check()` holds after an open arrived."""
+        """Wait until `check()` holds (looked at again after each arrival)."""
         async with self.changed:
             await self.changed.wait_for(check)
 
-    def let_one_through(self) -> None:
-        """Let one held open go on."""
-        self.let_through += 1
-        self.passes.release()
+    def let_through(self, workspace: str) -> None:
+        """Let one held open of `workspace` go on."""
+        self.held[workspace] -= 1
+        self.passes[workspace].release()
 
 
 async def test_teams_due_together_open_side_by_side_each_once(
@@ -478,17 +473,31 @@ async def test_teams_due_together_open_side_by_side_each_once(
         await replica.service.set_up_team(ChannelRef("slack", f"T{n % 2}", f"C{n}"), settings)
         for n in range(8)
     ]
+    workspace_of = {team.id: team.channel.workspace_id for team in teams}
     clock.set(MONDAY_NINE)
     catching_up = asyncio.create_task(replica.acts.catch_up(Lanes(per_workspace=3, total=5)))
+
+    def still_to_come() -> list[str]:
+        return [workspace_of[id_] for id_ in workspace_of if id_ not in chat.arrived]
+
+    def no_lane_free() -> bool:
+        """Lanes as they should be let no further open start until a held one goes on."""
+        coming = still_to_come()
+        full = chat.held.total() >= 5 or all(chat.held[w] >= 3 for w in coming)
+        return not coming or full
+
     async with asyncio.timeout(30):  # only against a hang: a busy machine is slow
-        # One through each time five wait: the next can only come once a lane is free, so a
-        # sixth side by side would be counted before the last team arrives.
-        while chat.arrived < len(teams):
-            await chat.until(lambda: chat.held >= 5 or chat.arrived == len(teams))
-            if chat.arrived < len(teams):
-                chat.let_one_through()
-        for _ in range(chat.held):
-            chat.let_one_through()
+        # One through each time no lane is free (from the workspace the next one waits for):
+        # five side by side in all, or a fourth in a workspace, would be counted on arrival.
+        while still_to_come():
+            await chat.until(no_lane_free)
+            coming = still_to_come()
+            if coming:
+                blocked = [w for w in coming if chat.held[w] >= 3]
+                chat.let_through(blocked[0] if blocked else next(iter(+chat.held)))
+        for workspace, held in list(chat.held.items()):
+            for _ in range(held):
+                chat.let_through(workspace)
         outcomes = await catching_up
     # Side by side, not one by one: up to three per workspace, five in all.
     assert chat.most_in_all == 5
