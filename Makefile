@@ -1,13 +1,18 @@
 # `make run` (the sandbox channel in your browser), `make demo` (a simulated year) and
-# `make test`. Each sets up .venv first.
+# `make test`; while you work, `make check` (the fast lane: the same checks and the tests that
+# are neither slow nor PostgreSQL's). Each sets up .venv first.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 # Where `make run` keeps the sandbox's own SQLite file (and its key), and its port.
 DATA ?= .tryghed
 PORT ?= 3978
+# Test processes (pytest-xdist): one per core for `check`; twice that for `test`, whose slow
+# tests mostly wait (served processes, timers due on the minute, a browser). 0: no workers.
+WORKERS ?= auto
+TEST_WORKERS ?= auto
 
-.PHONY: run demo test setup
+.PHONY: run demo check test lint setup
 
 setup: $(VENV)/.installed
 
@@ -26,9 +31,14 @@ run: setup
 demo: setup
 	$(BIN)/tryghed demo --weeks 12 --lang en
 
-test: setup
+lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
-	$(BIN)/pytest --cov --cov-report=term
+
+check: lint
+	$(BIN)/pytest -n $(WORKERS) --dist loadgroup -m "not slow and not postgres"
+
+test: lint
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup --cov --cov-report=term

@@ -85,6 +85,7 @@ async def running_service(
     schedule: bool = True,
     migrate: bool = True,
     clock: Clock | None = None,
+    retry_sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     sandbox: bool = False,
     host: str = "127.0.0.1",
 ) -> AsyncIterator[Service]:
@@ -94,9 +95,10 @@ async def running_service(
     `platforms=False` leaves out the platforms' routes (health, readiness, metrics stay);
     `schedule=False` runs no timers (another replica does); `migrate=False` leaves the
     schema to `tryghed db upgrade` and refuses to start on a schema that is not current;
-    `clock` is the system's unless a test moves time; `sandbox` adds the sandbox channel
-    (served to browsers that reach `host`), whose page may move the clock unless a real
-    platform is on too."""
+    `clock` is the system's unless a test moves time; `retry_sleep` waits out the chat APIs'
+    Retry-After and backoff (a test records the waits instead); `sandbox` adds the sandbox
+    channel (served to browsers that reach `host`), whose page may move the clock unless a
+    real platform is on too."""
     real_platform = settings.slack_enabled or settings.teams_enabled
     movable = OffsetClock(clock or SystemClock()) if sandbox and not real_platform else None
     clock = movable or clock or SystemClock()
@@ -131,14 +133,23 @@ async def running_service(
         service.subscribe(metrics.heard)
         socket_mode = None
         if settings.slack_enabled:
-            slack = slack_parts(settings, service, content, engine=engine, metrics=metrics)
+            slack = slack_parts(
+                settings,
+                service,
+                content,
+                engine=engine,
+                metrics=metrics,
+                retry_sleep=retry_sleep,
+            )
             stops.append(slack.stop)
             chats.add("slack", slack.chat)
             if platforms:
                 routes.extend(slack.routes)
                 socket_mode = slack.start_socket_mode
         if settings.teams_enabled:
-            teams = await teams_parts(settings, service, content, storage, metrics)
+            teams = await teams_parts(
+                settings, service, content, storage, metrics, retry_sleep=retry_sleep
+            )
             stops.append(teams.stop)
             chats.add("teams", teams.chat)
             if platforms:

@@ -124,12 +124,15 @@ def _read(directory: Path) -> tuple[ContentPack | None, list[str]]:
 
 
 _FILES = ("pillars", "statements", "scale", "hacks", "knowledge", "messages")
+# libyaml's safe loader reads the pack about five times faster than the pure-Python one (every
+# start, every `content check`); the same safe constructors, so the same data.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _KNOWLEDGE = ("traps", "levels", "steps")
 
 
 def _yaml(path: Path, problems: list[str]) -> Any:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)  # noqa: S506
     except FileNotFoundError:
         problems.append(f"{path.name}: file is missing")
     except yaml.YAMLError as error:

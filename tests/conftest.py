@@ -1,4 +1,5 @@
-"""Shared fixtures: the content pack and storage on memory, SQLite and PostgreSQL."""
+"""Shared fixtures: a clean environment for every test, the content pack, and storage on
+memory, SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import asyncio
 import os
 import shutil
 import uuid
-from collections.abc import AsyncIterator, Coroutine, Iterator
+from collections.abc import AsyncIterator, Coroutine, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
@@ -17,6 +18,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from app.settings import Settings
 from content.loader import default_pack
 from content.schema import ContentPack
 from storage.engine import create_engine, database_url
@@ -34,6 +36,16 @@ hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default")
 
 POSTGRES_ENV = "TRYGHED_TEST_POSTGRES_URL"
 REQUIRE_POSTGRES_ENV = "TRYGHED_REQUIRE_POSTGRES"
+# The application reads these prefixes; a developer's shell must not change what a test sees.
+APP_PREFIXES = ("TRYGHED_", "SLACK_", "MICROSOFT_")
+# The suite's own variables (TRYGHED_TEST_*, TRYGHED_REQUIRE_*) share the prefix: read them
+# now, before each test clears them.
+SUITE_PREFIXES = ("TRYGHED_TEST_", "TRYGHED_REQUIRE_")
+SUITE_ENV = {
+    POSTGRES_ENV: "",
+    REQUIRE_POSTGRES_ENV: "",
+    **{name: value for name, value in os.environ.items() if name.startswith(SUITE_PREFIXES)},
+}
 SQL_KINDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 ALL_KINDS = ["memory", *SQL_KINDS]
 
@@ -44,6 +56,38 @@ def run_blocking(coroutine: Coroutine[Any, Any, T]) -> T:
     """Run a coroutine to completion on its own loop, even from inside a running one."""
     with ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(asyncio.run, coroutine).result()
+
+
+def isolate(monkeypatch: pytest.MonkeyPatch, directory: Path) -> None:
+    """Clear the application's variables and work in `directory` (no `.env`, no `tryghed.db`
+    beside the clone), until `monkeypatch` undoes it."""
+    for name in list(os.environ):
+        if name.startswith(APP_PREFIXES):
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(directory)
+
+
+def harness_settings(fields: Mapping[str, Any]) -> Settings:
+    """`Settings` from `fields`, nothing read from the environment or a `.env`; a name that is
+    no setting fails here (the settings themselves would ignore it)."""
+    unknown = sorted(set(fields) - set(Settings.model_fields))
+    if unknown:
+        raise TypeError(f"not a setting: {', '.join(unknown)}")
+    return Settings(_env_file=None, **fields)  # type: ignore[call-arg]
+
+
+@pytest.fixture(autouse=True)
+def hermetic(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Every test runs isolated in its own directory; tests of the settings set what they read
+    (a fixture shared by a module isolates itself: it starts before this one)."""
+    isolate(monkeypatch, tmp_path)
+
+
+def skip_or_fail(reason: str) -> None:
+    """Skip a test for want of PostgreSQL, or fail it where the run demands PostgreSQL (CI)."""
+    if SUITE_ENV[REQUIRE_POSTGRES_ENV]:
+        pytest.fail(f"{reason} (and {REQUIRE_POSTGRES_ENV} is set)")
+    pytest.skip(reason)
 
 
 async def _migrate(url: str | URL) -> None:
@@ -71,25 +115,19 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[URL]:
     """A fresh, migrated PostgreSQL database for this test session, dropped afterwards."""
-    raw = os.environ.get(POSTGRES_ENV)
+    raw = SUITE_ENV[POSTGRES_ENV]
     if not raw:
-        _skip_or_fail(f"{POSTGRES_ENV} is not set, so the PostgreSQL tests do not run")
+        skip_or_fail(f"{POSTGRES_ENV} is not set, so the PostgreSQL tests do not run")
     base = database_url(raw or "")
     name = f"tryghed_test_{uuid.uuid4().hex[:12]}"
     try:
         run_blocking(_admin(base, f'CREATE DATABASE "{name}"'))
     except OSError as error:
-        _skip_or_fail(f"PostgreSQL at {base.render_as_string()} is unreachable: {error}")
+        skip_or_fail(f"PostgreSQL at {base.render_as_string()} is unreachable: {error}")
     url = base.set(database=name)
     run_blocking(_migrate(url))
     yield url
     run_blocking(_admin(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-
-
-def _skip_or_fail(reason: str) -> None:
-    if os.environ.get(REQUIRE_POSTGRES_ENV):
-        pytest.fail(f"{reason} (and {REQUIRE_POSTGRES_ENV} is set)")
-    pytest.skip(reason)
 
 
 async def _admin(url: URL, statement: str) -> None:

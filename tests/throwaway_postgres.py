@@ -3,30 +3,25 @@ the suite's shared database must not get), dropped afterwards with everything se
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from storage.engine import database_url
-from tests.conftest import POSTGRES_ENV, REQUIRE_POSTGRES_ENV, run_blocking
+from tests.conftest import POSTGRES_ENV, SUITE_ENV, run_blocking, skip_or_fail
 
 
 @contextmanager
 def throwaway_database() -> Iterator[URL]:
     """An empty database on the test server (TRYGHED_TEST_POSTGRES_URL); skipped without one,
     unless TRYGHED_REQUIRE_POSTGRES is set."""
-    raw = os.environ.get(POSTGRES_ENV)
+    raw = SUITE_ENV[POSTGRES_ENV]
     if not raw:
-        reason = f"{POSTGRES_ENV} is not set, so the PostgreSQL tests do not run"
-        if os.environ.get(REQUIRE_POSTGRES_ENV):
-            pytest.fail(f"{reason} (and {REQUIRE_POSTGRES_ENV} is set)")
-        pytest.skip(reason)
+        skip_or_fail(f"{POSTGRES_ENV} is not set, so the PostgreSQL tests do not run")
     server = database_url(raw)
     name = f"tryghed_throwaway_{uuid.uuid4().hex[:12]}"
     admin(server, f'CREATE DATABASE "{name}"')

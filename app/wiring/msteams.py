@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import partial
@@ -18,7 +19,7 @@ from bot.msteams.bot import TeamsBot
 from bot.msteams.chat import TeamsChat
 from bot.msteams.connector import Connector
 from bot.msteams.routes import teams_routes
-from bot.msteams.sending import Sender
+from bot.msteams.sending import Sender, Sleep
 from bot.pulse_updates import PulseUpdates, current_status
 from content.schema import ContentPack
 from surveys.ports import ChatGateway, UnitOfWorkFactory
@@ -58,6 +59,8 @@ async def teams_parts(
     content: ContentPack,
     unit_of_work: UnitOfWorkFactory,
     metrics: Metrics,
+    *,
+    retry_sleep: Sleep = asyncio.sleep,
 ) -> TeamsParts:
     """Teams as configured; refuses (SettingsError) a configuration that would skip auth."""
     settings.check_teams()
@@ -68,7 +71,9 @@ async def teams_parts(
     except AdapterRefused as refused:
         raise SettingsError(str(refused)) from None
     addresses = Addresses(unit_of_work)
-    connector = Connector(adapter, Sender(observe=partial(metrics.chat_call, "teams")))
+    connector = Connector(
+        adapter, Sender(sleep=retry_sleep, observe=partial(metrics.chat_call, "teams"))
+    )
     # One cache of pictures for the summaries and the private trends.
     charts = ChartCache(content)
     chat = TeamsChat(connector, addresses, content, charts=charts)

@@ -18,7 +18,7 @@ from bot.commands.handler import CommandHandler
 from bot.pulse_updates import PulseUpdates, current_status
 from bot.slack.app import SlackOAuth, slack_app
 from bot.slack.chat import SlackChat
-from bot.slack.clients import SlackClients
+from bot.slack.clients import SlackClients, Sleep
 from bot.slack.files import ChartFiles
 from bot.slack.installations import installation_stores
 from bot.slack.manifest import COMMAND
@@ -51,6 +51,7 @@ def slack_parts(
     *,
     engine: Any,
     metrics: Metrics,
+    retry_sleep: Sleep = asyncio.sleep,
 ) -> SlackParts:
     """Slack as configured: one workspace (bot token) or several (OAuth, stores on `engine`)."""
     signing_secret = settings.slack_signing_secret
@@ -72,6 +73,7 @@ def slack_parts(
         bot_token=token.get_secret_value() if token else None,
         installation_store=oauth.installations if oauth else None,
         trace=metrics.trace("slack"),
+        sleep=retry_sleep,
     )
     # One cache of pictures for the summaries, the private trends and the home pages.
     charts = ChartCache(content)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import random
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,15 +47,55 @@ RATE_LIMIT_RETRIES = 5
 RETRY_JITTER_SECONDS = 0.1
 
 
-def retry_handlers() -> list[AsyncRetryHandler]:
+Sleep = Callable[[float], Awaitable[None]]
+
+
+def retry_handlers(sleep: Sleep = asyncio.sleep) -> list[AsyncRetryHandler]:
     """Retry 429 (honouring Retry-After), 5xx, dropped connections and the timeouts of calls
-    that can be repeated safely (bot/slack/timeouts.py)."""
+    that can be repeated safely (bot/slack/timeouts.py), waiting through `sleep`."""
     return [
-        RetryAfter(max_retry_count=RATE_LIMIT_RETRIES),
-        AsyncServerErrorRetryHandler(max_retry_count=2),
-        AsyncConnectionErrorRetryHandler(max_retry_count=2),
-        RepeatableTimeouts(max_retry_count=2),
+        RetryAfter(max_retry_count=RATE_LIMIT_RETRIES, sleep=sleep),
+        Paced(AsyncServerErrorRetryHandler(max_retry_count=2), sleep),
+        Paced(AsyncConnectionErrorRetryHandler(max_retry_count=2), sleep),
+        Paced(RepeatableTimeouts(max_retry_count=2), sleep),
     ]
+
+
+class Paced(AsyncRetryHandler):
+    """Another handler's choice of what to retry, with its backoff waited through `sleep`
+    (slack_sdk's handlers call asyncio.sleep themselves; tests wait no real seconds)."""
+
+    def __init__(self, inner: AsyncRetryHandler, sleep: Sleep) -> None:
+        super().__init__(inner.max_retry_count, inner.interval_calculator)
+        self._inner = inner
+        self._sleep = sleep
+
+    async def _can_retry_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        return bool(
+            await self._inner._can_retry_async(
+                state=state, request=request, response=response, error=error
+            )
+        )
+
+    async def prepare_for_next_attempt_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> None:
+        """Wait the backoff, then go again."""
+        state.next_attempt_requested = True
+        await self._sleep(self.interval_calculator.calculate_sleep_duration(state.current_attempt))
+        state.increment_current_attempt()
 
 
 class RetryAfter(AsyncRateLimitErrorRetryHandler):
@@ -63,6 +104,10 @@ class RetryAfter(AsyncRateLimitErrorRetryHandler):
     slack_sdk's own handler adds up to a whole second at random to every wait: with Slack's
     usual `Retry-After: 1` that is up to twice the wait, for every throttled post of a
     workspace whose teams are all due in the same minute (bench/p2_fanout.py)."""
+
+    def __init__(self, *, max_retry_count: int, sleep: Sleep = asyncio.sleep) -> None:
+        super().__init__(max_retry_count=max_retry_count)
+        self._sleep = sleep
 
     async def prepare_for_next_attempt_async(
         self,
@@ -81,7 +126,7 @@ class RetryAfter(AsyncRateLimitErrorRetryHandler):
             seconds = max(float(values[0]), 0.0) if values else 1.0
         except ValueError:
             seconds = 1.0
-        await asyncio.sleep(seconds + random.uniform(0, RETRY_JITTER_SECONDS))  # noqa: S311
+        await self._sleep(seconds + random.uniform(0, RETRY_JITTER_SECONDS))  # noqa: S311
         state.increment_current_attempt()
 
 
@@ -101,8 +146,10 @@ class SlackClients:
         bot_token: str | None,
         installation_store: AsyncInstallationStore | None,
         trace: aiohttp.TraceConfig | None = None,
+        sleep: Sleep = asyncio.sleep,
     ) -> None:
         self.base_url = base_url
+        self._sleep = sleep
         self._trace = trace
         self._session: aiohttp.ClientSession | None = None
         self._bot_token = bot_token
@@ -124,7 +171,7 @@ class SlackClients:
             self._clients[key] = AsyncWebClient(
                 token=token,
                 base_url=self.base_url,
-                retry_handlers=retry_handlers(),
+                retry_handlers=retry_handlers(self._sleep),
                 session=self._shared_session(),
             )
         return self._clients[key]

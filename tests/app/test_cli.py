@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
 import re
 import shutil
 import sqlite3
@@ -23,23 +22,16 @@ from bot.chart.drawing import HEIGHT, WIDTH
 from content.loader import BUILT_IN_DIR, default_pack
 from storage.migrate import head_revision
 from storage.open_store import side_file_for
+from tests.conftest import isolate
 
 TRYGHED = Path(sys.executable).parent / "tryghed"
-SETTINGS = ("DATABASE_URL", "SECRET_KEY", "MIN_RESPONDENTS", "CONTENT_DIR")
 MEMBERS = [f"U{n:03d}" for n in range(1, 10)]
 WEEK_LINE = re.compile(r"^  (?:Week|Uge) (\d+) ")
 
 
-def isolate(monkeypatch: pytest.MonkeyPatch, directory: Path) -> None:
-    """No `.env` and no TRYGHED_* variable from the machine running the tests."""
-    monkeypatch.chdir(directory)
-    for name in SETTINGS:
-        monkeypatch.delenv(f"TRYGHED_{name}", raising=False)
-
-
 @pytest.fixture
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    isolate(monkeypatch, tmp_path)
+def workdir(tmp_path: Path) -> Path:
+    """The test's directory, which it runs in (tests/conftest.py)."""
     return tmp_path
 
 
@@ -316,6 +308,7 @@ def english(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoOutput]:
         yield run_demo_cli(directory, "--weeks", "12")
 
 
+@pytest.mark.xdist_group("english-demo")  # one demo for the three
 def test_demo_tells_twelve_weeks(english: DemoOutput) -> None:
     assert english.exit_code == 0
     lines = english.out.splitlines()
@@ -336,10 +329,12 @@ def test_demo_tells_twelve_weeks(english: DemoOutput) -> None:
     ]
 
 
+@pytest.mark.xdist_group("english-demo")  # one demo for the three
 def test_demo_writes_a_chart(english: DemoOutput) -> None:
     assert is_chart(english.chart)
 
 
+@pytest.mark.xdist_group("english-demo")  # one demo for the three
 def test_the_demo_database_holds_no_member_ids(english: DemoOutput) -> None:
     found = tables(english.database)
     for store in ("salts", "members", "participation", "counts"):
@@ -392,6 +387,7 @@ def test_demo_honours_the_configured_threshold(
     assert "The trend over 3 rounds (· = hidden, fewer than 7 answers)" in lines
 
 
+@pytest.mark.slow  # three demos, compared
 def test_the_same_seed_tells_the_same_story(workdir: Path) -> None:
     def told(name: str, seed: str) -> tuple[str, bytes]:
         result = run_demo_cli(workdir / name, "--weeks", "8", "--seed", seed)
@@ -415,11 +411,9 @@ def test_demo_starts_from_an_empty_database(workdir: Path) -> None:
 
 
 def script(*argv: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TRYGHED_")}
     return subprocess.run(
         [str(TRYGHED), *argv],
         cwd=cwd,
-        env=env,
         capture_output=True,
         text=True,
         timeout=120,
@@ -427,6 +421,7 @@ def script(*argv: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow  # the installed script, as a process
 def test_the_installed_script_checks_content(tmp_path: Path) -> None:
     assert TRYGHED.is_file()
     ok = script("content", "check", cwd=tmp_path)
@@ -438,6 +433,7 @@ def test_the_installed_script_checks_content(tmp_path: Path) -> None:
     assert broken.stdout.splitlines()[1:] == [f"  - {p}" for p in BROKEN_PROBLEMS]
 
 
+@pytest.mark.slow  # the installed script, as a process
 def test_the_installed_script_exit_codes(tmp_path: Path) -> None:
     usage = script("demo", "--weeks", "0", cwd=tmp_path)
     assert usage.returncode == 2
@@ -446,6 +442,7 @@ def test_the_installed_script_exit_codes(tmp_path: Path) -> None:
     assert unknown.returncode == 2
 
 
+@pytest.mark.slow  # the installed script, as a process
 def test_the_installed_script_runs_the_demo(tmp_path: Path) -> None:
     result = script(
         "demo",

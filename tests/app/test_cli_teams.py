@@ -6,6 +6,7 @@ import asyncio
 import csv
 import io
 import json
+import shutil
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +17,6 @@ from app.cli import main
 from bot.memory_chat import MemoryChat
 from content.loader import default_pack
 from storage.engine import create_engine
-from storage.migrate import upgrade
 from storage.unit_of_work import SqlStorage
 from surveys.addresses import ChannelAddress
 from surveys.anonymity import RoundSummary
@@ -24,7 +24,7 @@ from surveys.manual_clock import ManualClock
 from surveys.rounds import RoundKind
 from surveys.service import PulseService
 from surveys.team import ChannelRef, Team, TeamSettings
-from tests.app.test_cli import isolate, script, tables
+from tests.app.test_cli import script, tables
 from tests.builders import T0
 
 MEMBERS = [f"UMEMBER{n:02d}" for n in range(1, 10)]
@@ -42,7 +42,6 @@ class Stored:
 
 async def _fill(database: Path) -> Stored:
     engine = create_engine(f"sqlite+aiosqlite:///{database}")
-    await upgrade(engine)
     clock = ManualClock(T0)
     storage = SqlStorage(engine)
     service = PulseService(
@@ -89,9 +88,9 @@ async def _fill(database: Path) -> Stored:
 
 
 @pytest.fixture
-def stored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Stored:
-    isolate(monkeypatch, tmp_path)
+def stored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sqlite_template: Path) -> Stored:
     database = tmp_path / "tryghed.db"
+    shutil.copy(sqlite_template, database)
     monkeypatch.setenv("TRYGHED_DATABASE_URL", f"sqlite+aiosqlite:///{database}")
     return asyncio.run(_fill(database))
 
@@ -219,10 +218,7 @@ def test_team_list(stored: Stored, capsys: pytest.CaptureFixture[str]) -> None:
     ]
 
 
-def test_team_list_of_an_empty_database(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    isolate(monkeypatch, tmp_path)
+def test_team_list_of_an_empty_database(capsys: pytest.CaptureFixture[str]) -> None:
     assert _run(capsys, "team", "list") == (0, "tryghed: no teams yet\n", "")
 
 
@@ -256,6 +252,7 @@ def test_team_delete_leaves_nothing_of_the_team(
         assert db.execute("PRAGMA foreign_key_check").fetchall() == []
 
 
+@pytest.mark.slow  # the installed script, as a process
 def test_the_installed_script_exports_and_deletes(stored: Stored) -> None:
     env_dir = stored.database.parent
     (env_dir / ".env").write_text(

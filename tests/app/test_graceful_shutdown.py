@@ -19,6 +19,7 @@ from subprocess import Popen
 from typing import IO, Any
 
 import aiohttp
+import pytest
 
 from content.loader import default_pack
 from storage.open_store import side_file_for
@@ -28,6 +29,8 @@ from tests.bot.slack.harness import SIGNING_SECRET, Slack, radio
 from tests.bot.slack.steps import button, open_form, set_up, start_pulse
 from tests.fakes.clock import ShiftedClock
 from tests.fakes.slack_api import FakeSlackApi
+
+pytestmark = pytest.mark.slow  # a served process under a burst and SIGTERM
 
 PEOPLE = [f"UB{n:03d}" for n in range(1, 81)]
 TOKEN = "xoxb-shutdown-test"

@@ -23,19 +23,16 @@ import yaml
 
 from storage.migrate import head_revision
 
+pytestmark = pytest.mark.slow  # each test starts `tryghed` as a process
+
 TRYGHED = Path(sys.executable).parent / "tryghed"
 START_SECONDS = 20.0
 STOP_SECONDS = 10.0
 
 
 def environment(**variables: str) -> dict[str, str]:
-    """The machine's environment without our variables, plus `variables`."""
-    env = {
-        name: value
-        for name, value in os.environ.items()
-        if not name.startswith(("TRYGHED_", "SLACK_"))
-    }
-    return {**env, **variables}
+    """The test's environment (cleared of ours by tests/conftest.py), plus `variables`."""
+    return {**os.environ, **variables}
 
 
 def slack_environment(tmp_path: Path, **variables: str) -> dict[str, str]:

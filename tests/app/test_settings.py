@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -10,16 +9,6 @@ import pytest
 from app.settings import DEFAULT_SLACK_API_URL, Settings, SettingsError, load_settings
 
 SIGNING_SECRET = "s" * 32
-
-
-@pytest.fixture(autouse=True)
-def clean(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """No TRYGHED_* or SLACK_* variable from the machine, and no `.env` in the directory."""
-    for name in list(os.environ):
-        if name.startswith(("TRYGHED_", "SLACK_")):
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
 
 
 def test_defaults() -> None:
@@ -135,9 +124,9 @@ def test_an_empty_variable_counts_as_unset(monkeypatch: pytest.MonkeyPatch, name
 
 
 def test_a_dot_env_file_is_read_and_the_environment_wins(
-    clean: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    (clean / ".env").write_text(
+    (tmp_path / ".env").write_text(
         "TRYGHED_PORT=4000\nTRYGHED_MIN_RESPONDENTS=6\nSLACK_BOT_TOKEN=xoxb-from-file\n",
         encoding="utf-8",
     )

@@ -35,9 +35,10 @@ def copy_pack(tmp_path: Path) -> Path:
 def edit(directory: Path, name: str, change: Callable[[Any], None]) -> None:
     """Load `name`.yaml, let `change` mutate it in place, and write it back."""
     path = directory / f"{name}.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
     change(data)
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    dumped = yaml.dump(data, Dumper=yaml.CSafeDumper, allow_unicode=True, sort_keys=False)
+    path.write_text(dumped, encoding="utf-8")
 
 
 def assert_refused(directory: Path, expected: list[str]) -> None:

@@ -37,9 +37,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 
 from tests.fakes.block_kit import block_kit_problems
-
-REFERENCE_DIR = Path(__file__).resolve().parents[3] / "shared" / "reference"
-SPEC_PATH = REFERENCE_DIR / "slack-web-openapi-v2.json"
+from tests.reference import SLACK_WEB_API_SPEC
 
 # Arguments whose values are JSON; form bodies carry them as JSON strings.
 JSON_ARGUMENTS = frozenset(
@@ -112,7 +110,7 @@ class UploadedFile:
 
 
 @functools.cache
-def load_spec(path: Path = SPEC_PATH) -> Mapping[str, MethodSpec]:
+def load_spec(path: Path = SLACK_WEB_API_SPEC) -> Mapping[str, MethodSpec]:
     """Method name -> its parameters, from a Swagger 2.0 Slack Web API spec."""
     document = json.loads(path.read_text(encoding="utf-8"))
     methods: dict[str, MethodSpec] = {}
@@ -182,7 +180,7 @@ class FakeSlackApi:
     def __init__(
         self,
         *,
-        spec_path: Path | None = SPEC_PATH,
+        spec_path: Path = SLACK_WEB_API_SPEC,
         extra_arguments: Mapping[str, Collection[str]] | None = None,
         team_id: str = "T0001",
         team_name: str = "Tryghed Test",
@@ -190,9 +188,7 @@ class FakeSlackApi:
         bot_id: str = "B0001",
         latency: float = 0.0,
     ) -> None:
-        self.spec: Mapping[str, MethodSpec] | None = (
-            load_spec(spec_path) if spec_path is not None and spec_path.exists() else None
-        )
+        self.spec = load_spec(spec_path)
         self.extra_arguments = {k: frozenset(v) for k, v in (extra_arguments or {}).items()}
         self.team_id = team_id
         self.team_name = team_name
@@ -397,7 +393,7 @@ class FakeSlackApi:
                 f"{method}: required argument {name!r} is missing"
                 for name in sorted(documented.required - set(args))
             )
-        elif self.spec is not None:
+        else:
             known = self.spec.get(method)
             if known is None:
                 self.unknown_to_spec.add(method)

@@ -35,6 +35,7 @@ class TcpProxy:
         self.upstream = (upstream_host, upstream_port)
         self.mode = Mode.PASS
         self.connections = 0  # accepted since start, for tests that want to see traffic
+        self.accepted = asyncio.Event()  # set at every accept
         self._server: asyncio.Server | None = None
         self._open: set[asyncio.StreamWriter] = set()
         self._tasks: set[asyncio.Task[None]] = set()
@@ -94,6 +95,7 @@ class TcpProxy:
 
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self.connections += 1
+        self.accepted.set()
         try:
             await self._serve(reader, writer)
         except asyncio.CancelledError:

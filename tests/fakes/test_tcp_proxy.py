@@ -71,7 +71,8 @@ async def test_a_stall_holds_everything_until_restored(echo: int) -> None:
     async with TcpProxy("127.0.0.1", echo) as proxy:
         proxy.stall()
         answer = asyncio.create_task(_ask(proxy.port, b"held\n"))
-        await asyncio.sleep(0.2)
+        async with asyncio.timeout(5):
+            await proxy.accepted.wait()  # accepted, and parked until restored
         assert not answer.done()
         proxy.restore()
         assert await answer == b"held\n"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import ExitStack
@@ -15,10 +14,9 @@ from sqlalchemy.pool import NullPool
 
 from storage.engine import create_engine, database_url
 from storage.migrate import upgrade
+from tests.conftest import skip_or_fail
 from tests.privacy.scenario import Traces
 from tests.privacy.walcluster import Cluster, ClusterUnavailable, private_cluster
-
-REQUIRE_POSTGRES_ENV = "TRYGHED_REQUIRE_POSTGRES"
 
 
 @pytest.fixture(scope="session")
@@ -29,9 +27,7 @@ def wal_cluster() -> Iterator[Cluster]:
         try:
             cluster = stack.enter_context(private_cluster())
         except ClusterUnavailable as error:
-            if os.environ.get(REQUIRE_POSTGRES_ENV):
-                pytest.fail(f"{error} (and {REQUIRE_POSTGRES_ENV} is set)")
-            pytest.skip(str(error))
+            skip_or_fail(str(error))
         yield cluster
 
 

@@ -19,6 +19,10 @@ from tests.conftest import run_blocking
 from tests.scenarios.runner import History, Plan, RoundPlan, play
 from tests.scenarios.truth import check_summary, check_trend, shown
 
+# A simulated year per language, played once for the module: in one test process
+# (`--dist loadgroup`), or each would play it again.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("a-year")]
+
 WEEKS = 52
 BAROMETER_EVERY = 13
 SUMMER = range(28, 31)  # few answer

@@ -16,12 +16,13 @@ from aiohttp import ClientResponse
 from aiohttp.test_utils import TestClient, TestServer
 
 from app.main import running_service
-from app.settings import load_settings
 from content.loader import default_pack
 from surveys.service import PulseService
+from tests.conftest import harness_settings, isolate
 from tests.fakes.adaptive_cards import card_problems
 from tests.fakes.bot_connector import ConnectorCall, FakeBotConnector, Person
 from tests.fakes.clock import ShiftedClock
+from tests.fakes.waits import Waits
 
 TENANT = "tenant-1"
 TEAM = "19:team-general-0001@thread.tacv2"  # the team's id is its General channel's id
@@ -118,6 +119,7 @@ class Teams:
     connector: FakeBotConnector
     pulse: PulseService
     clock: ShiftedClock
+    waits: Waits = field(default_factory=Waits)  # the connector calls' retry waits
     _ids: count[int] = field(default_factory=lambda: count(1))
 
     async def post(
@@ -323,28 +325,28 @@ class Teams:
 
 @asynccontextmanager
 async def running_teams(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, **env: str
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, **settings: Any
 ) -> AsyncIterator[Teams]:
-    """Tryghed on a fresh SQLite file in `tmp_path`, Teams in the insecure test mode."""
+    """Tryghed on a fresh SQLite file in `tmp_path`, Teams in the insecure test mode;
+    `settings` override the harness's `Settings` fields."""
     async with FakeBotConnector(tenant_id=TENANT) as connector:
-        monkeypatch.chdir(tmp_path)
-        variables = {
-            "TRYGHED_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'tryghed.db'}",
-            "TRYGHED_TEAMS_INSECURE_NO_AUTH": "true",
-            "TRYGHED_TEAMS_COUNT_DELAY": "0",
-            **env,
-        }
-        for name, value in variables.items():
-            monkeypatch.setenv(name, value)
-        for name in ("SLACK_SIGNING_SECRET", "SLACK_BOT_TOKEN", "MICROSOFT_APP_ID"):
-            if name not in env:
-                monkeypatch.delenv(name, raising=False)
-        clock = ShiftedClock()
+        isolate(monkeypatch, tmp_path)
+        configured = harness_settings(
+            {
+                "database_url": f"sqlite+aiosqlite:///{tmp_path / 'tryghed.db'}",
+                "teams_insecure_no_auth": True,
+                "teams_count_delay": 0,
+            }
+            | settings
+        )
+        clock, waits = ShiftedClock(), Waits()
         async with (
             running_service(
-                load_settings(), default_pack(), schedule=False, clock=clock
+                configured, default_pack(), schedule=False, clock=clock, retry_sleep=waits
             ) as service,
             TestServer(service.app) as server,
             TestClient[Any, Any](server) as http,
         ):
-            yield Teams(http=http, connector=connector, pulse=service.pulse, clock=clock)
+            yield Teams(
+                http=http, connector=connector, pulse=service.pulse, clock=clock, waits=waits
+            )

@@ -4,13 +4,9 @@ tryghed_chat_api_calls_total{platform="teams",status=…}."""
 
 from __future__ import annotations
 
-import pytest
-
 from tests.app.metrics_text import total, value
 from tests.bot.msteams.harness import CHANNEL, PEOPLE, Teams, card_text
 from tests.bot.msteams.steps import answer, current_card, set_up, start_pulse, until_updated
-
-pytestmark = pytest.mark.slow  # Retry-After and backoff are waited out for real
 
 CALLS = "tryghed_chat_api_calls_total"
 
@@ -28,6 +24,7 @@ async def test_a_throttled_then_failing_thread_is_retried_and_posted_once(teams:
     assert len(teams.connector.threads(CHANNEL)) == 1
     tried = [c.status for c in teams.connector.calls_to("conversations", ok_only=False)]
     assert tried[-4:] == [429, 500, 503, 201]
+    assert teams.waits.seconds == [1.0, 1.0, 2.0]  # Retry-After, then backing off
     assert "0 of 9 have answered" in card_text(pulse.cards[0])
     text = await _metrics(teams)
     for status in ("429", "500", "503"):
@@ -45,4 +42,5 @@ async def test_an_unavailable_connector_is_retried_until_the_count_shows(teams: 
     assert "1 of 9 have answered" in card_text(current_card(teams, pulse))
     tried = [c.status for c in teams.connector.calls_to("update", ok_only=False)]
     assert tried == [503, 503, 200]
+    assert teams.waits.seconds == [0.5, 1.0]
     assert value(await _metrics(teams), CALLS, platform="teams", status="503") == 2

@@ -15,7 +15,7 @@ async def test_answers_on_teams_show_no_count_until_the_window_ends(
 ) -> None:
     # With a window far longer than the test, answers move nothing; the close shows "closed"
     # at once, and the waiting count is dropped, never sent.
-    async with running_teams(tmp_path, monkeypatch, TRYGHED_TEAMS_COUNT_DELAY="600") as teams:
+    async with running_teams(tmp_path, monkeypatch, teams_count_delay=600) as teams:
         teams.connector.rosters[CHANNEL] = list(PEOPLE)
         await teams.install()
         await set_up(teams)

@@ -41,7 +41,12 @@ from tests.bot.msteams.harness import (
 from tests.bot.msteams.steps import SETUP, set_up, start_pulse
 from tests.storage.snapshot import reader, snapshot
 
-pytestmark = [pytest.mark.slow, pytest.mark.asyncio(loop_scope="module")]
+# One world for the module, so in one test process (`--dist loadgroup`).
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.asyncio(loop_scope="module"),
+    pytest.mark.xdist_group("teams-fuzz"),
+]
 
 OTHER_CHANNEL = "19:other-channel-0002@thread.tacv2"
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import struct
 import zipfile
 import zlib
@@ -17,28 +16,16 @@ from app.cli import main
 from bot.msteams.icons import color_icon, outline_icon
 from bot.msteams.manifest import teams_manifest
 from content.loader import default_pack
-from tests.fakes.adaptive_cards import REFERENCE_DIR
+from tests.reference import TEAMS_MANIFEST_SCHEMA, load
 
-SCHEMA_PATH = REFERENCE_DIR / "teams-manifest-1.29.schema.json"
 APP_ID = "3f2b1c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d"
 PUBLIC_URL = "https://tryghed.example.org"
 
 
-@pytest.fixture(autouse=True)
-def clean(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """No variables from the machine, no `.env` in the directory."""
-    for name in list(os.environ):
-        if name.startswith(("TRYGHED_", "SLACK_", "MICROSOFT_")):
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
-
-
 def validator() -> Draft7Validator:
-    if not SCHEMA_PATH.exists():
-        pytest.skip(f"{SCHEMA_PATH} is not here (CI has it)")
     # Draft 7, because the draft-04 schema uses `const`; no check_schema(), because of its
-    # one `\p{L}` pattern Python cannot compile (see the reference README).
-    return Draft7Validator(json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
+    # one `\p{L}` pattern Python cannot compile (see tests/reference/README.md).
+    return Draft7Validator(load(TEAMS_MANIFEST_SCHEMA))
 
 
 def png_header(data: bytes) -> tuple[int, int, int, int]:

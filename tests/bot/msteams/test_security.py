@@ -4,7 +4,6 @@ at worst (R2, R3); a configuration that would skip authentication stops start-up
 from __future__ import annotations
 
 import logging
-import os
 import random
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -29,13 +28,14 @@ from tests.bot.msteams.harness import (
     running_teams,
 )
 from tests.bot.msteams.steps import SETUP, answer, start_pulse
+from tests.conftest import harness_settings
 
 APP_ID = "3f2b1c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d"
 SECURE = {
-    "TRYGHED_TEAMS_INSECURE_NO_AUTH": "false",
-    "MICROSOFT_APP_ID": APP_ID,
-    "MICROSOFT_APP_PASSWORD": "not-a-real-secret",
-    "MICROSOFT_APP_TENANT_ID": TENANT,
+    "teams_insecure_no_auth": False,
+    "microsoft_app_id": APP_ID,
+    "microsoft_app_password": "not-a-real-secret",
+    "microsoft_app_tenant_id": TENANT,
 }
 
 
@@ -85,13 +85,8 @@ async def test_health_still_answers_with_auth_on(secured: Teams) -> None:
     assert (await secured.http.get("/healthz")).status == 200
 
 
-def test_our_configuration_object_turns_authentication_on(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    monkeypatch.chdir(tmp_path)
-    for name, value in SECURE.items():
-        monkeypatch.setenv(name, value)
-    config = bot_config(load_settings())
+def test_our_configuration_object_turns_authentication_on() -> None:
+    config = bot_config(harness_settings(SECURE))
     factory = ConfigurationServiceClientCredentialFactory(config)
     assert factory._inner.app_id == APP_ID
     assert factory._inner.tenant_id == TENANT
@@ -102,16 +97,6 @@ def test_our_configuration_object_turns_authentication_on(
     assert loose._inner.app_id is None
 
 
-@pytest.fixture
-def no_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in list(os.environ):
-        if name.startswith(("TRYGHED_", "SLACK_", "MICROSOFT_")):
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("TRYGHED_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 't.db'}")
-
-
-@pytest.mark.usefixtures("no_environment")
 @pytest.mark.parametrize(
     ("env", "named"),
     [
@@ -142,7 +127,6 @@ async def test_a_configuration_without_auth_does_not_start(
     assert "\n" not in message
 
 
-@pytest.mark.usefixtures("no_environment")
 async def test_multi_tenant_needs_no_tenant_id(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MICROSOFT_APP_ID", APP_ID)
     monkeypatch.setenv("MICROSOFT_APP_PASSWORD", "secret")
@@ -153,7 +137,6 @@ async def test_multi_tenant_needs_no_tenant_id(monkeypatch: pytest.MonkeyPatch) 
         assert "/api/messages" in _paths(service.app)
 
 
-@pytest.mark.usefixtures("no_environment")
 async def test_teams_stays_off_without_its_variables() -> None:
     settings = Settings()
     assert not settings.teams_enabled
@@ -220,6 +203,7 @@ async def test_odd_invokes_get_a_4xx_or_an_error_body(teams: Teams) -> None:
     assert (await strange.json())["statusCode"] == 400
 
 
+@pytest.mark.slow  # Hypothesis draws many activities
 async def test_fuzzed_activities_never_break_the_service(teams: Teams) -> None:
     await teams.say(SETUP, person=FACILITATOR)
     pulse = await start_pulse(teams)

@@ -2,23 +2,11 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
 from app.settings import SettingsError, load_settings
 
 APP_ID = "3f2b1c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d"
-
-
-@pytest.fixture(autouse=True)
-def clean(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """No variables from the machine, and no `.env` in the directory."""
-    for name in list(os.environ):
-        if name.startswith(("TRYGHED_", "SLACK_", "MICROSOFT_")):
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
 
 
 def test_teams_is_off_by_default() -> None:

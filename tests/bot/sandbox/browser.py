@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Locator, Page
 
-CHROMIUM = Path(os.environ.get("TRYGHED_TEST_CHROMIUM", "/usr/bin/chromium"))
+from tests.conftest import SUITE_ENV
+
+CHROMIUM = Path(SUITE_ENV.get("TRYGHED_TEST_CHROMIUM") or "/usr/bin/chromium")
 REQUIRE_BROWSER_ENV = "TRYGHED_REQUIRE_BROWSER"
 # Nothing from the network: the page must work with everything served locally.
 CHROMIUM_ARGS = [
@@ -34,7 +36,7 @@ def chromium_or_skip() -> Path:
         f"no Chromium at {CHROMIUM}, so the browser tests do not run "
         "(apt-get install -y chromium chromium-driver)"
     )
-    if os.environ.get(REQUIRE_BROWSER_ENV):
+    if SUITE_ENV.get(REQUIRE_BROWSER_ENV):
         pytest.fail(f"{reason} (and {REQUIRE_BROWSER_ENV} is set)")
     pytest.skip(reason)
 

@@ -28,14 +28,13 @@ PUBLIC_URL = "https://tryghed.example.org"
 @pytest.fixture
 async def oauth_slack(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Slack]:
     """Tryghed with Slack in multi-workspace (OAuth) mode; the channel has three people."""
-    monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)
     async with running_slack(
         tmp_path,
         monkeypatch,
-        SLACK_BOT_TOKEN="",
-        SLACK_CLIENT_ID="111.222",
-        SLACK_CLIENT_SECRET="client-secret-for-tests",
-        TRYGHED_PUBLIC_URL=PUBLIC_URL,
+        slack_bot_token=None,
+        slack_client_id="111.222",
+        slack_client_secret="client-secret-for-tests",
+        public_url=PUBLIC_URL,
     ) as running:
         running.api.channel_members[CHANNEL] = ["UP01", "UP02", "UP03", "UBOT"]
         yield running

@@ -19,12 +19,14 @@ from aiohttp.test_utils import TestClient, TestServer
 from slack_sdk.signature import SignatureVerifier
 
 from app.main import running_service
-from app.settings import load_settings
 from app.wiring.slack import finish_listeners
 from content.loader import default_pack
 from surveys.service import PulseService
+from tests.conftest import harness_settings, isolate
 from tests.fakes.clock import ShiftedClock
 from tests.fakes.slack_api import FakeSlackApi
+from tests.fakes.slack_events import envelope_problems
+from tests.fakes.waits import Waits
 
 SIGNING_SECRET = "test-signing-secret-0123456789abcdef"
 WORKSPACE = "T0001"
@@ -65,6 +67,7 @@ class Slack:
     api: FakeSlackApi
     pulse: PulseService
     clock: ShiftedClock
+    waits: Waits = field(default_factory=Waits)  # the Web API client's retry waits
     _ids: count[int] = field(default_factory=lambda: count(1))
 
     async def post(self, body: str, headers: Mapping[str, str] | None = None) -> ClientResponse:
@@ -151,19 +154,19 @@ class Slack:
     async def event(
         self, event: Mapping[str, Any], *, event_id: str, retry: int | None = None
     ) -> ClientResponse:
-        """An Events API callback (optionally marked as Slack's retry)."""
-        body = json.dumps(
-            {
-                "token": "legacy",
-                "team_id": WORKSPACE,
-                "api_app_id": "A0001",
-                "event": dict(event),
-                "type": "event_callback",
-                "event_id": event_id,
-                "event_time": int(time.time()),
-                "authorizations": [{"team_id": WORKSPACE, "user_id": "UBOT", "is_bot": True}],
-            }
-        )
+        """An Events API callback in Slack's envelope (optionally marked as Slack's retry)."""
+        callback = {
+            "token": "legacy",
+            "team_id": WORKSPACE,
+            "api_app_id": "A0001",
+            "event": {"event_ts": f"{time.time():.6f}", **event},
+            "type": "event_callback",
+            "event_id": event_id,
+            "event_time": int(time.time()),
+            "authorizations": [{"team_id": WORKSPACE, "user_id": "UBOT", "is_bot": True}],
+        }
+        assert envelope_problems(callback) == []
+        body = json.dumps(callback)
         headers = {**signed(body), "Content-Type": "application/json"}
         if retry is not None:
             headers |= {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"}
@@ -221,29 +224,30 @@ async def settle(seconds: float = 10.0) -> None:
 
 @asynccontextmanager
 async def running_slack(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *, schedule: bool = True, **env: str
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *, schedule: bool = True, **settings: Any
 ) -> AsyncIterator[Slack]:
     """Tryghed on a fresh SQLite file in `tmp_path`, Slack pointed at a fake Web API (without
-    `schedule`, no timers: nothing touches the database unless a test does)."""
+    `schedule`, no timers: nothing touches the database unless a test does); `settings`
+    override the harness's `Settings` fields."""
     async with FakeSlackApi() as api:
-        monkeypatch.chdir(tmp_path)
-        variables = {
-            "TRYGHED_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'tryghed.db'}",
-            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-            "SLACK_BOT_TOKEN": "xoxb-test",
-            "SLACK_API_URL": api.url,
-            "TRYGHED_SLACK_COUNT_DELAY": "0",  # counts at once (the delay: test_updates.py)
-            **env,
-        }
-        for name, value in variables.items():
-            monkeypatch.setenv(name, value)
-        clock = ShiftedClock()
+        isolate(monkeypatch, tmp_path)
+        configured = harness_settings(
+            {
+                "database_url": f"sqlite+aiosqlite:///{tmp_path / 'tryghed.db'}",
+                "slack_signing_secret": SIGNING_SECRET,
+                "slack_bot_token": "xoxb-test",
+                "slack_api_url": api.url,
+                "slack_count_delay": 0,  # counts at once (the delay: test_updates.py)
+            }
+            | settings
+        )
+        clock, waits = ShiftedClock(), Waits()
         async with (
             running_service(
-                load_settings(), default_pack(), schedule=schedule, clock=clock
+                configured, default_pack(), schedule=schedule, clock=clock, retry_sleep=waits
             ) as service,
             TestServer(service.app) as server,
             TestClient[Any, Any](server) as http,
         ):
-            yield Slack(http=http, api=api, pulse=service.pulse, clock=clock)
+            yield Slack(http=http, api=api, pulse=service.pulse, clock=clock, waits=waits)
             await settle()

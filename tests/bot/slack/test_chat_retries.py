@@ -22,8 +22,7 @@ from tests.bot.slack.harness import Slack, block_text, until
 from tests.bot.slack.steps import answer, button, channel_posts, set_up, start_pulse
 from tests.builders import a_round, a_team
 from tests.fakes.slack_api import FakeSlackApi
-
-pytestmark = pytest.mark.slow  # Retry-After and backoff are waited out for real
+from tests.fakes.waits import Waits
 
 CALLS = "tryghed_chat_api_calls_total"
 
@@ -40,6 +39,11 @@ async def test_a_throttled_then_failing_post_is_retried_and_posted_once(slack: S
     assert len(channel_posts(slack)) == 1
     attempts = [c.status for c in slack.api.calls_to("chat.postMessage")]
     assert attempts == [429, 500, 200]
+    # Retry-After (1 s, and at most a tenth more), then slack_sdk's backoff for a second
+    # attempt (1 s, and up to a second at random).
+    throttled, failed = slack.waits.seconds
+    assert 1.0 <= throttled <= 1.1
+    assert 1.0 <= failed <= 2.0
     assert "0 of 9 have answered" in block_text(pulse.args["blocks"])
     text = await _metrics(slack)
     assert value(text, CALLS, platform="slack", status="429") == 1
@@ -55,6 +59,9 @@ async def test_an_unavailable_api_is_retried_until_the_count_shows(slack: Slack)
     await answer(slack, round_id, PEOPLE[2], value=4)
     await until(lambda: bool(slack.api.calls_to("chat.update", ok_only=True)), seconds=10)
     assert [c.status for c in slack.api.calls_to("chat.update")] == [503, 503, 200]
+    first, second = slack.waits.seconds  # backing off: 0.5 s, then 1 s (each + up to 1 s)
+    assert 0.5 <= first <= 1.5
+    assert 1.0 <= second <= 2.0
     (updated,) = slack.api.calls_to("chat.update", ok_only=True)
     assert "1 of 9 have answered" in block_text(updated.args["blocks"])
     assert value(await _metrics(slack), CALLS, platform="slack", status="503") == 2
@@ -74,7 +81,8 @@ class Parts:
 
 @pytest.fixture
 async def parts(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Parts]:
-    """The Slack gateway on its own, its client giving up after 0.3 s."""
+    """The Slack gateway on its own, its client giving up after 0.3 s (a call Slack holds
+    longer times out for real) and backing off without waiting."""
     monkeypatch.setattr(clients_module, "REQUEST_TIMEOUT_SECONDS", 0.3)
     async with FakeSlackApi() as api:
         metrics = Metrics()
@@ -83,6 +91,7 @@ async def parts(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Parts]:
             bot_token="xoxb-test",
             installation_store=None,
             trace=metrics.trace("slack"),
+            sleep=Waits(),
         )
         api.channel_members["C1"] = list(PEOPLE)
         yield Parts(api, SlackChat(clients, default_pack()), metrics)

@@ -3,8 +3,6 @@ while, and an answer is counted without asking Slack who answered."""
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
@@ -15,27 +13,21 @@ from bot.slack.clients import RETRY_JITTER_SECONDS, RetryAfter, SlackClients
 from tests.bot.slack.conftest import PEOPLE
 from tests.bot.slack.harness import Slack
 from tests.bot.slack.steps import answer, button, set_up, start_pulse
+from tests.fakes.waits import Waits
 
 
 @pytest.mark.parametrize(("header", "expected"), [("2", 2.0), ("0", 0.0), ("soon", 1.0)])
-async def test_a_429_waits_for_retry_after_and_little_more(
-    monkeypatch: pytest.MonkeyPatch, header: str, expected: float
-) -> None:
-    slept: list[float] = []
-
-    async def sleep(seconds: float) -> None:
-        slept.append(seconds)
-
-    monkeypatch.setattr(asyncio, "sleep", sleep)
+async def test_a_429_waits_for_retry_after_and_little_more(header: str, expected: float) -> None:
+    waits = Waits()
     state = RetryState()
-    await RetryAfter(max_retry_count=5).prepare_for_next_attempt_async(
+    await RetryAfter(max_retry_count=5, sleep=waits).prepare_for_next_attempt_async(
         state=state,
         request=HttpRequest(method="POST", url="https://slack.invalid/api/x", headers={}),
         response=HttpResponse(status_code=429, headers={"Retry-After": [header]}, body={}),
     )
     assert state.next_attempt_requested
     assert state.current_attempt == 1
-    (waited,) = slept
+    (waited,) = waits.seconds
     assert expected <= waited <= expected + RETRY_JITTER_SECONDS
 
 

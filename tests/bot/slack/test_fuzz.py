@@ -46,7 +46,12 @@ from tests.bot.slack.harness import (
 from tests.bot.slack.steps import button, set_up, start_pulse
 from tests.storage.snapshot import Snapshot, reader, snapshot
 
-pytestmark = [pytest.mark.slow, pytest.mark.asyncio(loop_scope="module")]
+# One world for the module, so in one test process (`--dist loadgroup`).
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.asyncio(loop_scope="module"),
+    pytest.mark.xdist_group("slack-fuzz"),
+]
 
 OTHER_CHANNEL = "C0002"
 

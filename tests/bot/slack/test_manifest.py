@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,12 +19,7 @@ from bot.slack.manifest import (
     normalize_public_url,
     slack_manifest,
 )
-
-# tests/bot/slack/test_manifest.py -> parents[3] is the repository root; the reference data
-# sits next to it, in ../shared/reference.
-REFERENCE = (Path(__file__).resolve().parents[3] / ".." / "shared" / "reference").resolve()
-MANIFEST_SCHEMA = REFERENCE / "slack-app-manifest.schema.json"
-WEB_API_SPEC = REFERENCE / "slack-web-openapi-v2.json"
+from tests.reference import SLACK_MANIFEST_SCHEMA, SLACK_WEB_API_SPEC, load
 
 URL = "https://tryghed.example.org"
 
@@ -46,23 +39,16 @@ METHOD_SCOPES: dict[str, set[str]] = {
 NEWER_THAN_THE_SPEC = frozenset({"files.getUploadURLExternal", "files.completeUploadExternal"})
 
 
-def load_json(path: Path) -> Any:
-    if not path.is_file():
-        pytest.skip(f"reference file {path} is absent (it comes from ../shared/reference)")
-    with path.open(encoding="utf-8") as file:
-        return json.load(file)
-
-
 @pytest.fixture(scope="module")
 def manifest_schema() -> dict[str, Any]:
-    schema: dict[str, Any] = load_json(MANIFEST_SCHEMA)
+    schema: dict[str, Any] = load(SLACK_MANIFEST_SCHEMA)
     Draft7Validator.check_schema(schema)
     return schema
 
 
 @pytest.fixture(scope="module")
 def web_api_spec() -> dict[str, Any]:
-    spec: dict[str, Any] = load_json(WEB_API_SPEC)
+    spec: dict[str, Any] = load(SLACK_WEB_API_SPEC)
     return spec
 
 

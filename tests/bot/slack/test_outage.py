@@ -75,8 +75,8 @@ async def outage(
             async with running_slack(
                 tmp_path,
                 monkeypatch,
-                TRYGHED_DATABASE_URL=proxied.render_as_string(hide_password=False),
-                TRYGHED_SECRET_KEY=SECRET,
+                database_url=proxied.render_as_string(hide_password=False),
+                secret_key=SECRET,
             ) as slack:
                 slack.api.channel_members[CHANNEL] = [FACILITATOR, *PEOPLE, "UBOT"]
                 slack.api.users[FACILITATOR] = {"is_admin": True}

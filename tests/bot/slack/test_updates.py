@@ -21,8 +21,6 @@ async def settle() -> None:
 def test_the_slack_count_delay_is_15_seconds_unless_set(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.chdir(tmp_path)  # no .env
-    monkeypatch.delenv("TRYGHED_SLACK_COUNT_DELAY", raising=False)
     assert load_settings().slack_count_delay == 15.0 == load_settings().teams_count_delay
     monkeypatch.setenv("TRYGHED_SLACK_COUNT_DELAY", "2.5")
     assert load_settings().slack_count_delay == 2.5
@@ -36,7 +34,7 @@ async def test_answers_on_slack_show_no_count_until_the_window_ends(
 ) -> None:
     # Wired from the setting: with a window far longer than the test, answers move nothing;
     # the close shows "closed" at once, and the waiting count is dropped, never sent.
-    async with running_slack(tmp_path, monkeypatch, TRYGHED_SLACK_COUNT_DELAY="600") as slack:
+    async with running_slack(tmp_path, monkeypatch, slack_count_delay=600) as slack:
         slack.api.channel_members[CHANNEL] = [*PEOPLE, "UBOT"]
         await set_up(slack)
         message = await start_pulse(slack)

@@ -8,6 +8,7 @@ runs; the numbers are recomputed from the answers given (tests/scenarios/truth.p
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -17,6 +18,8 @@ from content.schema import ContentPack, PillarKey
 from surveys.rounds import RoundKind
 from tests.scenarios.runner import Plan, RoundPlan, play
 from tests.scenarios.truth import check_summary, check_trend, expected_change, shown
+
+pytestmark = pytest.mark.slow  # Hypothesis draws many histories
 
 PACK = default_pack()
 # Few distinct levels, so a pillar often stays where it was (no change) and often moves a lot.
