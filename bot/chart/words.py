@@ -32,7 +32,8 @@ MARK_MESSAGES = {MarkKind.STARTED: "chart-hack-started", MarkKind.DONE: "chart-h
 def chart_words(
     series: ChartSeries, content: ContentPack, *, language: Language, zone: ZoneInfo
 ) -> ChartWords:
-    """The words for `series`: pillar names, short dates, hacks by their short names (a title would not fit a panel)."""
+    """The words for `series`: pillar names, short dates, hacks by their short names (a title
+    would not fit a panel)."""
     t = Texts(content, language)
     count = len(series.rounds)
     step = max(1, -(-count // MAX_DATE_LABELS))
