@@ -22,6 +22,8 @@ from app.wiring.msteams import teams_parts
 from app.wiring.sandbox import OffsetClock, sandbox_parts, sandbox_url
 from app.wiring.slack import Stop, slack_parts
 from bot.chats import Chats
+from bot.sandbox.chat import SandboxChat
+from bot.sandbox.people import Roster
 from content.schema import ContentPack
 from scheduler.acts import Acts, Rules
 from scheduler.retention import Retention
@@ -74,6 +76,7 @@ class Service:
     metrics: Metrics
     start_socket_mode: Callable[[], Awaitable[Stop]] | None
     sandbox: bool = False
+    sandbox_channel: SandboxChat | None = None  # its messages, as a browser is shown them
 
 
 @asynccontextmanager
@@ -87,6 +90,7 @@ async def running_service(
     clock: Clock | None = None,
     retry_sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     sandbox: bool = False,
+    sandbox_people: Roster | None = None,
     host: str = "127.0.0.1",
 ) -> AsyncIterator[Service]:
     """Migrate, wire and yield the service; afterwards let work in flight finish, stop the
@@ -97,8 +101,9 @@ async def running_service(
     schema to `tryghed db upgrade` and refuses to start on a schema that is not current;
     `clock` is the system's unless a test moves time; `retry_sleep` waits out the chat APIs'
     Retry-After and backoff (a test records the waits instead); `sandbox` adds the sandbox
-    channel (served to browsers that reach `host`), whose page may move the clock unless a
-    real platform is on too."""
+    channel (served to browsers that reach `host`, its channel holding `sandbox_people`, by
+    default you and six pretend colleagues), whose page may move the clock unless a real
+    platform is on too."""
     real_platform = settings.slack_enabled or settings.teams_enabled
     movable = OffsetClock(clock or SystemClock()) if sandbox and not real_platform else None
     clock = movable or clock or SystemClock()
@@ -160,11 +165,20 @@ async def running_service(
             # What the timers would do at this moment, through their own code.
             return await (timers.sync() if timers is not None else acts.catch_up())
 
+        sandbox_channel = None
         if sandbox:
             parts = await sandbox_parts(
-                settings, service, content, clock=clock, movable=movable, due=due, host=host
+                settings,
+                service,
+                content,
+                clock=clock,
+                movable=movable,
+                due=due,
+                host=host,
+                people=sandbox_people,
             )
             chats.add("sandbox", parts.chat)
+            sandbox_channel = parts.channel
             routes.extend(parts.routes if platforms else [])
         elif not real_platform:
             log.warning(NO_PLATFORM)
@@ -181,6 +195,7 @@ async def running_service(
             metrics=metrics,
             start_socket_mode=socket_mode,
             sandbox=sandbox and platforms,
+            sandbox_channel=sandbox_channel,
         )
     finally:
         # The timers stop first (waiting for an act in flight, which still needs the chat

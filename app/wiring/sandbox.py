@@ -15,7 +15,7 @@ from bot.chart.pictures import ChartCache
 from bot.commands.handler import CommandHandler
 from bot.pulse_updates import PulseUpdates, current_status
 from bot.sandbox.chat import SandboxChat
-from bot.sandbox.people import PLATFORM, PREFIX, channel
+from bot.sandbox.people import PLATFORM, PREFIX, Roster, channel
 from bot.sandbox.routes import sandbox_routes
 from content.schema import ContentPack
 from surveys.errors import NoOpenRound, TeamNotSetUp
@@ -50,10 +50,12 @@ class OffsetClock:
 
 @dataclass(frozen=True)
 class SandboxParts:
-    """What the service needs from the sandbox."""
+    """What the service needs from the sandbox: its routes, its gateway, and the channel's
+    messages (what a browser is shown)."""
 
     routes: list[web.RouteDef]
     chat: PulseUpdates
+    channel: SandboxChat
 
 
 class SandboxControls:
@@ -151,11 +153,13 @@ async def sandbox_parts(
     movable: OffsetClock | None,
     due: Callable[[], Awaitable[object]],
     host: str,
+    people: Roster | None = None,
 ) -> SandboxParts:
-    """The sandbox channel; an open round from before a restart gets its pulse message back
-    (the messages themselves live in memory, as they would in a chat app)."""
+    """The sandbox channel with `people` in it (by default you and six pretend colleagues);
+    an open round from before a restart gets its pulse message back (the messages themselves
+    live in memory, as they would in a chat app)."""
     charts = ChartCache(content)
-    chat = SandboxChat(content, clock, charts=charts)
+    chat = SandboxChat(content, clock, charts=charts, people=people)
     handler = CommandHandler(
         service,
         content,
@@ -180,8 +184,11 @@ async def sandbox_parts(
         controls=controls,
         content=content,
         hosts=sandbox_hosts(settings, host),
+        people=people,
     )
     # Counts show at once: the colleagues are pretend, and nobody's timing is given away.
     return SandboxParts(
-        routes=routes, chat=PulseUpdates(chat, delay=0.0, current=current_status(service))
+        routes=routes,
+        chat=PulseUpdates(chat, delay=0.0, current=current_status(service)),
+        channel=chat,
     )

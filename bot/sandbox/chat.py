@@ -15,7 +15,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from bot.chart.pictures import ChartCache
-from bot.sandbox.people import channel, member_ids
+from bot.sandbox.people import Roster, channel
 from bot.views.card import Card
 from bot.views.hacks import hack_card, reflection
 from bot.views.notices import private_note
@@ -52,15 +52,22 @@ class Message:
     text: str = ""
     visible_to: str | None = None
     replies: list[Message] = field(default_factory=list)
+    edits: int = 0  # how often it changed since it was posted (the page marks it edited)
 
 
 class SandboxChat:
     """Renders nothing itself: it keeps the views the service posts, for the page to show."""
 
     def __init__(
-        self, content: ContentPack, clock: Clock, *, charts: ChartCache | None = None
+        self,
+        content: ContentPack,
+        clock: Clock,
+        *,
+        charts: ChartCache | None = None,
+        people: Roster | None = None,
     ) -> None:
         self._content = content
+        self._people = people or Roster()
         self._clock = clock
         self._charts = charts
         self._messages: list[Message] = []
@@ -73,9 +80,9 @@ class SandboxChat:
     # The ChatGateway
 
     async def channel_members(self, team: Team) -> Sequence[str]:
-        """You and the six pretend colleagues."""
+        """You and the pretend colleagues."""
         _ours(team)
-        return member_ids()
+        return self._people.member_ids()
 
     async def post_pulse(self, status: PulseStatus) -> str:
         """The shared pulse message."""
@@ -145,6 +152,7 @@ class SandboxChat:
         if message is None or message.card is None:
             return False
         message.card = card
+        message.edits += 1
         self._changed()
         return True
 

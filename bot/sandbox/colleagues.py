@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from bot.commands.access import Actor
 from bot.commands.handler import CommandHandler
-from bot.sandbox.people import COLLEAGUES, origin
+from bot.sandbox.people import origin
 from content.schema import Language
 from surveys.rounds import SCALE
 
@@ -20,20 +20,21 @@ async def let_answer(
     handler: CommandHandler,
     round_id: str,
     *,
+    colleagues: Sequence[str],
     count: int,
     how: str,
     language: Language,
     besides: str,
     rng: random.Random | None = None,
 ) -> int:
-    """Up to `count` colleagues (never `besides`, the one being played) who have not answered
-    yet answer `round_id`, each point at random or all `how`; how many did."""
+    """Up to `count` of `colleagues` (never `besides`, the one being played) who have not
+    answered yet answer `round_id`, each point at random or all `how`; how many did."""
     if how != RANDOMLY and how not in ALIKE:
         raise ValueError(f"unknown way to answer: {how!r}")
     # Pretend answers, not secrets: the standard generator is what they need.
     pick = rng or random.Random()  # noqa: S311
     answered = 0
-    for person in _others(besides):
+    for person in [person for person in colleagues if person != besides]:
         if answered >= count:
             break
         actor = Actor(user_id=person, language=language)
@@ -50,7 +51,3 @@ async def let_answer(
         await reply.after()
         answered += 1
     return answered
-
-
-def _others(besides: str) -> Sequence[str]:
-    return [person.id for person in COLLEAGUES if person.id != besides]

@@ -29,7 +29,7 @@ class Session:
 
     id: str
     token: str
-    person: str = YOU
+    person: str
     form: Form | None = None
     errors: dict[str, str] = field(default_factory=dict)
     flash: str | None = None
@@ -38,9 +38,10 @@ class Session:
 class Sessions:
     """The sessions this process knows, by the id in their cookie."""
 
-    def __init__(self, kept: int = SESSIONS_KEPT) -> None:
+    def __init__(self, kept: int = SESSIONS_KEPT, *, you: str = YOU) -> None:
         self._sessions: OrderedDict[str, Session] = OrderedDict()
         self._kept = kept
+        self._you = you
 
     def find(self, session_id: str | None) -> Session | None:
         """The session with this id, if it exists."""
@@ -52,8 +53,10 @@ class Sessions:
         return session
 
     def new(self) -> Session:
-        """A fresh session with its own token."""
-        session = Session(id=secrets.token_urlsafe(24), token=secrets.token_urlsafe(24))
+        """A fresh session with its own token, playing `you`."""
+        session = Session(
+            id=secrets.token_urlsafe(24), token=secrets.token_urlsafe(24), person=self._you
+        )
         self._sessions[session.id] = session
         while len(self._sessions) > self._kept:
             self._sessions.popitem(last=False)

@@ -108,6 +108,7 @@ def _message(message: Message, view: PageView, t: Texts) -> str:
     elif message.kind is Kind.DIRECT:
         private = f'<span class="private">{_t(t("sandbox-direct"))}</span>'
     app = "" if message.author else '<span class="app">APP</span>'
+    edited = f'<span class="edited">{_t(t("sandbox-edited"))}</span>' if message.edits else ""
     if message.card is not None:
         body = card_html(message.card, csrf=view.csrf, message_id=message.id)
     else:
@@ -116,7 +117,8 @@ def _message(message: Message, view: PageView, t: Texts) -> str:
     thread = f'<div class="thread">{replies}</div>' if replies else ""
     return (
         f'<article class="message {message.kind}" id="{_a(message.id)}">'
-        f'<header><b class="author">{_t(author)}</b>{app}<time>{_t(when)}</time>{private}</header>'
+        f'<header><b class="author">{_t(author)}</b>{app}<time>{_t(when)}</time>{edited}{private}'
+        "</header>"
         f'<div class="body">{body}</div>{thread}</article>'
     )
 

@@ -1,4 +1,5 @@
-"""Who is in the sandbox channel: you and six pretend colleagues, and where the channel lives."""
+"""Who is in the sandbox channel (by default you and six pretend colleagues), and where the
+channel lives."""
 
 from __future__ import annotations
 
@@ -26,18 +27,25 @@ COLLEAGUES = tuple(
     Person(name.lower(), name) for name in ("Ane", "Bo", "Cecilie", "Dan", "Emil", "Freja")
 )
 # The team the sandbox sets up first: you run it, Freja leads it.
-FIRST_FACILITATOR = YOU
 FIRST_LEADER = "freja"
 
 
-def member_ids() -> tuple[str, ...]:
-    """Everyone in the channel, you first."""
-    return (YOU, *(person.id for person in COLLEAGUES))
+@dataclass(frozen=True, slots=True)
+class Roster:
+    """The channel's people: `you` (whom a new page plays first, and who runs the team the
+    first visit sets up, led by `first_leader`; None: the channel waits to be set up)."""
 
+    you: str = YOU
+    colleagues: tuple[Person, ...] = COLLEAGUES
+    first_leader: str | None = FIRST_LEADER
 
-def is_member(user_id: str) -> bool:
-    """Whether `user_id` is one of the channel's people (anything else is forged)."""
-    return user_id in member_ids()
+    def member_ids(self) -> tuple[str, ...]:
+        """Everyone in the channel, you first."""
+        return (self.you, *(person.id for person in self.colleagues))
+
+    def is_member(self, user_id: str) -> bool:
+        """Whether `user_id` is one of the channel's people (anything else is forged)."""
+        return user_id in self.member_ids()
 
 
 def channel() -> ChannelRef:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import replace
 from datetime import datetime
 from importlib import resources
 from typing import Any, Protocol
@@ -35,19 +36,8 @@ from bot.sandbox.page import (
     message_page,
 )
 from bot.sandbox.page import page_html as render_page
-from bot.sandbox.people import (
-    CHANNEL,
-    COLLEAGUES,
-    FIRST_FACILITATOR,
-    FIRST_LEADER,
-    PREFIX,
-    YOU,
-    channel,
-    is_member,
-    member_ids,
-    origin,
-)
-from bot.views.card import Action, FormKind
+from bot.sandbox.people import CHANNEL, PREFIX, Roster, channel, origin
+from bot.views.card import Action, Form, FormKind
 from bot.views.texts import Texts
 from content.schema import ContentPack, Language
 from surveys.team import MIN_RESPONDENTS_FLOOR, Role, Team
@@ -98,9 +88,11 @@ def sandbox_routes(
     controls: Controls,
     content: ContentPack,
     hosts: frozenset[str],
+    people: Roster | None = None,
 ) -> list[web.RouteDef]:
-    """The page, its live part, its static files, and the POSTs it sends."""
-    return _Sandbox(handler, chat, controls, content, hosts).routes()
+    """The page, its live part, its static files, and the POSTs it sends; `people` are the
+    channel's (by default you and the six pretend colleagues)."""
+    return _Sandbox(handler, chat, controls, content, hosts, people=people or Roster()).routes()
 
 
 Action_ = Callable[[web.Request, Session, MultiDictProxy[str], Language], Awaitable[None]]
@@ -114,13 +106,16 @@ class _Sandbox:
         controls: Controls,
         content: ContentPack,
         hosts: frozenset[str],
+        *,
+        people: Roster,
     ) -> None:
         self._handler = handler
         self._chat = chat
         self._controls = controls
         self._content = content
         self._hosts = hosts
-        self._sessions = Sessions()
+        self._people = people
+        self._sessions = Sessions(you=people.you)
         self._setting_up = asyncio.Lock()
 
     def routes(self) -> list[web.RouteDef]:
@@ -183,8 +178,10 @@ class _Sandbox:
         )
 
     def _posted(self, act: Action_) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
-        """A POST: checked (host, session, token, origin), done, and answered with the page
-        again (or a friendly refusal; never a stack trace)."""
+        """A POST: checked (host, session, token, origin), done in the language of the person's
+        browser (what they alone see speaks their language, as on Slack and Teams; the team's
+        posts speak the team's), and answered with the page again (or a friendly refusal;
+        never a stack trace)."""
 
         async def handle(request: web.Request) -> web.StreamResponse:
             language = _browser_language(request)
@@ -205,8 +202,7 @@ class _Sandbox:
             assert session is not None
             fields = _text_fields(posted)
             try:
-                team = await self._controls.team()
-                await act(request, session, fields, team.settings.language if team else language)
+                await act(request, session, fields, language)
             except Exception as error:
                 log.error("a sandbox request failed: %s", failure(error))
                 session.flash = Texts(self._content, language)("error-generic")
@@ -220,7 +216,7 @@ class _Sandbox:
         self, _r: web.Request, session: Session, fields: MultiDictProxy[str], language: Language
     ) -> None:
         person = fields.get("person", "")
-        if is_member(person):
+        if self._people.is_member(person):
             session.person = person
             session.form = None
             session.errors = {}
@@ -266,7 +262,7 @@ class _Sandbox:
     async def _submit(
         self, _r: web.Request, session: Session, fields: MultiDictProxy[str], language: Language
     ) -> None:
-        session.form, session.errors = None, {}
+        opened, session.form, session.errors = session.form, None, {}
         if fields.get("do") == "cancel":
             return
         actor = self._actor(session, language)
@@ -288,6 +284,15 @@ class _Sandbox:
                 # Another channel's setup, or no form the bot ever opens.
                 session.flash = Texts(self._content, language)("sandbox-form-stale")
                 return
+        if reply.field_errors:
+            # As a Slack modal does: the form stays open, as filled in, with what is wrong.
+            if opened is not None and (opened.kind, opened.reference) == (
+                fields.get(KIND_FIELD),
+                reference,
+            ):
+                session.form = _filled_in(opened, answers)
+            else:
+                session.flash = " ".join(reply.field_errors.values())
         await self._deliver(session, reply, message_id=None)
 
     async def _colleagues(
@@ -300,7 +305,7 @@ class _Sandbox:
             return
         how = fields.get("how", RANDOMLY)
         try:
-            count = max(0, min(len(COLLEAGUES), int(fields.get("count", "0"))))
+            count = max(0, min(len(self._people.colleagues), int(fields.get("count", "0"))))
         except ValueError:
             count = 0
         if how != RANDOMLY and how not in ALIKE:
@@ -308,6 +313,7 @@ class _Sandbox:
         answered = await let_answer(
             self._handler,
             round_id,
+            colleagues=[person.id for person in self._people.colleagues],
             count=count,
             how=how,
             language=language,
@@ -348,9 +354,11 @@ class _Sandbox:
 
     async def _ensure_team(self, language: Language) -> Team | None:
         """The first visit sets the sandbox team up, through the setup form's own entry point:
-        you facilitate, Freja leads, and k is the floor, so a team of seven can see results."""
+        you facilitate, Freja leads, and k is the floor, so a team of seven can see results
+        (unless the channel waits for someone to set it up: no first leader)."""
         team = await self._controls.team()
-        if team is not None:
+        leader = self._people.first_leader
+        if team is not None or leader is None:
             return team
         async with self._setting_up:
             team = await self._controls.team()
@@ -359,13 +367,13 @@ class _Sandbox:
             first = {
                 "language": (language,),
                 "min_respondents": (str(MIN_RESPONDENTS_FLOOR),),
-                "leaders": (FIRST_LEADER,),
-                "facilitators": (FIRST_FACILITATOR,),
+                "leaders": (leader,),
+                "facilitators": (self._people.you,),
             }
-            actor = Actor(user_id=YOU, language=language)
+            actor = Actor(user_id=self._people.you, language=language)
             reply = await self._handler.submit_setup(channel(), actor, first, name="sandbox")
             if reply.card is not None:
-                self._chat.reply(YOU, reply.card)
+                self._chat.reply(self._people.you, reply.card)
             return await self._controls.team()
 
     async def _view(self, session: Session, team: Team | None, language: Language) -> PageView:
@@ -375,10 +383,11 @@ class _Sandbox:
             Role.LEADER: t("sandbox-role-leader"),
             Role.FACILITATOR: t("sandbox-role-facilitator"),
         }
-        names = {YOU: t("sandbox-you"), **{p.id: p.name for p in COLLEAGUES}}
+        names = {self._people.you: t("sandbox-you")}
+        names |= {p.id: p.name for p in self._people.colleagues}
         members = [
             Member(id=person, name=names[person], role=_role(team, person, roles))
-            for person in member_ids()
+            for person in self._people.member_ids()
         ]
         return PageView(
             language=language,
@@ -432,6 +441,12 @@ def _browser_language(request: web.Request) -> Language:
 def _text_fields(posted: MultiDictProxy[Any]) -> MultiDictProxy[str]:
     """The posted text fields (a file is never expected, and is dropped)."""
     return MultiDictProxy(MultiDict((k, v) for k, v in posted.items() if isinstance(v, str)))
+
+
+def _filled_in(form: Form, answers: Mapping[str, tuple[str, ...]]) -> Form:
+    """`form` again, showing what was sent in it."""
+    questions = tuple(replace(q, initial=answers.get(q.id, q.initial)) for q in form.questions)
+    return replace(form, questions=questions)
 
 
 def _role(team: Team | None, person: str, roles: dict[Role, str]) -> str:

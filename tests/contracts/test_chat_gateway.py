@@ -25,8 +25,8 @@ from bot.msteams.sending import Sender
 from bot.pulse_updates import PulseUpdates
 from bot.sandbox.chat import Kind, SandboxChat
 from bot.sandbox.html import card_html
+from bot.sandbox.people import Roster
 from bot.sandbox.people import channel as sandbox_channel
-from bot.sandbox.people import member_ids
 from bot.slack.chat import SlackChat
 from bot.slack.clients import SlackClients
 from content.loader import default_pack
@@ -222,7 +222,7 @@ async def sandbox() -> AsyncIterator[Platform]:
     yield Platform(
         gateway=chat,
         team=replace(a_team(language="en"), channel=sandbox_channel()),
-        people=list(member_ids()),
+        people=list(Roster().member_ids()),
         unreachable=a_team(channel="C-GONE", language="en"),
         shown=shown,
         channel_posts=channel_posts,

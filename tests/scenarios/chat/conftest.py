@@ -12,11 +12,16 @@ import pytest
 
 from tests.scenarios.chat.msteams import teams_platform
 from tests.scenarios.chat.platform import Platform
+from tests.scenarios.chat.sandbox import sandbox_platform
 from tests.scenarios.chat.slack import slack_platform
 
 Start = Callable[[Path, pytest.MonkeyPatch], AbstractAsyncContextManager[Platform]]
 
-PLATFORMS: dict[str, Start] = {"slack": slack_platform, "teams": teams_platform}
+PLATFORMS: dict[str, Start] = {
+    "slack": slack_platform,
+    "teams": teams_platform,
+    "sandbox": sandbox_platform,
+}
 
 
 @pytest.fixture(params=sorted(PLATFORMS))

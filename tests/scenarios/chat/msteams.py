@@ -46,6 +46,8 @@ class TeamsPlatform:
     name = "teams"
     prefix = "@Tryghed"
     cannot_post = "Tryghed can't post in this channel yet"
+    can_keep_bot_out = True
+    can_uninstall = True
 
     def __init__(self, teams: Teams, database: Path) -> None:
         self.teams = teams

@@ -56,6 +56,8 @@ class Platform(Protocol):
     name: str  # the platform's name in a `ChannelRef`
     prefix: str  # how a person starts a command ("/tryghed", "@Tryghed")
     cannot_post: str  # what the bot says when the platform won't let it post in the channel
+    can_keep_bot_out: bool  # the platform can refuse the bot a post (`refuse_next_post`)
+    can_uninstall: bool  # Tryghed can be removed and added back (`uninstall`, `reinstall`)
     pulse: PulseService
     database: Path
 

@@ -48,6 +48,8 @@ class SlackPlatform:
     name = "slack"
     prefix = "/tryghed"
     cannot_post = "/invite @Tryghed"
+    can_keep_bot_out = True
+    can_uninstall = True
 
     def __init__(self, slack: Slack, database: Path) -> None:
         self.slack = slack
