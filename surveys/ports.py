@@ -10,6 +10,7 @@ from typing import Literal, Protocol, Self
 from content.schema import Hack
 from surveys.addresses import ChannelAddress
 from surveys.announcements import PrivateNote, PulseStatus, RoundOutcome
+from surveys.ballot import Ballot, Entry
 from surveys.claims import Act, ClaimStatus
 from surveys.hack_log import HackEvent, HackLogEntry
 from surveys.overlap import Roster
@@ -51,6 +52,10 @@ class RoundRepository(Protocol):
 
     async def get(self, round_id: str, *, lock: RowLock | None = None) -> Round | None:
         """The round, optionally locked for the rest of the unit of work."""
+
+    async def ballot(self, round_id: str) -> Ballot | None:
+        """What an answer needs, in one read: the round locked against a close (shared) for
+        the rest of the unit of work, its team, its salt and how many have answered."""
 
     async def open_for_team(self, team_id: str) -> Round | None:
         """The team's open round, if any."""
@@ -119,11 +124,10 @@ class ParticipationRepository(Protocol):
     async def admit(self, round_id: str, members: Collection[str]) -> None:
         """Record who may answer the round: the channel's members when it opened."""
 
-    async def is_member(self, round_id: str, participant: str) -> bool:
-        """Whether `participant` may answer (a round opened before members were kept: anyone)."""
-
-    async def add(self, round_id: str, participant: str, *, viewer: bool = False) -> bool:
-        """Record a participant (`viewer`: a leader or facilitator); False when already there."""
+    async def add(self, round_id: str, participant: str, *, viewer: bool = False) -> Entry:
+        """Record a participant (`viewer`: a leader or facilitator) unless they answered
+        already or were not a member when the round opened (a round opened before members
+        were kept: anyone may answer)."""
 
     async def count(self, round_id: str) -> int:
         """How many have answered."""

@@ -18,6 +18,7 @@ from surveys.anonymity import (
     participant_key,
     roster_key,
 )
+from surveys.ballot import Entry
 from surveys.closing import seal
 from surveys.comparison import Asked, lookback_rounds
 from surveys.errors import (
@@ -319,27 +320,30 @@ class PulseService:
         """Count one person's answers once; refuse a second time, a closed round, bad answers,
         and (given the request's `origin`) a round of a team living elsewhere."""
         async with self._uow() as uow:
-            round_ = await _round(uow, round_id, lock="share")
-            team = await _team(uow, round_.team_id)
+            ballot = await uow.rounds.ballot(round_id)
+            if ballot is None:
+                raise RoundNotFound()
+            round_, team = ballot.round, ballot.team
             # Before anything else: another team's round is not even said to be closed.
             _check_origin(origin, team)
             if not round_.is_open or self._clock.now() >= round_.closes_at:
                 raise RoundClosed()
             ordered = validate_answers(round_, answers)
-            salt = await uow.rounds.salt(round_id)
-            if salt is None:
+            if ballot.salt is None:
                 raise AnswersLost()
-            key = participant_key(self._secret_key, salt, user_id)
-            if not await uow.participation.is_member(round_id, key):
-                raise NotAMember()
+            key = participant_key(self._secret_key, ballot.salt, user_id)
             viewer = team.settings.role_of(user_id) is not None
-            if not await uow.participation.add(round_id, key, viewer=viewer):
+            entry = await uow.participation.add(round_id, key, viewer=viewer)
+            if entry is Entry.NOT_A_MEMBER:
+                raise NotAMember()
+            if entry is Entry.ALREADY_ANSWERED:
                 raise AlreadyAnswered()
             await uow.answers.add(round_id, ordered)
-            respondents = await uow.participation.count(round_id)
             await uow.commit()
         self._tell(Happened.ANSWERS_RECORDED)
-        return PulseStatus(team=team, round=round_, respondents=respondents)
+        # Counted before this answer, in the same read as the round: one statement fewer. The
+        # pulse message reads the count afresh when it is redrawn (bot/pulse_updates.py).
+        return PulseStatus(team=team, round=round_, respondents=ballot.respondents + 1)
 
     async def show_participation(self, status: PulseStatus) -> None:
         """Update the pulse message's count; separate from `submit` so that a slow chat

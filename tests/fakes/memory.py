@@ -10,6 +10,7 @@ from types import TracebackType
 from typing import Self
 
 from surveys.addresses import ChannelAddress
+from surveys.ballot import Ballot, Entry
 from surveys.claims import Act, ClaimStatus
 from surveys.errors import RoundAlreadyOpen
 from surveys.hack_log import HackEvent, HackLogEntry
@@ -90,6 +91,14 @@ class MemoryRounds:
 
     async def get(self, round_id: str, *, lock: RowLock | None = None) -> Round | None:
         return self._s.rounds.get(round_id)
+
+    async def ballot(self, round_id: str) -> Ballot | None:
+        round_ = self._s.rounds.get(round_id)
+        team = self._s.teams.get(round_.team_id) if round_ else None
+        if round_ is None or team is None:
+            return None
+        respondents = len(self._s.participation.get(round_id, ()))
+        return Ballot(round_, team, self._s.salts.get(round_id), respondents)
 
     async def open_for_team(self, team_id: str) -> Round | None:
         return next(
@@ -215,18 +224,17 @@ class MemoryParticipation:
     async def admit(self, round_id: str, members: Collection[str]) -> None:
         self._s.members.setdefault(round_id, set()).update(members)
 
-    async def is_member(self, round_id: str, participant: str) -> bool:
+    async def add(self, round_id: str, participant: str, *, viewer: bool = False) -> Entry:
         members = self._s.members.get(round_id)
-        return not members or participant in members
-
-    async def add(self, round_id: str, participant: str, *, viewer: bool = False) -> bool:
         seen = self._s.participation.setdefault(round_id, set())
         if participant in seen:
-            return False
+            return Entry.ALREADY_ANSWERED
+        if members and participant not in members:
+            return Entry.NOT_A_MEMBER
         seen.add(participant)
         if viewer:
             self._s.viewers.setdefault(round_id, set()).add(participant)
-        return True
+        return Entry.COUNTED
 
     async def count(self, round_id: str) -> int:
         return len(self._s.participation.get(round_id, ()))
