@@ -19,8 +19,16 @@ class SqlClaims:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def claim(self, team_id: str, act: Act, slot: datetime, *, at: datetime) -> bool:
-        """Claim (team, act, slot); True only for the one caller that gets it."""
+    async def claim(
+        self,
+        team_id: str,
+        act: Act,
+        slot: datetime,
+        *,
+        at: datetime,
+        status: ClaimStatus = ClaimStatus.CLAIMED,
+    ) -> bool:
+        """Claim (team, act, slot), in `status`; True only for the one caller that gets it."""
         return await insert_if_absent(
             self._session,
             Base.metadata.tables["claims"],
@@ -28,7 +36,7 @@ class SqlClaims:
                 "team_id": team_id,
                 "act": act.value,
                 "slot": slot,
-                "status": ClaimStatus.CLAIMED.value,
+                "status": status.value,
                 "updated_at": at,
             },
         )

@@ -43,25 +43,24 @@ class SqlRounds:
 
     async def add(self, round_: Round, *, salt: bytes) -> None:
         """Store a new open round; RoundAlreadyOpen if the team has one (a unique index)."""
-        self._session.add(
-            RoundRow(
-                id=round_.id,
-                team_id=round_.team_id,
-                kind=round_.kind.value,
-                statement_ids=list(round_.statement_ids),
-                opened_at=round_.opened_at,
-                closes_at=round_.closes_at,
-                closed_at=round_.closed_at,
-                channel_size=round_.channel_size,
-                min_respondents=round_.min_respondents,
-                respondents=round_.respondents,
-                eligible_respondents=round_.eligible_respondents,
-                message_ref=round_.message_ref,
-                reminded=round_.reminded,
-            )
-        )
+        row = {
+            "id": round_.id,
+            "team_id": round_.team_id,
+            "kind": round_.kind.value,
+            "statement_ids": list(round_.statement_ids),
+            "opened_at": round_.opened_at,
+            "closes_at": round_.closes_at,
+            "closed_at": round_.closed_at,
+            "channel_size": round_.channel_size,
+            "min_respondents": round_.min_respondents,
+            "respondents": round_.respondents,
+            "eligible_respondents": round_.eligible_respondents,
+            "restarted_at": round_.restarted_at,
+            "message_ref": round_.message_ref,
+            "reminded": round_.reminded,
+        }
         try:
-            await self._session.flush()
+            await self._session.execute(insert(RoundRow), row)
         except IntegrityError:
             raise RoundAlreadyOpen() from None
         await self._session.execute(insert(SALTS).values(round_id=round_.id, salt=salt))

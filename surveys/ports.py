@@ -161,8 +161,16 @@ class HackLogRepository(Protocol):
 class ClaimRepository(Protocol):
     """Claims on scheduled acts; `at` is when the caller acts (it dates the claim)."""
 
-    async def claim(self, team_id: str, act: Act, slot: datetime, *, at: datetime) -> bool:
-        """Claim (team, act, slot); True only for the one caller that gets it."""
+    async def claim(
+        self,
+        team_id: str,
+        act: Act,
+        slot: datetime,
+        *,
+        at: datetime,
+        status: ClaimStatus = ClaimStatus.CLAIMED,
+    ) -> bool:
+        """Claim (team, act, slot), in `status`; True only for the one caller that gets it."""
 
     async def set_status(
         self, team_id: str, act: Act, slot: datetime, status: ClaimStatus, *, at: datetime
@@ -213,8 +221,10 @@ class RosterRepository(Protocol):
     """Who was in each round's channel when it opened, as roster keys (anonymity.roster_key),
     for the overlap rule (surveys/overlap.py); and which rounds that rule withheld."""
 
-    async def add(self, round_id: str, members: Collection[str]) -> None:
-        """Store the round's roster, replacing any it had (a restarted round's members)."""
+    async def add(
+        self, round_id: str, members: Collection[str], *, replacing: bool = False
+    ) -> None:
+        """Store the round's roster; `replacing` the one it had (a restarted round's)."""
 
     async def in_period(
         self, platform: str, workspace_id: str, *, start: datetime, end: datetime

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -27,7 +27,6 @@ from surveys.errors import (
     CloseTooEarly,
     NoOpenRound,
     NotAMember,
-    RoundAlreadyOpen,
     RoundClosed,
     RoundNotFound,
     RoundOfAnotherTeam,
@@ -171,19 +170,30 @@ class PulseService:
 
     # Rounds
 
-    async def open_round(self, team_id: str, *, kind: RoundKind = RoundKind.PULSE) -> Round:
-        """Start a round and post the pulse message in the team's channel."""
-        team = await self.team(team_id)
-        if not team.active:
-            raise TeamInactive()
-        if team.paused:
-            raise TeamPaused()
-        members = await self._chat.channel_members(team)
+    async def open_round(
+        self,
+        team_id: str,
+        *,
+        kind: RoundKind = RoundKind.PULSE,
+        team: Team | None = None,
+        settle: Callable[[UnitOfWork], Awaitable[None]] | None = None,
+    ) -> Round:
+        """Start a round and post the pulse message in the team's channel.
+
+        `team`: the team as the caller has it, which spares a transaction: only its channel
+        is used before the round's own transaction reads the team afresh. `settle`: more work
+        for the transaction that records where the message went (the scheduler marks its
+        claim done in it), so an open costs one transaction less."""
+        known = team or await self.team(team_id)
+        _check_openable(known)
+        members = await self._chat.channel_members(known)
         now = self._clock.now()
         salt = new_salt()
         async with self._uow() as uow:
-            if await uow.rounds.open_for_team(team_id) is not None:
-                raise RoundAlreadyOpen()
+            # Afresh: paused, switched off or set up anew meanwhile. A round already open is
+            # refused by the store (one open round per team) when this one is added.
+            team = await _team(uow, team_id)
+            _check_openable(team)
             pulses = await uow.rounds.count(team_id, kind=RoundKind.PULSE)
             statement_ids = statements_for_round(
                 self._content, kind=kind, pulses_so_far=pulses, offset=rotation_offset(team_id)
@@ -202,7 +212,7 @@ class PulseService:
                 min_respondents=team.settings.min_respondents,
             )
             await uow.rounds.add(round_, salt=salt)
-            await self._ready_ballot(uow, team, round_, salt, members)
+            await self._ready_ballot(uow, team, round_, salt, members, restarted=False)
             await uow.commit()
         try:
             message_ref = await self._chat.post_pulse(
@@ -218,6 +228,8 @@ class PulseService:
         self._tell(Happened.ROUND_OPENED)
         async with self._uow() as uow:
             await uow.rounds.set_message_ref(round_.id, message_ref)
+            if settle is not None:
+                await settle(uow)
             await uow.commit()
         return replace(round_, message_ref=message_ref)
 
@@ -235,17 +247,27 @@ class PulseService:
         return done.hack_id
 
     async def _ready_ballot(
-        self, uow: UnitOfWork, team: Team, round_: Round, salt: bytes, members: Sequence[str]
+        self,
+        uow: UnitOfWork,
+        team: Team,
+        round_: Round,
+        salt: bytes,
+        members: Sequence[str],
+        *,
+        restarted: bool,
     ) -> None:
         """Empty counts and the members who may answer, in the open-round store; the roster
-        the overlap rule compares with other teams' (surveys/overlap.py)."""
+        the overlap rule compares with other teams' (surveys/overlap.py), replacing the one a
+        `restarted` round had."""
         await uow.answers.prepare(round_.id, round_.statement_ids)
         await uow.participation.admit(
             round_.id, [participant_key(self._secret_key, salt, m) for m in members]
         )
         workspace = team.channel.workspace_id
         await uow.rosters.add(
-            round_.id, [roster_key(self._secret_key, workspace, m) for m in members]
+            round_.id,
+            [roster_key(self._secret_key, workspace, m) for m in members],
+            replacing=restarted,
         )
 
     async def recover_lost_rounds(self) -> int:
@@ -266,7 +288,7 @@ class PulseService:
                     continue
                 now = self._clock.now()
                 await uow.rounds.restart(round_.id, salt=salt, at=now)
-                await self._ready_ballot(uow, team, round_, salt, members)
+                await self._ready_ballot(uow, team, round_, salt, members, restarted=True)
                 await uow.commit()
             restarted += 1
             log.error(
@@ -611,6 +633,13 @@ async def _team(uow: UnitOfWork, team_id: str) -> Team:
     if team is None:
         raise TeamNotSetUp()
     return team
+
+
+def _check_openable(team: Team) -> None:
+    if not team.active:
+        raise TeamInactive()
+    if team.paused:
+        raise TeamPaused()
 
 
 def _check_origin(origin: Origin | None, team: Team) -> None:

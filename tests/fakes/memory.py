@@ -284,10 +284,18 @@ class MemoryClaims:
     def __init__(self, state: MemoryState) -> None:
         self._s = state
 
-    async def claim(self, team_id: str, act: Act, slot: datetime, *, at: datetime) -> bool:
+    async def claim(
+        self,
+        team_id: str,
+        act: Act,
+        slot: datetime,
+        *,
+        at: datetime,
+        status: ClaimStatus = ClaimStatus.CLAIMED,
+    ) -> bool:
         if (team_id, act, slot) in self._s.claims:
             return False
-        self._s.claims[(team_id, act, slot)] = (ClaimStatus.CLAIMED, at)
+        self._s.claims[(team_id, act, slot)] = (status, at)
         return True
 
     async def set_status(
@@ -370,7 +378,9 @@ class MemoryRosters:
     def __init__(self, state: MemoryState) -> None:
         self._s = state
 
-    async def add(self, round_id: str, members: Collection[str]) -> None:
+    async def add(
+        self, round_id: str, members: Collection[str], *, replacing: bool = False
+    ) -> None:
         if members:
             self._s.rosters[round_id] = frozenset(members)
         else:  # as in SQL: no rows, no roster
