@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select
+from collections.abc import Hashable
+
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.rounds import forget_open, scrub_after_commit
-from storage.tables import RoundRow, TeamRow
+from storage.tables import HackLogRow, RoundRow, TeamRow
 from storage.team_rows import TEAMS, fill, team_of
 from surveys.team import ChannelRef, Team
 
@@ -53,6 +55,14 @@ class SqlTeams:
         rows = await self._session.execute(select(TEAMS).order_by(TEAMS.c.created_at))
         return [team_of(row) for row in rows.mappings()]
 
+    async def trend_stamp(self, team_id: str) -> Hashable | None:
+        """The team's k, how many closed rounds it has and when the latest closed, how many
+        hack log entries and the latest one's time: one statement, on the teams' primary key
+        and the rounds' and hack log's team indexes. A close, a retention purge, a hack event
+        or a new k each change it."""
+        row = (await self._session.execute(_TREND_STAMP, {"team": team_id})).first()
+        return tuple(row) if row else None
+
     async def remove(self, team_id: str) -> None:
         """Delete a team; the foreign keys cascade to its rounds, counts, hack log and claims,
         and its open round leaves the open-round store."""
@@ -66,3 +76,19 @@ class SqlTeams:
         )
         # An open round's salt and hashes may go with it: scrub them as at a close.
         await scrub_after_commit(self._session)
+
+
+_ROUNDS = RoundRow.__table__
+_HACKS = HackLogRow.__table__
+_TREND_STAMP = select(
+    TEAMS.c.min_respondents,
+    *(
+        select(aggregate).where(table.c.team_id == TEAMS.c.id).scalar_subquery()
+        for table, aggregate in (
+            (_ROUNDS, func.count(_ROUNDS.c.closed_at)),
+            (_ROUNDS, func.max(_ROUNDS.c.closed_at)),
+            (_HACKS, func.count()),
+            (_HACKS, func.max(_HACKS.c.at)),
+        )
+    ),
+).where(TEAMS.c.id == bindparam("team"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Hashable, Sequence
 from datetime import datetime
 from types import TracebackType
 from typing import Literal, Protocol, Self
@@ -39,6 +39,10 @@ class TeamRepository(Protocol):
 
     async def all(self) -> list[Team]:
         """Every team, paused or not."""
+
+    async def trend_stamp(self, team_id: str) -> Hashable | None:
+        """What the team's trend is made of, summed up in one cheap read that changes whenever
+        the trend may (its k, its closed rounds, its hack log); None when there is no team."""
 
     async def remove(self, team_id: str) -> None:
         """Delete a team with everything of it: rounds, counts, participation, hack log, claims."""

@@ -59,6 +59,7 @@ from surveys.rounds import (
 from surveys.team import ChannelRef, Origin, Team, TeamSettings
 from surveys.traps import avoidance
 from surveys.trend import HackDone, Trend, TrendPoint
+from surveys.trend_cache import TrendCache
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +96,7 @@ class PulseService:
             unit_of_work=unit_of_work, clock=clock, chat=chat, content=content
         )
         self._listeners: list[Callable[[Happened], None]] = []
+        self._trends = TrendCache()
 
     def subscribe(self, listener: Callable[[Happened], None]) -> None:
         """Tell `listener` what happened: a team changed, a round opened or closed, answers."""
@@ -486,27 +488,40 @@ class PulseService:
             return (await self._results(uow, team, [round_]))[-1]
 
     async def trend(self, team_id: str, *, rounds: int = 12) -> Trend:
-        """The team's latest `rounds` closed rounds, gated, with the hacks done meanwhile."""
+        """The team's latest `rounds` closed rounds, gated, with the hacks done meanwhile;
+        worked out again only when the store's stamp of the team's trend changed."""
         rounds = max(1, min(rounds, MAX_TREND_ROUNDS))
         async with self._uow() as uow:
-            team = await _team(uow, team_id)
-            # One query for the rounds shown and the few before them that changes compare to.
-            fetched = await uow.rounds.closed(team_id, limit=rounds + self._lookback)
-            oldest_first = list(reversed(fetched))
-            shown = oldest_first[-rounds:]
-            earlier = oldest_first[: len(oldest_first) - len(shown)]
-            results = await self._results(uow, team, shown, earlier=earlier)
-            points = [
-                TrendPoint(opened_at=round_.opened_at, result=result)
-                for round_, result in zip(shown, results, strict=True)
-            ]
-            done = (
-                await uow.hacks.between(team_id, points[0].opened_at, self._clock.now())
-                if points
-                else []
-            )
+            stamp = await uow.teams.trend_stamp(team_id)
+            if stamp is None:
+                raise TeamNotSetUp()
             now = self._clock.now()
-            cycle = await _hack_cycle(uow, team_id, now)
+            kept = self._trends.get(team_id, rounds, stamp=stamp, now=now)
+            if kept is not None:
+                return kept
+            trend = await self._read_trend(uow, team_id, rounds)
+        self._trends.put(trend, rounds, stamp=stamp, now=now)
+        return trend
+
+    async def _read_trend(self, uow: UnitOfWork, team_id: str, rounds: int) -> Trend:
+        team = await _team(uow, team_id)
+        # One query for the rounds shown and the few before them that changes compare to.
+        fetched = await uow.rounds.closed(team_id, limit=rounds + self._lookback)
+        oldest_first = list(reversed(fetched))
+        shown = oldest_first[-rounds:]
+        earlier = oldest_first[: len(oldest_first) - len(shown)]
+        results = await self._results(uow, team, shown, earlier=earlier)
+        points = [
+            TrendPoint(opened_at=round_.opened_at, result=result)
+            for round_, result in zip(shown, results, strict=True)
+        ]
+        done = (
+            await uow.hacks.between(team_id, points[0].opened_at, self._clock.now())
+            if points
+            else []
+        )
+        now = self._clock.now()
+        cycle = await _hack_cycle(uow, team_id, now)
         return Trend(
             team_id=team_id,
             points=points,

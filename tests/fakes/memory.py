@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Hashable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from types import TracebackType
@@ -59,6 +59,21 @@ class MemoryTeams:
 
     async def get(self, team_id: str) -> Team | None:
         return self._s.teams.get(team_id)
+
+    async def trend_stamp(self, team_id: str) -> Hashable | None:
+        team = self._s.teams.get(team_id)
+        if team is None:
+            return None
+        closed = [r.closed_at for r in self._s.rounds.values() if r.team_id == team_id]
+        closed_at = [at for at in closed if at is not None]
+        hacks = [e.at for e in self._s.hack_log if e.team_id == team_id]
+        return (
+            team.settings.min_respondents,
+            len(closed_at),
+            max(closed_at, default=None),
+            len(hacks),
+            max(hacks, default=None),
+        )
 
     async def by_channel(self, channel: ChannelRef) -> Team | None:
         return next((t for t in self._s.teams.values() if t.channel == channel), None)
