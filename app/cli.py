@@ -16,7 +16,7 @@ from app.exports import FORMATS, render
 from app.logs import configure_logging
 from app.main import serve
 from app.settings import Settings, SettingsError, load_settings
-from bot.chart import trend_svg
+from bot.chart.pictures import trend_chart
 from bot.msteams.manifest import teams_manifest, teams_package
 from bot.slack.manifest import manifest_yaml, slack_manifest
 from content.loader import BUILT_IN_DIR, ContentPackError, check_pack, default_pack, load_pack
@@ -66,7 +66,9 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--database", type=Path, default=Path("tryghed-demo.db"), help="SQLite file, made anew"
     )
-    demo.add_argument("--chart", type=Path, default=Path("tryghed-demo.svg"), help="SVG chart")
+    demo.add_argument(
+        "--chart", type=Path, default=Path("tryghed-demo.png"), help="the trend chart (PNG)"
+    )
     demo.set_defaults(run=_demo)
 
     serve = commands.add_parser("serve", help="run the service (Slack, Teams, health)")
@@ -133,9 +135,8 @@ def _demo(args: argparse.Namespace) -> int:
     )
     chart = args.chart.resolve()
     chart.parent.mkdir(parents=True, exist_ok=True)
-    chart.write_text(
-        trend_svg(run.trend, content, language=args.lang, zone=run.team.settings.zone),
-        encoding="utf-8",
+    chart.write_bytes(
+        trend_chart(run.trend, content, language=args.lang, zone=run.team.settings.zone).png
     )
     print(render_demo(run, content, chart=chart))
     return 0

@@ -19,6 +19,7 @@ from app.metrics import Metrics
 from app.settings import Settings, SettingsError
 from app.web import Readiness, web_app
 from app.wiring.msteams import teams_parts
+from app.wiring.sandbox import OffsetClock, sandbox_parts, sandbox_url
 from app.wiring.slack import Stop, slack_parts
 from bot.chats import Chats
 from content.schema import ContentPack
@@ -45,6 +46,10 @@ NO_PLATFORM = (
     "SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN (docs/slack.md), or MICROSOFT_APP_ID, "
     "MICROSOFT_APP_PASSWORD and MICROSOFT_APP_TENANT_ID (docs/teams.md)"
 )
+SANDBOX_ON = (
+    "the sandbox channel is on: open %s in a browser (pretend colleagues, no Slack or Teams "
+    "account; not for real answers; docs/sandbox.md)"
+)
 STATEMENT_LOGGING = (
     "PostgreSQL writes this database's statements into its server log, where the answers of "
     "open rounds and who gave them can be read; turn it off for this database, then restart "
@@ -68,6 +73,7 @@ class Service:
     pulse: PulseService
     metrics: Metrics
     start_socket_mode: Callable[[], Awaitable[Stop]] | None
+    sandbox: bool = False
 
 
 @asynccontextmanager
@@ -79,6 +85,8 @@ async def running_service(
     schedule: bool = True,
     migrate: bool = True,
     clock: Clock | None = None,
+    sandbox: bool = False,
+    host: str = "127.0.0.1",
 ) -> AsyncIterator[Service]:
     """Migrate, wire and yield the service; afterwards let work in flight finish, stop the
     timers and close the pool.
@@ -86,8 +94,12 @@ async def running_service(
     `platforms=False` leaves out the platforms' routes (health, readiness, metrics stay);
     `schedule=False` runs no timers (another replica does); `migrate=False` leaves the
     schema to `tryghed db upgrade` and refuses to start on a schema that is not current;
-    `clock` is the system's unless a test moves time."""
-    clock = clock or SystemClock()
+    `clock` is the system's unless a test moves time; `sandbox` adds the sandbox channel
+    (served to browsers that reach `host`), whose page may move the clock unless a real
+    platform is on too."""
+    real_platform = settings.slack_enabled or settings.teams_enabled
+    movable = OffsetClock(clock or SystemClock()) if sandbox and not real_platform else None
+    clock = movable or clock or SystemClock()
     settings.check_slack()
     settings.check_teams()
     url = database_url(settings.database_url)
@@ -131,11 +143,22 @@ async def running_service(
             chats.add("teams", teams.chat)
             if platforms:
                 routes.extend(teams.routes)
-        if not (settings.slack_enabled or settings.teams_enabled):
+        acts = _acts(settings, service, storage, metrics, clock)
+
+        async def due() -> object:
+            # What the timers would do at this moment, through their own code.
+            return await (timers.sync() if timers is not None else acts.catch_up())
+
+        if sandbox:
+            parts = await sandbox_parts(
+                settings, service, content, clock=clock, movable=movable, due=due, host=host
+            )
+            chats.add("sandbox", parts.chat)
+            routes.extend(parts.routes if platforms else [])
+        elif not real_platform:
             log.warning(NO_PLATFORM)
         if schedule:
-            timers = _scheduler(settings, service, storage, metrics, clock)
-        if timers is not None:
+            timers = _scheduler(settings, acts, storage, metrics, clock)
             await timers.start()
             service.subscribe(timers.heard)
 
@@ -146,6 +169,7 @@ async def running_service(
             pulse=service,
             metrics=metrics,
             start_socket_mode=socket_mode,
+            sandbox=sandbox and platforms,
         )
     finally:
         # The timers stop first (waiting for an act in flight, which still needs the chat
@@ -184,17 +208,22 @@ def _readiness(
     return readiness
 
 
-def _scheduler(
+def _acts(
     settings: Settings, service: PulseService, storage: SqlStorage, metrics: Metrics, clock: Clock
-) -> PulseScheduler:
+) -> Acts:
     rules = Rules(
         grace=timedelta(minutes=settings.grace_minutes),
         barometer_months=settings.barometer_months,
         quiet=QuietHours(enabled=settings.quiet_hours),
     )
-    acts = Acts(
+    return Acts(
         service=service, unit_of_work=storage, clock=clock, rules=rules, observe=metrics.act
     )
+
+
+def _scheduler(
+    settings: Settings, acts: Acts, storage: SqlStorage, metrics: Metrics, clock: Clock
+) -> PulseScheduler:
     return PulseScheduler(
         acts,
         unit_of_work=storage,
@@ -219,7 +248,13 @@ async def serve(
     stop the rest (see `running_service`)."""
     try:
         async with running_service(
-            settings, content, platforms=platforms, schedule=schedule, migrate=migrate
+            settings,
+            content,
+            platforms=platforms,
+            schedule=schedule,
+            migrate=migrate,
+            sandbox=settings.sandbox_on(host),
+            host=host,
         ) as service:
             runner = web.AppRunner(
                 service.app,
@@ -231,6 +266,8 @@ async def serve(
             site = web.TCPSite(runner, host, port)
             await site.start()
             log.info("Tryghed is listening on http://%s:%d", host, port)
+            if service.sandbox:
+                log.info(SANDBOX_ON, sandbox_url(settings, host, port))
             stop_socket_mode = (
                 await service.start_socket_mode() if service.start_socket_mode else None
             )

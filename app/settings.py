@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,15 @@ from surveys.team import DEFAULT_MIN_RESPONDENTS, MIN_RESPONDENTS_FLOOR
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 TEAMS_APP_TYPES = {"singletenant": "SingleTenant", "multitenant": "MultiTenant"}
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})
+
+
+class SandboxMode(StrEnum):
+    """TRYGHED_SANDBOX: the local sandbox channel (docs/sandbox.md)."""
+
+    AUTO = "auto"  # on when listening on loopback with neither Slack nor Teams configured
+    ON = "on"
+    OFF = "off"
 
 
 class SettingsError(Exception):
@@ -49,6 +59,7 @@ class Settings(BaseSettings):
     sync_seconds: int = Field(default=60, ge=1)
     retention_months: int = Field(default=DEFAULT_RETENTION_MONTHS, ge=1, le=MAX_RETENTION_MONTHS)
     log_format: LogFormat = LogFormat.TEXT
+    sandbox: SandboxMode = SandboxMode.AUTO
 
     slack_signing_secret: SecretStr | None = _var("SLACK_SIGNING_SECRET")
     slack_bot_token: SecretStr | None = _var("SLACK_BOT_TOKEN")
@@ -72,6 +83,15 @@ class Settings(BaseSettings):
     def _trailing_slash(cls, value: str) -> str:
         # slack_sdk joins method names onto the base URL: without the slash it drops "api".
         return value if value.endswith("/") else value + "/"
+
+    def sandbox_on(self, host: str) -> bool:
+        """Whether `serve`, listening on `host`, runs the sandbox channel: when asked to, or
+        by default when only this computer can reach it and no real platform is configured
+        (a sandbox beside Slack or Teams must be asked for, and still only has its own team)."""
+        if self.sandbox is not SandboxMode.AUTO:
+            return self.sandbox is SandboxMode.ON
+        real_platform = self.slack_enabled or self.teams_enabled
+        return host.strip("[]").lower() in LOOPBACK_HOSTS and not real_platform
 
     @property
     def slack_enabled(self) -> bool:

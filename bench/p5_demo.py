@@ -33,7 +33,7 @@ def main() -> None:
                     "--database",
                     f"{folder}/p5-{run}.db",
                     "--chart",
-                    f"{folder}/p5-{run}.svg",
+                    f"{folder}/p5-{run}.png",
                 ],
                 check=True,
                 stdout=subprocess.DEVNULL,

@@ -10,6 +10,7 @@ from aiohttp import web
 
 from app.metrics import Metrics
 from app.settings import TEAMS_APP_TYPES, Settings, SettingsError
+from bot.chart.pictures import ChartCache
 from bot.commands.handler import CommandHandler
 from bot.msteams.adapter import AdapterRefused, BotConfig, cloud_adapter
 from bot.msteams.addresses import Addresses
@@ -68,7 +69,9 @@ async def teams_parts(
         raise SettingsError(str(refused)) from None
     addresses = Addresses(unit_of_work)
     connector = Connector(adapter, Sender(observe=partial(metrics.chat_call, "teams")))
-    chat = TeamsChat(connector, addresses, content)
+    # One cache of pictures for the summaries and the private trends.
+    charts = ChartCache(content)
+    chat = TeamsChat(connector, addresses, content, charts=charts)
     updates = PulseUpdates(chat, delay=settings.teams_count_delay, current=current_status(service))
     handler = CommandHandler(
         service,
@@ -77,6 +80,7 @@ async def teams_parts(
         prefix=PREFIX,
         default_min_respondents=settings.min_respondents,
         error_keys=ERROR_KEYS,
+        charts=charts,
     )
     bot = TeamsBot(handler=handler, chat=chat, connector=connector, addresses=addresses)
 

@@ -13,11 +13,13 @@ from aiohttp import web
 
 from app.metrics import Metrics
 from app.settings import Settings
+from bot.chart.pictures import ChartCache
 from bot.commands.handler import CommandHandler
 from bot.pulse_updates import PulseUpdates, current_status
 from bot.slack.app import SlackOAuth, slack_app
 from bot.slack.chat import SlackChat
 from bot.slack.clients import SlackClients
+from bot.slack.files import ChartFiles
 from bot.slack.installations import installation_stores
 from bot.slack.manifest import COMMAND
 from bot.slack.routes import slack_routes
@@ -71,12 +73,16 @@ def slack_parts(
         installation_store=oauth.installations if oauth else None,
         trace=metrics.trace("slack"),
     )
+    # One cache of pictures for the summaries, the private trends and the home pages.
+    charts = ChartCache(content)
+    files = ChartFiles(clients)
     handler = CommandHandler(
         service,
         content,
         platform="slack",
         prefix=COMMAND,
         default_min_respondents=settings.min_respondents,
+        charts=charts,
     )
     app = slack_app(
         handler=handler,
@@ -84,6 +90,7 @@ def slack_parts(
         content=content,
         signing_secret=signing_secret.get_secret_value(),
         oauth=oauth,
+        files=files,
     )
     app_token = settings.slack_app_token
 
@@ -92,7 +99,7 @@ def slack_parts(
         return await socket_mode(app, app_token.get_secret_value())
 
     chat = PulseUpdates(
-        SlackChat(clients, content),
+        SlackChat(clients, content, charts=charts, files=files),
         delay=settings.slack_count_delay,
         current=current_status(service),
     )

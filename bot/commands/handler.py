@@ -11,11 +11,12 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from bot.chart.pictures import ChartCache
 from bot.commands.access import Actor, may
 from bot.commands.setup_values import settings_from_form, settings_from_words
 from bot.commands.words import PILLAR_WORDS, Command, Intent, UnknownWord, parse
 from bot.failures import failure
-from bot.views.card import Card, Element, Form, Heading, Paragraph, notice
+from bot.views.card import Card, ChartImage, Element, Form, Heading, Paragraph, notice
 from bot.views.hacks import hack_card, hack_list
 from bot.views.knowledge import about_card, help_card
 from bot.views.leader import prediction_form, prediction_saved, with_predict_button
@@ -40,6 +41,7 @@ from surveys.prediction import InvalidPrediction
 from surveys.rounds import SCALE
 from surveys.service import MAX_TREND_ROUNDS, PulseService
 from surveys.team import ChannelRef, Origin, Role, Team, TeamSettings
+from surveys.trend import Trend
 
 log = logging.getLogger(__name__)
 
@@ -98,8 +100,11 @@ class CommandHandler:
         prefix: str,
         default_min_respondents: int,
         error_keys: Mapping[str, str] | None = None,
+        charts: ChartCache | None = None,
     ) -> None:
         self._service = service
+        # The trend's picture on the private trend and the home page (none: sparklines only).
+        self._charts = charts
         self._content = content
         self._platform = platform
         self._prefix = prefix
@@ -323,8 +328,16 @@ class CommandHandler:
             elements.append(Paragraph(t("home-empty", prefix=self._prefix)))
         for team in teams[:MAX_HOME_TEAMS]:
             trend = await self._service.trend(team.id, rounds=DEFAULT_TREND_ROUNDS)
-            elements.extend(trend_report(trend, team, self._content).elements)
+            card = trend_report(trend, team, self._content, chart=await self._chart(trend, team))
+            elements.extend(card.elements)
         return Card(fallback=t("home-title"), elements=tuple(elements))
+
+    async def _chart(self, trend: Trend, team: Team) -> ChartImage | None:
+        """The trend's picture (drawn off the event loop, once per closed round), if any."""
+        if self._charts is None or not trend.points:
+            return None
+        settings = team.settings
+        return await self._charts.chart(trend, language=settings.language, zone=settings.zone)
 
     async def _home_reply(self, workspace_id: str, actor: Actor) -> Reply:
         return Reply(card=await self.home(workspace_id, actor))
@@ -424,7 +437,7 @@ class CommandHandler:
                 t = Texts(self._content, team.settings.language)
                 return Reply(card=notice(t("error-trend-rounds", prefix=self._prefix)))
         trend = await self._service.trend(team.id, rounds=rounds)
-        card = trend_report(trend, team, self._content)
+        card = trend_report(trend, team, self._content, chart=await self._chart(trend, team))
         if team.settings.role_of(actor.user_id) is Role.LEADER:
             try:
                 open_round = await self._service.open_round_of(team.id)

@@ -5,6 +5,8 @@ Pure functions: no I/O, no decisions; every word comes from the view.
 
 from __future__ import annotations
 
+import base64
+import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -13,6 +15,7 @@ from bot.views.card import (
     Buttons,
     Card,
     Chart,
+    ChartImage,
     Element,
     Facts,
     Form,
@@ -34,18 +37,46 @@ REFERENCE = "reference"
 VERB = "verb"
 MULTI = "multi"
 RESERVED = frozenset({VALUE, REFERENCE, VERB, MULTI, "msteams"})
+# Teams refuses a message beyond about 28 KB (the card, its envelope and the activity's
+# fields); a chart is sent inside the card as a data URI only while the card stays below this.
+CARD_MAX_BYTES = 26_000
 
 
 def adaptive_card(card: Card) -> Json:
-    """A message's card."""
+    """A message's card; its charts are images (data URIs) while the card stays within
+    Teams' size limit, and their alt text in words beyond it (docs/charts.md)."""
+    with_images = _rendered(card, images=True)
+    if size_of(with_images) <= CARD_MAX_BYTES:
+        return with_images
+    return _rendered(card, images=False)
+
+
+def size_of(card: Json) -> int:
+    """The card's size as sent: UTF-8 JSON."""
+    return len(json.dumps(card, ensure_ascii=False).encode("utf-8"))
+
+
+def _rendered(card: Card, *, images: bool) -> Json:
     body: list[Json] = []
     actions: list[Json] = []
     for element in card.elements:
         if isinstance(element, Buttons):
             actions.extend(_action(button) for button in element.buttons)
+        elif isinstance(element, ChartImage):
+            body.append(_image(element) if images else _text(element.alt_text, subtle=True))
         else:
             body.extend(_element(element))
     return _card(body, actions, fallback=card.fallback)
+
+
+def _image(chart: ChartImage) -> Json:
+    data = base64.b64encode(chart.png).decode("ascii")
+    return {
+        "type": "Image",
+        "url": f"data:image/png;base64,{data}",
+        "altText": chart.alt_text,
+        "size": "stretch",
+    }
 
 
 def form_card(
@@ -133,6 +164,8 @@ def _element(element: Element) -> list[Json]:
             ]
         case Chart(rows):
             return [_chart(rows)]
+        case ChartImage():
+            return [_image(element)]
         case Items(items, numbered):
             return [
                 _text(f"{n}. {item}" if numbered else f"• {item}", spacing="small")

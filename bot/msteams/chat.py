@@ -6,6 +6,7 @@ import logging
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 
+from bot.chart.pictures import ChartCache
 from bot.msteams.addresses import Addresses
 from bot.msteams.cards import Json, adaptive_card
 from bot.msteams.connector import Connector, Member, MessageRef
@@ -41,8 +42,16 @@ class TeamsChat:
     """Renders the domain's announcements as Adaptive Cards and sends them to Teams (when a
     count is shown is bot/pulse_updates.py's business)."""
 
-    def __init__(self, connector: Connector, addresses: Addresses, content: ContentPack) -> None:
+    def __init__(
+        self,
+        connector: Connector,
+        addresses: Addresses,
+        content: ContentPack,
+        *,
+        charts: ChartCache | None = None,
+    ) -> None:
         self._connector = connector
+        self._charts = charts
         self._addresses = addresses
         self._content = content
         # Teams ids of people by (tenant, AAD object id), learnt from rosters: in memory only.
@@ -77,8 +86,11 @@ class TeamsChat:
         await self._update(status.team, message_ref, card)
 
     async def post_outcome(self, outcome: RoundOutcome) -> None:
-        """Post the summary as a new thread, and mark the pulse message as closed."""
-        await self._start_thread(outcome.team, adaptive_card(summary(outcome, self._content)))
+        """Post the summary (with the team's trend chart, a round shown only) as a new
+        thread, and mark the pulse message as closed."""
+        chart = await self._charts.summary_chart(outcome) if self._charts else None
+        card = adaptive_card(summary(outcome, self._content, chart=chart))
+        await self._start_thread(outcome.team, card)
         if outcome.round.message_ref is not None:
             await self._update(
                 outcome.team,

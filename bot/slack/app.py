@@ -25,8 +25,9 @@ from bot.commands.handler import CommandHandler, Reply
 from bot.failures import failure
 from bot.slack.blocks import form_answers, home, message_blocks, modal, notice_modal
 from bot.slack.clients import SlackClients
+from bot.slack.files import ChartFiles
 from bot.slack.manifest import BOT_SCOPES, COMMAND, OAUTH_REDIRECT_PATH
-from bot.views.card import Action, FormKind
+from bot.views.card import Action, ChartImage, FormKind, charts_of
 from content.schema import ContentPack, Language
 from surveys.team import ChannelRef, Origin
 
@@ -92,6 +93,7 @@ def slack_app(
     content: ContentPack,
     signing_secret: str,
     oauth: SlackOAuth | None,
+    files: ChartFiles | None = None,
 ) -> AsyncApp:
     """The bolt app; without `oauth`, `clients` carries the single workspace's bot token."""
     if oauth is None:
@@ -125,15 +127,30 @@ def slack_app(
     verification = logging.getLogger(VERIFICATION_LOGGER)
     if not any(isinstance(f, _WithoutBody) for f in verification.filters):
         verification.addFilter(_WithoutBody())
-    _listen(app, handler=handler, clients=clients, content=content)
+    _listen(
+        app, handler=handler, clients=clients, content=content, files=files or ChartFiles(clients)
+    )
     _listen_for_removal(app, handler=handler, installations=oauth.installations if oauth else None)
     return app
 
 
 def _listen(
-    app: AsyncApp, *, handler: CommandHandler, clients: SlackClients, content: ContentPack
+    app: AsyncApp,
+    *,
+    handler: CommandHandler,
+    clients: SlackClients,
+    content: ContentPack,
+    files: ChartFiles,
 ) -> None:
     events = EventLog()
+
+    async def deliver(
+        reply: Reply, body: Mapping[str, Any], respond: AsyncRespond, client: AsyncWebClient
+    ) -> None:
+        """The reply, and a private card's charts into the asker's direct message after it."""
+        await _deliver(reply, body=body, respond=respond, client=client)
+        for chart in charts_of(reply.card) if reply.card is not None else ():
+            await _send_chart(files, body, chart)
 
     @app.middleware
     async def once_per_event(body: dict[str, Any], next: Callable[[], Awaitable[None]]) -> Any:
@@ -155,7 +172,7 @@ def _listen(
         workspace, actor = await actor_of(body)
         channel = ChannelRef(PLATFORM, workspace, str(body.get("channel_id", "")))
         reply = await handler.command(channel, actor, str(body.get("text", "")))
-        await _deliver(reply, body=body, respond=respond, client=client)
+        await deliver(reply, body, respond, client)
 
     def form_opener(open_form: FormOpener) -> Callable[..., Awaitable[None]]:
         """A button that opens a private form for the round it carries (answer, predict)."""
@@ -253,7 +270,12 @@ def _listen(
         workspace = _workspace(body)
         actor = await clients.actor(workspace, str(event.get("user", "")))
         card = await handler.home(workspace, actor)
-        await client.views_publish(user_id=actor.user_id, view=home(card))
+        try:
+            uploaded = await files.private_ids(workspace, charts_of(card))
+        except Exception as error:  # the home page without its pictures rather than none
+            log.error("the home page's charts could not be uploaded: %s", failure(error))
+            uploaded = {}
+        await client.views_publish(user_id=actor.user_id, view=home(card, files=uploaded))
 
     @app.error
     async def on_error(error: Exception) -> None:
@@ -325,6 +347,15 @@ async def _deliver(
         )
     if reply.after is not None:
         await reply.after()
+
+
+async def _send_chart(files: ChartFiles, body: Mapping[str, Any], chart: ChartImage) -> None:
+    """A private reply's chart, to the asker alone; the reply is out, so a failure is logged."""
+    user = body.get("user_id") or (body.get("user") or {}).get("id", "")
+    try:
+        await files.send_privately(_workspace(body), str(user), chart)
+    except Exception as error:  # the reply is out: there is nobody left to tell
+        log.error("a private trend chart could not be sent: %s", failure(error))
 
 
 def _notice_view(reply: Reply, content: ContentPack, language: Language) -> dict[str, Any]:

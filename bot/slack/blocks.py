@@ -12,6 +12,7 @@ from bot.views.card import (
     Buttons,
     Card,
     Chart,
+    ChartImage,
     Element,
     Facts,
     Form,
@@ -35,11 +36,16 @@ OPTION_MAX = 75
 LABEL_MAX = 2000
 TITLE_MAX = 24
 ANSWER_ACTION = "value"
+IMAGE_ALT_MAX = 2000
+
+# Charts already uploaded, by the file id Slack gave them (bot/slack/files.py).
+Files = Mapping[ChartImage, str]
 
 
-def message_blocks(card: Card) -> list[Block]:
-    """A message's blocks."""
-    return [block for element in card.elements for block in _element(element)]
+def message_blocks(card: Card, *, files: Files | None = None) -> list[Block]:
+    """A message's blocks; a chart is an image block when it is in `files`, else nothing
+    (a message cannot carry a picture's bytes: the chart is shared as a file of its own)."""
+    return [block for element in card.elements for block in _element(element, files or {})]
 
 
 def modal(form: Form) -> dict[str, Any]:
@@ -52,7 +58,7 @@ def modal(form: Form) -> dict[str, Any]:
         "submit": _plain(form.submit, TITLE_MAX),
         "close": _plain(form.cancel, TITLE_MAX),
         "blocks": [
-            *(block for element in form.intro for block in _element(element)),
+            *(block for element in form.intro for block in _element(element, {})),
             *(_input(question) for question in form.questions),
         ],
     }
@@ -68,9 +74,9 @@ def notice_modal(card: Card, *, title: str, close: str) -> dict[str, Any]:
     }
 
 
-def home(card: Card) -> dict[str, Any]:
-    """The App Home tab."""
-    return {"type": "home", "blocks": message_blocks(card)}
+def home(card: Card, *, files: Files | None = None) -> dict[str, Any]:
+    """The App Home tab (its charts as image blocks of the files in `files`)."""
+    return {"type": "home", "blocks": message_blocks(card, files=files)}
 
 
 def form_answers(view: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
@@ -99,7 +105,7 @@ def _selected(state: Mapping[str, Any]) -> tuple[str, ...]:
     return ()
 
 
-def _element(element: Element) -> list[Block]:
+def _element(element: Element, files: Files) -> list[Block]:
     match element:
         case Heading(text):
             return [{"type": "header", "text": _plain(text, HEADER_MAX)}]
@@ -115,6 +121,18 @@ def _element(element: Element) -> list[Block]:
             ]
         case Chart(rows):
             return [_section(_chart(rows))] if rows else []
+        case ChartImage():
+            file_id = files.get(element)
+            if file_id is None:
+                return []
+            return [
+                {
+                    "type": "image",
+                    "slack_file": {"id": file_id},
+                    "alt_text": _cut(element.alt_text, IMAGE_ALT_MAX),
+                    "title": _plain(element.title, IMAGE_ALT_MAX),
+                }
+            ]
         case Items(items, numbered):
             lines = [
                 f"{n}. {_escape(item)}" if numbered else f"• {_escape(item)}"

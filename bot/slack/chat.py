@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
 from slack_sdk.errors import SlackApiError
 
+from bot.chart.pictures import ChartCache
+from bot.failures import failure
 from bot.slack.blocks import message_blocks
 from bot.slack.clients import SlackClients
 from bot.slack.directory import Directory
-from bot.views.card import Card
+from bot.slack.files import ChartFiles
+from bot.views.card import Card, ChartImage
 from bot.views.hacks import hack_card, reflection
 from bot.views.notices import private_note
 from bot.views.pulse import closed_pulse, pulse_message
@@ -19,6 +23,8 @@ from content.schema import ContentPack, Hack
 from surveys.announcements import PrivateNote, PulseStatus, RoundOutcome
 from surveys.errors import NotInChannel
 from surveys.team import Team
+
+log = logging.getLogger(__name__)
 
 MEMBERS_PAGE = 1000
 # Slack's answers that mean "the bot cannot reach this channel": the person can fix that.
@@ -39,9 +45,18 @@ class SlackChat:
     """Renders the domain's announcements as Block Kit and sends them (when a count is shown
     is bot/pulse_updates.py's business)."""
 
-    def __init__(self, clients: SlackClients, content: ContentPack) -> None:
+    def __init__(
+        self,
+        clients: SlackClients,
+        content: ContentPack,
+        *,
+        charts: ChartCache | None = None,
+        files: ChartFiles | None = None,
+    ) -> None:
         self._clients = clients
         self._content = content
+        self._charts = charts
+        self._files = files or ChartFiles(clients)
         self._directory = Directory(clients)
 
     async def channel_members(self, team: Team) -> Sequence[str]:
@@ -74,11 +89,25 @@ class SlackChat:
         await self._update(status.team, message_ref, pulse_message(status, self._content))
 
     async def post_outcome(self, outcome: RoundOutcome) -> None:
-        """Post the summary, and mark the pulse message as closed."""
-        await self._post(outcome.team, summary(outcome, self._content))
+        """Post the summary, share the team's trend chart below it (a round shown only), and
+        mark the pulse message as closed."""
+        chart = await self._charts.summary_chart(outcome) if self._charts else None
+        await self._post(outcome.team, summary(outcome, self._content, chart=chart))
+        if chart is not None:
+            await self._share(outcome.team, chart)
         if outcome.round.message_ref is not None:
             card = closed_pulse(outcome, self._content)
             await self._update(outcome.team, outcome.round.message_ref, card)
+
+    async def _share(self, team: Team, chart: ChartImage) -> None:
+        """The chart as a file in the team's channel, once: the summary was posted, so a
+        failure here is logged, never raised (a retried close would post the summary again)."""
+        try:
+            await self._files.share(
+                team.channel.workspace_id, chart, channel=team.channel.channel_id
+            )
+        except Exception as error:
+            log.error("the trend chart could not be shared: %s", failure(error))
 
     async def send_private(self, team: Team, user_id: str, notice: PrivateNote) -> None:
         """A direct message from the app (it reaches people wherever they are)."""

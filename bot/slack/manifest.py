@@ -26,6 +26,7 @@ BOT_SCOPES: Final[tuple[str, ...]] = (
     "groups:read",  # conversations.members on private channels
     "chat:write",  # chat.postMessage, chat.update, chat.postEphemeral
     "commands",  # the /tryghed slash command
+    "files:write",  # the trend chart: files.getUploadURLExternal, files.completeUploadExternal
     "im:write",  # conversations.open (direct messages with the pulse)
     "users:read",  # users.info (time zone, locale, is_bot)
 )

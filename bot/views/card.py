@@ -55,6 +55,16 @@ class Chart:
 
 
 @dataclass(frozen=True, slots=True)
+class ChartImage:
+    """The trend chart as a picture (bot/chart/), and its numbers in words for those who
+    cannot see it; each platform shows it its own way (docs/charts.md)."""
+
+    png: bytes
+    alt_text: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
 class Items:
     """A list, numbered or not."""
 
@@ -86,7 +96,7 @@ class Buttons:
     buttons: tuple[Button, ...]
 
 
-Element = Heading | Paragraph | Facts | Chart | Items | Note | Buttons
+Element = Heading | Paragraph | Facts | Chart | ChartImage | Items | Note | Buttons
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +150,11 @@ class Form:
     submit: str
     cancel: str
     extra: dict[str, str] = field(default_factory=dict)
+
+
+def charts_of(card: Card) -> tuple[ChartImage, ...]:
+    """The card's chart pictures (a home page has one per team)."""
+    return tuple(e for e in card.elements if isinstance(e, ChartImage))
 
 
 def notice(text: str, *, title: str | None = None) -> Card:

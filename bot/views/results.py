@@ -8,6 +8,7 @@ from bot.views.card import (
     Buttons,
     Card,
     Chart,
+    ChartImage,
     Element,
     Facts,
     Heading,
@@ -42,9 +43,12 @@ def withheld_text(result: WithheldSummary, t: Texts) -> str:
     return t(WITHHELD_MESSAGES[result.reason], k=result.min_respondents)
 
 
-def summary(outcome: RoundOutcome, content: ContentPack) -> Card:
-    """The channel summary: scores, what changed on the same statements, and the talk they are
-    for; a withheld round says why, shows no number (not the count) and invites the talk."""
+def summary(
+    outcome: RoundOutcome, content: ContentPack, *, chart: ChartImage | None = None
+) -> Card:
+    """The channel summary: scores, the team's trend `chart`, what changed on the same
+    statements, and the talk they are for; a withheld round says why, shows no number (not
+    the count, not the chart) and invites the talk."""
     team, result = outcome.team, outcome.result
     t = Texts(content, team.settings.language)
     title = t("summary-title", date=t.short_date(outcome.round.opened_at, team.settings.zone))
@@ -66,6 +70,7 @@ def summary(outcome: RoundOutcome, content: ContentPack) -> Card:
     elements: list[Element] = [
         Heading(title),
         Chart(rows),
+        *((chart,) if chart is not None else ()),
         Note(f"{answered} · {t('summary-scale')}"),
         *_changes(result, t, team),
         Heading(t("results-talk-title")),
@@ -144,8 +149,11 @@ def _reason(suggestion: HackSuggestion, t: Texts) -> str:
     return " ".join(reason_sentences(suggestion, t))
 
 
-def trend_report(trend: Trend, team: Team, content: ContentPack) -> Card:
-    """The private trend for leaders and facilitators: sparklines, changes, hacks, hints."""
+def trend_report(
+    trend: Trend, team: Team, content: ContentPack, *, chart: ChartImage | None = None
+) -> Card:
+    """The private trend for leaders and facilitators: sparklines, the `chart` of the same
+    trend, changes, hacks, hints."""
     t = Texts(content, team.settings.language)
     title = t("trend-title", rounds=len(trend.points), team=team.name or t("trend-this-team"))
     if not trend.points:
@@ -173,6 +181,8 @@ def trend_report(trend: Trend, team: Team, content: ContentPack) -> Card:
         )
     )
     elements: list[Element] = [Heading(title), Chart(tuple(rows)), Note(t("trend-legend"))]
+    if chart is not None:
+        elements.append(chart)
     changes = trend.latest_changes
     if changes:
         elements.append(

@@ -286,10 +286,13 @@ def sqlite_environment(tmp_path: Path) -> dict[str, str]:
 
 
 def test_serve_without_any_platform_explains_how_to_enable_one(tmp_path: Path) -> None:
-    with serving(tmp_path, env=sqlite_environment(tmp_path)) as running:
+    # Not even the sandbox (on loopback it is on by itself: tests/app/test_serve_sandbox.py).
+    env = {**sqlite_environment(tmp_path), "TRYGHED_SANDBOX": "off"}
+    with serving(tmp_path, env=env) as running:
         assert http(f"{running.url}/readyz").status == 200
         assert http(f"{running.url}/metrics").status == 200
         assert http(f"{running.url}/slack/events", method="POST", body=b"").status == 404
+        assert http(f"{running.url}/").status == 404
         err = stop(running)
     assert "neither Slack nor Teams is on" in err
     assert "SLACK_SIGNING_SECRET" in err

@@ -245,3 +245,31 @@ def test_without_a_signing_secret_slack_is_off_whatever_else_is_set(
 def test_the_retention_is_read_in_months(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TRYGHED_RETENTION_MONTHS", "6")
     assert load_settings().retention_months == 6
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "::1", "[::1]", "localhost", "LOCALHOST"])
+def test_the_sandbox_is_on_by_default_on_loopback_without_a_platform(host: str) -> None:
+    assert load_settings().sandbox_on(host)
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.168.1.20", "tryghed.example.org"])
+def test_the_sandbox_is_off_by_default_where_others_can_reach_it(host: str) -> None:
+    assert not load_settings().sandbox_on(host)
+
+
+def test_a_real_platform_turns_the_default_sandbox_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", SIGNING_SECRET)
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-1")
+    assert not load_settings().sandbox_on("127.0.0.1")
+    monkeypatch.setenv("TRYGHED_SANDBOX", "on")
+    assert load_settings().sandbox_on("127.0.0.1")
+
+
+def test_the_sandbox_setting_decides_when_given(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TRYGHED_SANDBOX", "off")
+    assert not load_settings().sandbox_on("127.0.0.1")
+    monkeypatch.setenv("TRYGHED_SANDBOX", "on")
+    assert load_settings().sandbox_on("0.0.0.0")
+    monkeypatch.setenv("TRYGHED_SANDBOX", "maybe")
+    with pytest.raises(SettingsError, match="TRYGHED_SANDBOX"):
+        load_settings()

@@ -430,6 +430,24 @@ def test_a_custom_pack_missing_a_message(tmp_path: Path) -> None:
     assert_refused(directory, ["messages.yaml: missing message 'withheld'"])
 
 
+# The chart's words and its alt text (bot/chart/): a pack from before charts lacks them.
+CHART_MESSAGES = tuple(
+    key for key in default_pack().messages if key.startswith("chart-") and key != "chart-title"
+)
+
+
+def test_a_pack_from_before_charts_is_told_every_chart_message_it_lacks(tmp_path: Path) -> None:
+    assert len(CHART_MESSAGES) == 14
+    directory = copy_pack(tmp_path)
+
+    def without_charts(messages: dict[str, object]) -> None:
+        for key in CHART_MESSAGES:
+            del messages[key]
+
+    edit(directory, "messages", without_charts)
+    assert_refused(directory, [f"messages.yaml: missing message '{key}'" for key in CHART_MESSAGES])
+
+
 # What a person is told when the database lost an open round, when they were not in the
 # channel at open, when a round is closed too early, and why a round can be withheld.
 ANONYMITY_MESSAGES = (

@@ -7,6 +7,7 @@ joins with one context manager in PLATFORMS that yields its `Platform`.
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
@@ -22,6 +23,10 @@ from bot.msteams.chat import TeamsChat
 from bot.msteams.connector import Connector, MessageRef, reference_json
 from bot.msteams.sending import Sender
 from bot.pulse_updates import PulseUpdates
+from bot.sandbox.chat import Kind, SandboxChat
+from bot.sandbox.html import card_html
+from bot.sandbox.people import channel as sandbox_channel
+from bot.sandbox.people import member_ids
 from bot.slack.chat import SlackChat
 from bot.slack.clients import SlackClients
 from content.loader import default_pack
@@ -29,6 +34,7 @@ from surveys.addresses import ChannelAddress
 from surveys.announcements import Notice, PulseStatus, RoundOutcome
 from surveys.anonymity import WithheldSummary
 from surveys.errors import NotInChannel
+from surveys.manual_clock import ManualClock
 from surveys.ports import ChatGateway
 from surveys.team import ChannelRef, Team
 from surveys.trend import Trend
@@ -198,10 +204,37 @@ async def teams() -> AsyncIterator[Platform]:
         connector.assert_clean()
 
 
+@asynccontextmanager
+async def sandbox() -> AsyncIterator[Platform]:
+    chat = SandboxChat(default_pack(), ManualClock(T0))
+
+    def shown(ref: str) -> Shown:
+        message = chat.find(ref)
+        assert message is not None
+        assert message.card is not None
+        markup = card_html(message.card, csrf="token", message_id=ref)
+        return shown_in(html.unescape(re.sub(r"<[^>]+>", " ", markup)))
+
+    def channel_posts() -> int:
+        shared = [m for m in chat.seen_by("nobody") if m.kind is Kind.POST]
+        return len(shared) + sum(len(m.replies) for m in shared)
+
+    yield Platform(
+        gateway=chat,
+        team=replace(a_team(language="en"), channel=sandbox_channel()),
+        people=list(member_ids()),
+        unreachable=a_team(channel="C-GONE", language="en"),
+        shown=shown,
+        channel_posts=channel_posts,
+        private=lambda person: sum(1 for m in chat.seen_by(person) if m.kind is Kind.DIRECT),
+    )
+
+
 PLATFORMS: dict[str, Callable[[], AbstractAsyncContextManager[Platform]]] = {
     "memory": memory,
     "slack": slack,
     "teams": teams,
+    "sandbox": sandbox,
 }
 
 

@@ -147,8 +147,7 @@ class _Checker:
             self.length(f"{path}.url", element.get("url"), 3000)
             self.length(f"{path}.accessibility_label", element.get("accessibility_label"), 75)
         elif kind == "image":
-            self.length(f"{path}.image_url", element.get("image_url"), 3000)
-            self.length(f"{path}.alt_text", element.get("alt_text"), 2000)
+            self.image(path, element)
         elif kind in OPTION_ELEMENTS:
             self.options(path, element, *OPTION_ELEMENTS[kind])
         elif kind in TEXT_TYPES:  # context elements may be bare text objects
@@ -210,6 +209,21 @@ class _Checker:
         elif kind == "image":
             self.element(path, block)
             self.text(f"{path}.title", block.get("title"), 2000, plain_only=True, required=False)
+
+    def image(self, path: str, image: dict[str, Any]) -> None:
+        """An image block or element: a public URL or a Slack file (its id or its URL, one of
+        them), and alt text."""
+        self.length(f"{path}.image_url", image.get("image_url"), 3000)
+        self.length(f"{path}.alt_text", image.get("alt_text"), 2000)
+        if not isinstance(image.get("alt_text"), str) or not image["alt_text"]:
+            self.problem(path, "an image needs alt_text")
+        source = image.get("slack_file")
+        if ("image_url" in image) == (source is not None):
+            self.problem(path, "an image needs either image_url or slack_file")
+        if source is not None and (
+            not isinstance(source, dict) or ("id" in source) == ("url" in source)
+        ):
+            self.problem(f"{path}.slack_file", "a Slack file object needs either id or url")
 
     def section(self, path: str, block: dict[str, Any]) -> None:
         text, fields = block.get("text"), block.get("fields")

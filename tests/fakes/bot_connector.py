@@ -27,6 +27,9 @@ from aiohttp.test_utils import TestServer
 
 from tests.fakes.adaptive_cards import card_problems
 
+# Teams' documented limit for one message, its cards included: about 28 KB.
+MESSAGE_MAX_BYTES = 28 * 1024
+
 CARD_TYPE = "application/vnd.microsoft.card.adaptive"
 REGION = "amer"
 DEFAULT_PAGE = 200
@@ -226,6 +229,10 @@ class FakeBotConnector:
             self.violations.append(f"{where}: a message with neither text nor a card")
         for card in cards:
             self.violations.extend(f"{where}: {p}" for p in card_problems(card))
+        size = len(json.dumps(activity, ensure_ascii=False).encode("utf-8"))
+        if size > MESSAGE_MAX_BYTES:
+            # Teams refuses it (413, "MessageSizeTooBig"); the bot must never send one.
+            self.violations.append(f"{where}: a {size}-byte message, over Teams' limit")
 
     async def _create(self, request: web.Request) -> web.Response:
         if failed := await self._failed(request, "conversations"):

@@ -6,6 +6,11 @@
         assert slack.calls_to("chat.postMessage")[0].args["text"] == "hi"
         slack.assert_clean()
 
+The files API v2 (files.getUploadURLExternal, the upload URL, files.completeUploadExternal) is
+newer than the 2020 spec: those calls are checked against Slack's public method docs instead
+(DOCUMENTED_METHODS below, docs.slack.dev/reference/methods/…), and a shared file shows up as a
+message in its channel, as in Slack.
+
 It accepts requests as slack_sdk sends them (GET or POST; arguments in the query string, a
 form body or a JSON body; the token as `Authorization: Bearer`, OAuth client credentials as
 HTTP Basic), answers in the shapes of the Slack docs, records every call, and collects
@@ -37,7 +42,9 @@ REFERENCE_DIR = Path(__file__).resolve().parents[3] / "shared" / "reference"
 SPEC_PATH = REFERENCE_DIR / "slack-web-openapi-v2.json"
 
 # Arguments whose values are JSON; form bodies carry them as JSON strings.
-JSON_ARGUMENTS = frozenset({"blocks", "attachments", "view", "metadata", "user_auth_blocks"})
+JSON_ARGUMENTS = frozenset(
+    {"blocks", "attachments", "view", "metadata", "user_auth_blocks", "files"}
+)
 MESSAGE_METHODS = frozenset({"chat.postMessage", "chat.update", "chat.postEphemeral"})
 VIEW_METHODS = frozenset({"views.open", "views.update", "views.push", "views.publish"})
 NO_TOKEN_METHODS = frozenset({"oauth.v2.access"})
@@ -57,6 +64,8 @@ NEWER_ARGUMENTS: Mapping[str, frozenset[str]] = {
     "oauth.v2.access": frozenset({"grant_type", "refresh_token"}),
 }
 
+MAX_ALT_TXT = 1000  # files.getUploadURLExternal: "alt_txt_too_large" beyond 1000 characters
+
 FIRST_TS_MICROS = 1_700_000_000_000_100
 TS_STEP_MICROS = 100
 DEFAULT_PAGE_SIZE = 100
@@ -69,6 +78,37 @@ class MethodSpec:
 
     parameters: frozenset[str]
     required: frozenset[str]
+
+
+# Methods newer than the 2020 spec, checked against Slack's method docs instead:
+# docs.slack.dev/reference/methods/files.getUploadURLExternal and …/files.completeUploadExternal.
+DOCUMENTED_METHODS: Mapping[str, MethodSpec] = {
+    "files.getUploadURLExternal": MethodSpec(
+        parameters=frozenset({"filename", "length", "alt_txt", "snippet_type"}),
+        required=frozenset({"filename", "length"}),
+    ),
+    "files.completeUploadExternal": MethodSpec(
+        parameters=frozenset(
+            {"files", "channel_id", "channels", "initial_comment", "thread_ts", "blocks"}
+        ),
+        required=frozenset({"files"}),
+    ),
+}
+
+
+@dataclass
+class UploadedFile:
+    """A file as the fake holds it: announced, its bytes posted, then completed (shared)."""
+
+    id: str
+    filename: str
+    length: int
+    alt_txt: str | None
+    content: bytes | None = None
+    title: str | None = None
+    completed: bool = False
+    shares: list[str] = field(default_factory=list)  # channel ids, in order
+    initial_comment: str | None = None
 
 
 @functools.cache
@@ -169,6 +209,7 @@ class FakeSlackApi:
         self.users: dict[str, dict[str, Any]] = {}
         self.messages: dict[tuple[str, str], dict[str, Any]] = {}
         self.views: dict[str, dict[str, Any]] = {}
+        self.files: dict[str, UploadedFile] = {}
         self.oauth_answer: dict[str, Any] = self._default_oauth_answer()
         self._failures: defaultdict[str, deque[_Failure]] = defaultdict(deque)
         self._stalls: defaultdict[str, deque[float]] = defaultdict(deque)
@@ -193,6 +234,8 @@ class FakeSlackApi:
             "conversations.open": self._conversations_open,
             "users.info": self._users_info,
             "users.list": self._users_list,
+            "files.getUploadURLExternal": self._files_get_upload_url_external,
+            "files.completeUploadExternal": self._files_complete_upload_external,
         }
 
     # -- lifecycle -----------------------------------------------------------------------
@@ -201,6 +244,7 @@ class FakeSlackApi:
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._handle)
         app.router.add_post("/respond/{key}", self._handle_response_url)
+        app.router.add_post("/upload/v1/{file_id}", self._handle_upload)
         # No access log: the fake's URLs carry user ids, and the privacy tests read the log.
         self._server = TestServer(app, host="127.0.0.1", port=0)
         await self._server.start_server(access_log=None)
@@ -316,10 +360,44 @@ class FakeSlackApi:
             self.violations.extend(f"response_url: {p}" for p in block_kit_problems(blocks=blocks))
         return web.json_response({"ok": True})
 
+    async def _handle_upload(self, request: web.Request) -> web.Response:
+        """The upload URL: the file's bytes, raw or as multipart form data (both documented);
+        Slack answers 200 with a short text."""
+        upload = self.files.get(request.match_info["file_id"])
+        if upload is None or upload.content is not None:
+            return web.Response(status=404, text="not found")
+        if request.content_type.startswith("multipart/"):
+            form = await request.post()
+            part = next(iter(form.values()), b"")
+            data = part.file.read() if isinstance(part, web.FileField) else str(part).encode()
+        else:
+            data = await request.read()
+        if len(data) != upload.length:
+            self.violations.append(
+                f"upload of {upload.id}: {len(data)} bytes posted, {upload.length} announced"
+            )
+        upload.content = data
+        return web.Response(text=f"OK - {len(data)}")
+
+    def shared_files(self, channel: str) -> list[UploadedFile]:
+        """The files shared into `channel`, in order."""
+        return [f for f in self.files.values() if channel in f.shares]
+
     # -- checks --------------------------------------------------------------------------
 
     def _check(self, method: str, args: Mapping[str, Any]) -> None:
-        if self.spec is not None:
+        documented = DOCUMENTED_METHODS.get(method)
+        if documented is not None:
+            allowed = documented.parameters | CLIENT_WIDE_ARGUMENTS
+            self.violations.extend(
+                f"{method}: argument {name!r} is not in Slack's docs"
+                for name in sorted(set(args) - allowed)
+            )
+            self.violations.extend(
+                f"{method}: required argument {name!r} is missing"
+                for name in sorted(documented.required - set(args))
+            )
+        elif self.spec is not None:
             known = self.spec.get(method)
             if known is None:
                 self.unknown_to_spec.add(method)
@@ -349,6 +427,11 @@ class FakeSlackApi:
                 self.violations.extend(f"{method}: {p}" for p in block_kit_problems(view=view))
             else:
                 self.violations.append(f"{method}: view is not a JSON object")
+        for block in _image_blocks(args):
+            file_id = (block.get("slack_file") or {}).get("id")
+            upload = self.files.get(str(file_id)) if file_id else None
+            if file_id and (upload is None or not upload.completed):
+                self.violations.append(f"{method}: slack_file {file_id} is no completed upload")
 
     # -- methods -------------------------------------------------------------------------
 
@@ -513,6 +596,77 @@ class FakeSlackApi:
         user.update(self.users.get(user_id, {}))
         return user
 
+    async def _files_get_upload_url_external(self, args: dict[str, Any]) -> dict[str, Any]:
+        filename = _required(args, "filename", "invalid_arguments")
+        try:
+            length = int(args.get("length") or 0)
+        except ValueError as error:
+            raise _Refusal("invalid_arguments") from error
+        if length <= 0:
+            raise _Refusal("missing_argument")  # as documented: a `length` of 0
+        alt_txt = args.get("alt_txt")
+        if alt_txt is not None and len(str(alt_txt)) > MAX_ALT_TXT:
+            raise _Refusal("alt_txt_too_large")
+        file_id = f"F{len(self.files) + 1:010d}"
+        self.files[file_id] = UploadedFile(
+            file_id, filename, length, None if alt_txt is None else str(alt_txt)
+        )
+        return {"upload_url": self._make_url(f"/upload/v1/{file_id}"), "file_id": file_id}
+
+    async def _files_complete_upload_external(self, args: dict[str, Any]) -> dict[str, Any]:
+        listed = args.get("files")
+        if not isinstance(listed, list) or not listed:
+            raise _Refusal("invalid_arguments")
+        uploads: list[tuple[UploadedFile, dict[str, Any]]] = []
+        for item in listed:
+            upload = self.files.get(str(item.get("id"))) if isinstance(item, dict) else None
+            if upload is None or upload.content is None or upload.completed:
+                raise _Refusal("file_not_found")
+            uploads.append((upload, item))
+        channels = [str(args["channel_id"])] if args.get("channel_id") else []
+        channels += [c for c in str(args.get("channels") or "").split(",") if c]
+        if args.get("thread_ts") and len(channels) != 1:
+            raise _Refusal("invalid_arguments")  # "only one channel when using thread_ts"
+        comment = args.get("initial_comment")
+        for upload, item in uploads:
+            upload.completed = True
+            upload.title = str(item.get("title") or upload.filename)
+            upload.initial_comment = None if comment is None else str(comment)
+        for channel in channels:
+            conversation = _conversation_id(channel)
+            ts = self._next_ts()
+            message: dict[str, Any] = {
+                "type": "message",
+                "subtype": "file_share",
+                "text": str(comment or ""),
+                "user": self.bot_user_id,
+                "bot_id": self.bot_id,
+                "ts": ts,
+                "files": [self._file_object(upload) for upload, _ in uploads],
+            }
+            if args.get("thread_ts"):
+                message["thread_ts"] = str(args["thread_ts"])
+            self.messages[(conversation, ts)] = message
+            for upload, _ in uploads:
+                upload.shares.append(conversation)
+        return {"files": [self._file_object(upload) for upload, _ in uploads]}
+
+    def _file_object(self, upload: UploadedFile) -> dict[str, Any]:
+        private = f"https://files.slack.com/files-pri/{self.team_id}-{upload.id}/{upload.filename}"
+        return {
+            "id": upload.id,
+            "name": upload.filename,
+            "title": upload.title or upload.filename,
+            "mimetype": "image/png" if upload.filename.endswith(".png") else "",
+            "filetype": upload.filename.rpartition(".")[2],
+            "size": upload.length,
+            "user": self.bot_user_id,
+            "is_public": False,
+            "url_private": private,
+            "permalink": f"https://tryghed-test.slack.com/files/{self.bot_user_id}/{upload.id}",
+            **({"alt_txt": upload.alt_txt} if upload.alt_txt is not None else {}),
+        }
+
     # -- helpers -------------------------------------------------------------------------
 
     def _require_member(self, channel: str) -> None:
@@ -649,6 +803,17 @@ def _require_content(args: Mapping[str, Any]) -> None:
 def _conversation_id(channel: str) -> str:
     """Posting to a user id lands in the DM with that user."""
     return "D" + channel if channel.startswith(("U", "W")) else channel
+
+
+def _image_blocks(args: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The image blocks of a message's `blocks` or a view's."""
+    blocks = args.get("blocks")
+    view = args.get("view")
+    if isinstance(view, dict):
+        blocks = view.get("blocks")
+    if not isinstance(blocks, list):
+        return []
+    return [b for b in blocks if isinstance(b, dict) and b.get("type") == "image"]
 
 
 def _view_argument(args: Mapping[str, Any]) -> dict[str, Any]:

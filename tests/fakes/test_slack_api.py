@@ -494,3 +494,71 @@ async def test_answers_match_the_spec_response_schemas() -> None:
             "apps.uninstall", (await client.apps_uninstall(client_id="1.2", client_secret="s")).data
         )
         slack.assert_clean()
+
+
+# -- the files API v2 (checked against Slack's method docs: the 2020 spec predates it) ------
+
+PICTURE = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
+
+
+async def test_files_upload_v2_shares_a_file_into_a_channel(
+    slack: FakeSlackApi, client: AsyncWebClient
+) -> None:
+    answer = await client.files_upload_v2(
+        file=PICTURE, filename="chart.png", title="Chart", alt_txt="Numbers", channel="C1"
+    )
+    file_id = answer["file"]["id"]
+    upload = slack.files[file_id]
+    assert (upload.content, upload.length, upload.alt_txt, upload.title) == (
+        PICTURE,
+        len(PICTURE),
+        "Numbers",
+        "Chart",
+    )
+    assert upload.shares == ["C1"]
+    assert slack.shared_files("C1") == [upload]
+    (message,) = [m for (c, _), m in slack.messages.items() if c == "C1"]
+    assert message["subtype"] == "file_share"
+    assert message["files"][0]["id"] == file_id
+    assert [c.method for c in slack.calls] == [
+        "files.getUploadURLExternal",
+        "files.completeUploadExternal",
+    ]
+    slack.assert_clean()
+
+
+async def test_a_file_without_a_channel_stays_private(
+    slack: FakeSlackApi, client: AsyncWebClient
+) -> None:
+    answer = await client.files_upload_v2(file=PICTURE, filename="chart.png")
+    upload = slack.files[answer["file"]["id"]]
+    assert upload.completed
+    assert upload.shares == []
+    assert slack.messages == {}
+    slack.assert_clean()
+
+
+async def test_uploads_are_refused_as_documented(
+    slack: FakeSlackApi, client: AsyncWebClient
+) -> None:
+    with pytest.raises(SlackApiError) as too_long:
+        await client.files_getUploadURLExternal(filename="c.png", length=3, alt_txt="x" * 1001)
+    assert too_long.value.response["error"] == "alt_txt_too_large"
+    announced = await client.files_getUploadURLExternal(filename="c.png", length=3)
+    # Completing a file whose bytes never arrived.
+    with pytest.raises(SlackApiError) as early:
+        await client.files_completeUploadExternal(files=[{"id": announced["file_id"]}])
+    assert early.value.response["error"] == "file_not_found"
+    # An argument the docs do not list, and an image block of a file nobody uploaded.
+    await client.api_call(
+        "files.getUploadURLExternal", params={"filename": "c", "length": 1, "x": 1}
+    )
+    await client.chat_postMessage(
+        channel="C1",
+        text="t",
+        blocks=[{"type": "image", "slack_file": {"id": "F404"}, "alt_text": "a"}],
+    )
+    assert slack.violations == [
+        "files.getUploadURLExternal: argument 'x' is not in Slack's docs",
+        "chat.postMessage: slack_file F404 is no completed upload",
+    ]

@@ -20,6 +20,7 @@ from bot.views.card import (
     Buttons,
     Card,
     Chart,
+    ChartImage,
     Choice,
     Element,
     Facts,
@@ -453,3 +454,22 @@ async def test_every_rendered_view_is_valid_block_kit(
     scales = [b["element"] for b in answer["blocks"] if b["type"] == "input"]
     assert all(e["type"] == "radio_buttons" and len(e["options"]) == 5 for e in scales)
     assert [o["value"] for o in scales[0]["options"]] == ["1", "2", "3", "4", "5"]
+
+
+CHART = ChartImage(png=b"\x89PNG", alt_text="Include: 60 <b> & more", title="Trend & <i>")
+
+
+def test_a_chart_is_an_image_block_of_its_uploaded_file() -> None:
+    card = Card(fallback="f", elements=(Heading("h"), CHART))
+    assert message_blocks(card, files={CHART: "F123"})[1] == {
+        "type": "image",
+        "slack_file": {"id": "F123"},
+        "alt_text": "Include: 60 <b> & more",  # plain text: not escaped as mrkdwn
+        "title": {"type": "plain_text", "text": "Trend & <i>", "emoji": True},
+    }
+    assert block_kit_problems(blocks=message_blocks(card, files={CHART: "F123"})) == []
+    assert home(card, files={CHART: "F123"})["blocks"][1]["type"] == "image"
+
+
+def test_a_chart_not_uploaded_is_left_to_the_file_it_is_shared_as() -> None:
+    assert blocks_of(Heading("h"), CHART) == blocks_of(Heading("h"))

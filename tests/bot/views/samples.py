@@ -12,6 +12,7 @@ from bot.views.card import (
     Buttons,
     Card,
     Chart,
+    ChartImage,
     Element,
     Facts,
     Form,
@@ -285,6 +286,8 @@ def element_strings(element: Element) -> list[str]:
             return [cell for row in rows for cell in row]
         case Chart(rows):
             return [cell for row in rows for cell in row]
+        case ChartImage(_, alt_text, title):
+            return [alt_text, title]
         case Items(items):
             return list(items)
         case Buttons(buttons):
