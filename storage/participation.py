@@ -8,7 +8,7 @@ from collections.abc import Collection
 from sqlalchemy import bindparam, delete, exists, func, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.conflicts import insert_selected_if_absent
+from storage.conflicts import DIALECTS, insert_selected_if_absent
 from storage.open_store import MEMBERS, PARTICIPATION
 from surveys.ballot import Entry
 
@@ -88,7 +88,7 @@ _ENTER = {
     dialect: insert_selected_if_absent(
         dialect, PARTICIPATION, ["round_id", "participant", "viewer"], _MAY_ANSWER
     )
-    for dialect in ("postgresql", "sqlite")
+    for dialect in DIALECTS
 }
 _ANSWERED = select(
     exists().where(PARTICIPATION.c.round_id == _ROUND, PARTICIPATION.c.participant == _PARTICIPANT)

@@ -8,6 +8,7 @@ from typing import Any, cast
 from sqlalchemy import (
     CursorResult,
     RowMapping,
+    Select,
     bindparam,
     delete,
     exists,
@@ -67,10 +68,7 @@ class SqlRounds:
 
     async def get(self, round_id: str, *, lock: RowLock | None = None) -> Round | None:
         """The round, optionally locked (shared or exclusive) until the unit of work ends."""
-        query = select(ROUNDS).where(ROUNDS.c.id == round_id)
-        if lock is not None:
-            query = query.with_for_update(read=lock == "share")
-        row = (await self._session.execute(query)).first()
+        row = (await self._session.execute(_GET[lock], {"round_id": round_id})).first()
         return round_of(row._mapping) if row else None
 
     async def ballot(self, round_id: str) -> Ballot | None:
@@ -163,11 +161,7 @@ class SqlRounds:
 
     async def count(self, team_id: str, *, kind: RoundKind) -> int:
         """How many rounds of `kind` the team has had."""
-        total = await self._session.scalar(
-            select(func.count())
-            .select_from(RoundRow)
-            .where(RoundRow.team_id == team_id, RoundRow.kind == kind.value)
-        )
+        total = await self._session.scalar(_COUNT, {"team": team_id, "kind": kind.value})
         return total or 0
 
     async def remove_closed_before(self, team_id: str, before: datetime) -> int:
@@ -234,3 +228,16 @@ async def scrub_after_commit(session: AsyncSession) -> None:
     postgres = session.get_bind().dialect.name == "postgresql"
     xid = await session.scalar(text("SELECT txid_current()")) if postgres else 0
     session.info[SCRUB_AFTER_COMMIT] = int(xid or 0)
+
+
+_BY_ID = select(ROUNDS).where(ROUNDS.c.id == bindparam("round_id"))
+_GET: dict[RowLock | None, Select[Any]] = {
+    None: _BY_ID,
+    "share": _BY_ID.with_for_update(read=True),
+    "update": _BY_ID.with_for_update(),
+}
+_COUNT = (
+    select(func.count())
+    .select_from(ROUNDS)
+    .where(ROUNDS.c.team_id == bindparam("team"), ROUNDS.c.kind == bindparam("kind"))
+)

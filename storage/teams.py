@@ -34,7 +34,7 @@ class SqlTeams:
 
     async def get(self, team_id: str) -> Team | None:
         """The team with `team_id`."""
-        row = (await self._session.execute(select(TEAMS).where(TEAMS.c.id == team_id))).first()
+        row = (await self._session.execute(_BY_ID, {"team": team_id})).first()
         return team_of(row._mapping) if row else None
 
     async def by_channel(self, channel: ChannelRef) -> Team | None:
@@ -92,3 +92,5 @@ _TREND_STAMP = select(
         )
     ),
 ).where(TEAMS.c.id == bindparam("team"))
+
+_BY_ID = select(TEAMS).where(TEAMS.c.id == bindparam("team"))
