@@ -84,18 +84,7 @@ _CHOSEN = tuple_(COUNTS.c.statement_id, COUNTS.c.value).in_(bindparam("chosen", 
 _COUNT = (
     update(COUNTS)
     .where(COUNTS.c.round_id == bindparam("of_round"))
-    .values(
-        count=COUNTS.c.count
-        + case(
-            (
-                tuple_(COUNTS.c.statement_id, COUNTS.c.value).in_(
-                    bindparam("chosen", expanding=True)
-                ),
-                1,
-            ),
-            else_=0,
-        )
-    )
+    .values(count=COUNTS.c.count + case((_CHOSEN, 1), else_=0))
 )
 
 
