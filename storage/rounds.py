@@ -71,10 +71,12 @@ class SqlRounds:
         row = (await self._session.execute(_GET[lock], {"round_id": round_id})).first()
         return round_of(row._mapping) if row else None
 
-    async def ballot(self, round_id: str) -> Ballot | None:
-        """The round locked shared (a close locks it exclusively, so it waits for this unit
-        of work), its team, its salt and how many have answered, in one statement."""
-        row = (await self._session.execute(_BALLOT, {"round_id": round_id})).first()
+    async def ballot(self, round_id: str, *, lock: bool = True) -> Ballot | None:
+        """The round (given `lock`, locked shared: a close locks it exclusively, so it waits
+        for this unit of work), its team, its salt and how many have answered, in one
+        statement."""
+        query = _BALLOT_LOCKED if lock else _BALLOT
+        row = (await self._session.execute(query, {"round_id": round_id})).first()
         if row is None:
             return None
         values = row._mapping
@@ -192,8 +194,8 @@ _BALLOT = (
     .join_from(ROUNDS, TEAMS, TEAMS.c.id == ROUNDS.c.team_id)
     .outerjoin(SALTS, SALTS.c.round_id == ROUNDS.c.id)
     .where(ROUNDS.c.id == bindparam("round_id"))
-    .with_for_update(read=True, of=ROUNDS)
 )
+_BALLOT_LOCKED = _BALLOT.with_for_update(read=True, of=ROUNDS)
 
 
 def round_of(row: RowMapping) -> Round:

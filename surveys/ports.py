@@ -57,9 +57,10 @@ class RoundRepository(Protocol):
     async def get(self, round_id: str, *, lock: RowLock | None = None) -> Round | None:
         """The round, optionally locked for the rest of the unit of work."""
 
-    async def ballot(self, round_id: str) -> Ballot | None:
-        """What an answer needs, in one read: the round locked against a close (shared) for
-        the rest of the unit of work, its team, its salt and how many have answered."""
+    async def ballot(self, round_id: str, *, lock: bool = True) -> Ballot | None:
+        """What an answer needs, in one read: the round (given `lock`, locked against a close,
+        shared, for the rest of the unit of work), its team, its salt and how many have
+        answered."""
 
     async def open_for_team(self, team_id: str) -> Round | None:
         """The team's open round, if any."""

@@ -314,14 +314,12 @@ class PulseService:
         """The round and its participation count (the only number an open round has); with
         `origin`, only if the round's team lives where the request came from."""
         async with self._uow() as uow:
-            round_ = await _round(uow, round_id)
-            team = await _team(uow, round_.team_id)
-            _check_origin(origin, team)
-            respondents = (
-                await uow.participation.count(round_id)
-                if round_.is_open
-                else round_.respondents or 0
-            )
+            ballot = await uow.rounds.ballot(round_id, lock=False)
+        if ballot is None:
+            raise RoundNotFound()
+        round_, team = ballot.round, ballot.team
+        _check_origin(origin, team)
+        respondents = ballot.respondents if round_.is_open else round_.respondents or 0
         return PulseStatus(team=team, round=round_, respondents=respondents)
 
     async def has_answered(self, round_id: str, user_id: str) -> bool:

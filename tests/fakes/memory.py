@@ -107,7 +107,7 @@ class MemoryRounds:
     async def get(self, round_id: str, *, lock: RowLock | None = None) -> Round | None:
         return self._s.rounds.get(round_id)
 
-    async def ballot(self, round_id: str) -> Ballot | None:
+    async def ballot(self, round_id: str, *, lock: bool = True) -> Ballot | None:
         round_ = self._s.rounds.get(round_id)
         team = self._s.teams.get(round_.team_id) if round_ else None
         if round_ is None or team is None:

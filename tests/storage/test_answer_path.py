@@ -1,5 +1,6 @@
 """An answer on SQL is one read, one insert and one update, whatever else the round holds: the
-round, its team, its salt and the count come in one statement (storage/rounds.py ballot)."""
+round, its team, its salt and the count come in one statement (storage/rounds.py ballot), which
+is all a round's status is."""
 
 from __future__ import annotations
 
@@ -41,7 +42,9 @@ async def test_an_answer_is_three_statements_and_so_is_a_refusal(engine: AsyncEn
             await service.submit(round_.id, user_id=person, answers=answers)
         # The read, the insert that did nothing, and which refusal it was.
         assert len(_sent(seen)) == 3, seen
-    assert (await service.status(round_.id)).respondents == 3
+    with statements(database) as seen:
+        assert (await service.status(round_.id)).respondents == 3
+    assert len(_sent(seen)) == 1, seen  # the pulse message's count, and the answer form's
 
 
 def _sent(seen: list[str]) -> list[str]:
