@@ -48,8 +48,8 @@ from bot.views.pulse import answer_form
 from content.loader import default_pack
 from storage.engine import create_engine
 from storage.migrate import upgrade
+from storage.open_store import PARTICIPATION, TABLES
 from storage.schema import METADATA
-from storage.tables import ParticipationRow
 from storage.unit_of_work import SqlStorage
 from surveys.announcements import PulseStatus
 from surveys.service import PulseService
@@ -60,6 +60,7 @@ KEY = "p1-secret-key-0123456789abcdef0123456789"
 WORKSPACE = "T0001"
 TOKEN = f"xoxb-{WORKSPACE}"
 TEAMS = 100
+MEMBERS = 300  # per team: enough people for every run
 RUNS = 3
 LATENCY_SECONDS = 10.0
 BENCH = Path(__file__).resolve().parent
@@ -76,7 +77,9 @@ class _Chat:
         self.n = 0
 
     async def channel_members(self, team: Team) -> list[str]:
-        return [f"U{team.channel.channel_id}{n}" for n in range(9)]
+        # Person n answers team n % TEAMS (Requests.make): its channel has them all.
+        first = int(team.channel.channel_id.removeprefix("C"))
+        return [f"UA{n:08d}" for n in range(first, TEAMS * MEMBERS, TEAMS)]
 
     async def post_pulse(self, status: PulseStatus) -> str:
         self.n += 1
@@ -96,7 +99,7 @@ async def _prepare(url: str) -> list[Form]:
     engine = create_engine(url)
     await upgrade(engine)
     async with engine.begin() as connection:
-        for table in reversed(METADATA.sorted_tables):
+        for table in (*reversed(METADATA.sorted_tables), *TABLES):
             await connection.execute(table.delete())
     content = default_pack()
     service = PulseService(
@@ -120,7 +123,7 @@ async def _prepare(url: str) -> list[Form]:
 async def _counted(url: str) -> int:
     engine = create_engine(url)
     async with engine.connect() as connection:
-        total = (await connection.execute(select(func.count()).select_from(ParticipationRow))).one()
+        total = (await connection.execute(select(func.count()).select_from(PARTICIPATION))).one()
     await engine.dispose()
     return int(total[0])
 

@@ -23,7 +23,7 @@ from scheduler.lanes import Lanes, workspace_of
 from surveys.claims import Act, ClaimStatus
 from surveys.errors import RoundClosed, TryghedError
 from surveys.ports import Clock, UnitOfWork, UnitOfWorkFactory
-from surveys.rounds import Round
+from surveys.rounds import Round, RoundKind
 from surveys.schedule import QuietHours, kind_of_slot, open_slot_at_or_before, reminder_slot
 from surveys.service import PulseService
 from surveys.team import Team
@@ -158,8 +158,16 @@ class Acts:
             team.settings, slot, since=team.created_at, barometer_months=self.rules.barometer_months
         )
         return await self._once(
-            team.id, Act.OPEN, slot, lambda: self._service.open_round(team.id, kind=kind)
+            team.id, Act.OPEN, slot, partial(self._open, team, kind, slot), settles=True
         )
+
+    async def _open(self, team: Team, kind: RoundKind, slot: datetime) -> None:
+        async def sent(uow: UnitOfWork) -> None:
+            await uow.claims.set_status(
+                team.id, Act.OPEN, slot, ClaimStatus.SENT, at=self._clock.now()
+            )
+
+        await self._service.open_round(team.id, kind=kind, team=team, settle=sent)
 
     async def remind_due(self, round_: Round, team: Team) -> Outcome:
         """The round's one reminder, at its moment (never at night or at the weekend)."""
@@ -214,11 +222,20 @@ class Acts:
         always: bool = False,
         retake_after: timedelta | None = None,
         retry: bool = False,
+        settles: bool = False,
     ) -> Outcome:
         """Claim (team, act, slot); only the one caller that wins it acts, and only once
-        (or, given `retry`, once more after each failure and its back-off)."""
+        (or, given `retry`, once more after each failure and its back-off). `settles`: `do`
+        marks the claim sent itself, in its last transaction."""
         outcome = await self._claim_and_do(
-            team_id, act, slot, do, always=always, retake_after=retake_after, retry=retry
+            team_id,
+            act,
+            slot,
+            do,
+            always=always,
+            retake_after=retake_after,
+            retry=retry,
+            settles=settles,
         )
         if outcome is not Outcome.TAKEN:
             self._tell(act, outcome)
@@ -238,19 +255,25 @@ class Acts:
         always: bool,
         retake_after: timedelta | None,
         retry: bool,
+        settles: bool,
     ) -> Outcome:
         now = self._clock.now()
+        lateness = now - slot
+        too_late = lateness > self.rules.grace and not always
+        # Claimed right in the status it moves on to, in one statement: a thousand teams due
+        # at once are a thousand claims, and each statement and transaction less is felt.
+        next_status = ClaimStatus.SKIPPED if too_late else ClaimStatus.SENDING
         async with self._uow() as uow:
             won, found = await self._win(
-                uow, team_id, act, slot, now, retake_after=retake_after, retry=retry
+                uow,
+                team_id,
+                act,
+                slot,
+                now=now,
+                next_status=next_status,
+                retake_after=retake_after,
+                retry=retry,
             )
-            lateness = now - slot
-            too_late = lateness > self.rules.grace and not always
-            if won:
-                # In the claim's own transaction: a thousand teams due at once are a thousand
-                # claims, and each transaction less is felt.
-                next_status = ClaimStatus.SKIPPED if too_late else ClaimStatus.SENDING
-                await uow.claims.set_status(team_id, act, slot, next_status, at=now)
             await uow.commit()
         if not won:
             return Outcome.TAKEN
@@ -271,7 +294,8 @@ class Acts:
             return await self._failed(team_id, act, slot, refusal.key, retry=True)
         except Exception as error:
             return await self._failed(team_id, act, slot, type(error).__name__, retry=retry)
-        await self._mark(team_id, act, slot, ClaimStatus.SENT)
+        if not settles:
+            await self._mark(team_id, act, slot, ClaimStatus.SENT)
         if lateness > PUNCTUAL:
             log.warning("team %s: %s of %s done late, by %s", team_id, act, slot, lateness)
             return Outcome.LATE
@@ -284,16 +308,40 @@ class Acts:
         team_id: str,
         act: Act,
         slot: datetime,
-        now: datetime,
         *,
+        now: datetime,
+        next_status: ClaimStatus,
         retake_after: timedelta | None,
         retry: bool,
     ) -> tuple[bool, ClaimStatus | None]:
         """Whether this caller gets (team, act, slot) — a new claim, an unfinished one taken
-        over, or (given `retry`) a failed one whose back-off is over — and what it found."""
+        over, or (given `retry`) a failed one whose back-off is over — and what it found; the
+        claim it gets is left in `next_status`."""
+        if await uow.claims.claim(team_id, act, slot, at=now, status=next_status):
+            return True, None
         status = await uow.claims.status(team_id, act, slot)
-        if status is None:
-            return await uow.claims.claim(team_id, act, slot, at=now), status
+        won, found = await self._win_again(
+            uow, team_id, act, slot, now=now, status=status, retake_after=retake_after, retry=retry
+        )
+        if won:
+            await uow.claims.set_status(team_id, act, slot, next_status, at=now)
+        return won, found
+
+    async def _win_again(
+        self,
+        uow: UnitOfWork,
+        team_id: str,
+        act: Act,
+        slot: datetime,
+        *,
+        now: datetime,
+        status: ClaimStatus | None,
+        retake_after: timedelta | None,
+        retry: bool,
+    ) -> tuple[bool, ClaimStatus | None]:
+        """Whether this caller gets a claim that exists: taken over, or retried."""
+        if status is None:  # it was deleted in between (the team is gone)
+            return False, status
         if retake_after is not None and status in UNFINISHED:
             won = await uow.claims.take_over(
                 team_id, act, slot, at=now, stale_before=now - retake_after

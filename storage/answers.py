@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 
-from sqlalchemy import bindparam, case, delete, insert, select, update
+from sqlalchemy import bindparam, case, delete, insert, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.open_store import COUNTS
@@ -39,19 +39,9 @@ class SqlAnswers:
         Every count row of the round is rewritten, +1 or +0, so that neither the rows' order
         nor their transaction ids in a copy of the store tell which ones this answer changed.
         """
-        chosen = {(statement, value) for statement, value in answers}
-        if not chosen:
-            return
-        increment = case(
-            *(((COUNTS.c.statement_id == s) & (COUNTS.c.value == v), 1) for s, v in sorted(chosen)),
-            else_=0,
-        )
-        await self._session.execute(
-            update(COUNTS)
-            .where(COUNTS.c.round_id == bindparam("r"))
-            .values(count=COUNTS.c.count + increment),
-            {"r": round_id},
-        )
+        chosen = sorted({(statement, value) for statement, value in answers})
+        if chosen:
+            await self._session.execute(_COUNT, {"of_round": round_id, "chosen": chosen})
 
     async def seal(self, round_id: str) -> None:
         """Move the round's counts into `answer_counts` as one aggregate, and empty them here."""
@@ -87,6 +77,15 @@ class SqlAnswers:
             round_id: {s: _histogram(c) for s, c in statements.items()}
             for round_id, statements in result.items()
         }
+
+
+# Built once: +1 where (statement, value) was chosen, +0 elsewhere, on every row of the round.
+_CHOSEN = tuple_(COUNTS.c.statement_id, COUNTS.c.value).in_(bindparam("chosen", expanding=True))
+_COUNT = (
+    update(COUNTS)
+    .where(COUNTS.c.round_id == bindparam("of_round"))
+    .values(count=COUNTS.c.count + case((_CHOSEN, 1), else_=0))
+)
 
 
 def _histogram(counts: list[int]) -> Histogram:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, delete, select, update
+from sqlalchemy import CursorResult, bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.conflicts import insert_if_absent
+from storage.conflicts import DIALECTS, insert_if_absent
 from storage.tables import Base, ClaimRow
 from surveys.claims import Act, ClaimStatus
 
@@ -19,28 +19,33 @@ class SqlClaims:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def claim(self, team_id: str, act: Act, slot: datetime, *, at: datetime) -> bool:
-        """Claim (team, act, slot); True only for the one caller that gets it."""
-        return await insert_if_absent(
-            self._session,
-            Base.metadata.tables["claims"],
-            {
-                "team_id": team_id,
-                "act": act.value,
-                "slot": slot,
-                "status": ClaimStatus.CLAIMED.value,
-                "updated_at": at,
-            },
-        )
+    async def claim(
+        self,
+        team_id: str,
+        act: Act,
+        slot: datetime,
+        *,
+        at: datetime,
+        status: ClaimStatus = ClaimStatus.CLAIMED,
+    ) -> bool:
+        """Claim (team, act, slot), in `status`; True only for the one caller that gets it."""
+        values = {
+            "team_id": team_id,
+            "act": act.value,
+            "slot": slot,
+            "status": status.value,
+            "updated_at": at,
+        }
+        claiming = _CLAIM[self._session.get_bind().dialect.name]
+        return (await self._session.execute(claiming, values)).first() is not None
 
     async def set_status(
         self, team_id: str, act: Act, slot: datetime, status: ClaimStatus, *, at: datetime
     ) -> None:
         """Move a claim on."""
         await self._session.execute(
-            update(ClaimRow)
-            .where(ClaimRow.team_id == team_id, ClaimRow.act == act.value, ClaimRow.slot == slot)
-            .values(status=status.value, updated_at=at)
+            _SET_STATUS,
+            {"team": team_id, "of_act": act.value, "of_slot": slot, "to": status.value, "at": at},
         )
 
     async def take_over(
@@ -95,3 +100,17 @@ class SqlClaims:
             query, execution_options={"synchronize_session": False}
         )
         return cast("CursorResult[Any]", result).rowcount
+
+
+# Built once: a thousand teams due at once are a thousand claims.
+_CLAIMS = Base.metadata.tables["claims"]
+_CLAIM = {dialect: insert_if_absent(dialect, _CLAIMS) for dialect in DIALECTS}
+_SET_STATUS = (
+    update(_CLAIMS)
+    .where(
+        _CLAIMS.c.team_id == bindparam("team"),
+        _CLAIMS.c.act == bindparam("of_act"),
+        _CLAIMS.c.slot == bindparam("of_slot"),
+    )
+    .values(status=bindparam("to"), updated_at=bindparam("at"))
+)

@@ -1,18 +1,38 @@
-"""INSERT … ON CONFLICT DO NOTHING on whichever dialect the session speaks."""
+"""INSERT … ON CONFLICT DO NOTHING RETURNING, built once for each dialect the store runs on."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Table
+from sqlalchemy import Select, Table
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.dml import ReturningInsert
+
+DIALECTS = ("postgresql", "sqlite")
 
 
-async def insert_if_absent(session: AsyncSession, table: Table, values: dict[str, Any]) -> bool:
-    """Insert one row unless its key exists; True when this call inserted it."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    key = [column.name for column in table.primary_key.columns]
-    statement = insert(table).values(**values).on_conflict_do_nothing().returning(table.c[key[0]])
-    return (await session.execute(statement)).first() is not None
+def insert_if_absent(dialect: str, table: Table) -> ReturningInsert[Any]:
+    """For `dialect`: insert the row given at execution unless its key exists, returning the
+    key of what it inserted (nothing: the row was there)."""
+    return _insert(dialect, table).on_conflict_do_nothing().returning(_first_key(table))
+
+
+def insert_selected_if_absent(
+    dialect: str, table: Table, columns: list[str], rows: Select[Any]
+) -> ReturningInsert[Any]:
+    """For `dialect`: insert what `rows` selects unless its key exists, returning the key of
+    what it inserted. The select's WHERE decides, in the same statement, whether to try."""
+    return (
+        _insert(dialect, table)
+        .from_select(columns, rows)
+        .on_conflict_do_nothing()
+        .returning(_first_key(table))
+    )
+
+
+def _insert(dialect: str, table: Table) -> postgresql.Insert | sqlite.Insert:
+    return postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
+
+
+def _first_key(table: Table) -> Any:
+    return next(iter(table.primary_key.columns))

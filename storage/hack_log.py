@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, delete, select
+from sqlalchemy import CursorResult, bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.tables import HackLogRow
@@ -43,12 +43,17 @@ class SqlHackLog:
 
     async def between(self, team_id: str, start: datetime, end: datetime) -> list[HackLogEntry]:
         """The team's events in [start, end], oldest first."""
-        rows = await self._session.scalars(
-            select(HackLogRow)
-            .where(HackLogRow.team_id == team_id, HackLogRow.at.between(start, end))
-            .order_by(HackLogRow.at)
-        )
-        return [_entry(row) for row in rows]
+        rows = await self._session.execute(_BETWEEN, {"team": team_id, "start": start, "end": end})
+        return [
+            HackLogEntry(
+                id=row.id,
+                team_id=row.team_id,
+                hack_id=row.hack_id,
+                event=HackEvent(row.event),
+                at=row.at,
+            )
+            for row in rows
+        ]
 
     async def remove_before(self, team_id: str, before: datetime) -> int:
         """Delete the team's events dated before `before`."""
@@ -63,3 +68,15 @@ def _entry(row: HackLogRow) -> HackLogEntry:
     return HackLogEntry(
         id=row.id, team_id=row.team_id, hack_id=row.hack_id, event=HackEvent(row.event), at=row.at
     )
+
+
+# Built once: the scheduler reads the hack log for every team it opens a round for.
+_LOG = HackLogRow.__table__
+_BETWEEN = (
+    select(_LOG)
+    .where(
+        _LOG.c.team_id == bindparam("team"),
+        _LOG.c.at.between(bindparam("start"), bindparam("end")),
+    )
+    .order_by(_LOG.c.at)
+)

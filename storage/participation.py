@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from sqlalchemy import delete, exists, func, insert, select
+from sqlalchemy import bindparam, delete, exists, func, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.conflicts import insert_if_absent
+from storage.conflicts import DIALECTS, insert_selected_if_absent
 from storage.open_store import MEMBERS, PARTICIPATION
+from surveys.ballot import Entry
 
 # Up to this many keys are looked up with IN (a list of parameters); more are matched in here.
 LOOKUP_MAX = 500
@@ -28,27 +29,16 @@ class SqlParticipation:
                 insert(MEMBERS), [{"round_id": round_id, "member": m} for m in set(members)]
             )
 
-    async def is_member(self, round_id: str, participant: str) -> bool:
-        """Whether `participant` may answer (a round opened before members were kept: anyone)."""
-        of_round = MEMBERS.c.round_id == round_id
-        row = (
-            await self._session.execute(
-                select(
-                    exists().where(of_round, MEMBERS.c.member == participant),
-                    exists().where(of_round),
-                )
-            )
-        ).one()
-        listed, any_listed = row
-        return bool(listed) or not any_listed
-
-    async def add(self, round_id: str, participant: str, *, viewer: bool = False) -> bool:
-        """Record a participant; False when they were already recorded (also under races)."""
-        return await insert_if_absent(
-            self._session,
-            PARTICIPATION,
-            {"round_id": round_id, "participant": participant, "viewer": viewer},
-        )
+    async def add(self, round_id: str, participant: str, *, viewer: bool = False) -> Entry:
+        """Record a participant unless they answered already or were not a member when the
+        round opened (a round opened before members were kept: anyone); the membership check
+        and the insert are one statement, and only a refusal asks which it was."""
+        values = {"of_round": round_id, "the_participant": participant, "as_viewer": viewer}
+        entering = _ENTER[self._session.get_bind().dialect.name]
+        if (await self._session.execute(entering, values)).first() is not None:
+            return Entry.COUNTED
+        answered = await self._session.scalar(_ANSWERED, values)
+        return Entry.ALREADY_ANSWERED if answered else Entry.NOT_A_MEMBER
 
     async def count(self, round_id: str) -> int:
         """How many have answered."""
@@ -82,3 +72,24 @@ class SqlParticipation:
         """Delete every member and participation record of the round."""
         for table in (PARTICIPATION, MEMBERS):
             await self._session.execute(delete(table).where(table.c.round_id == round_id))
+
+
+# Built once per dialect: an answer's statements are only bound and sent.
+_ROUND = bindparam("of_round", type_=PARTICIPATION.c.round_id.type)
+_PARTICIPANT = bindparam("the_participant", type_=PARTICIPATION.c.participant.type)
+_VIEWER = bindparam("as_viewer", type_=PARTICIPATION.c.viewer.type)
+_MAY_ANSWER = select(_ROUND, _PARTICIPANT, _VIEWER).where(
+    or_(
+        exists().where(MEMBERS.c.round_id == _ROUND, MEMBERS.c.member == _PARTICIPANT),
+        ~exists().where(MEMBERS.c.round_id == _ROUND),
+    )
+)
+_ENTER = {
+    dialect: insert_selected_if_absent(
+        dialect, PARTICIPATION, ["round_id", "participant", "viewer"], _MAY_ANSWER
+    )
+    for dialect in DIALECTS
+}
+_ANSWERED = select(
+    exists().where(PARTICIPATION.c.round_id == _ROUND, PARTICIPATION.c.participant == _PARTICIPANT)
+)

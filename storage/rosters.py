@@ -18,12 +18,15 @@ class SqlRosters:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def add(self, round_id: str, members: Collection[str]) -> None:
-        """Store the round's roster, replacing any it had (a restarted round's members)."""
-        await self._session.execute(
-            delete(RoundRosterRow).where(RoundRosterRow.round_id == round_id),
-            execution_options={"synchronize_session": False},
-        )
+    async def add(
+        self, round_id: str, members: Collection[str], *, replacing: bool = False
+    ) -> None:
+        """Store the round's roster; `replacing` the one it had (a restarted round's)."""
+        if replacing:
+            await self._session.execute(
+                delete(RoundRosterRow).where(RoundRosterRow.round_id == round_id),
+                execution_options={"synchronize_session": False},
+            )
         if members:
             await self._session.execute(
                 insert(RoundRosterRow),

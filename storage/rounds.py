@@ -5,15 +5,31 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, delete, exists, func, insert, select, text, update
+from sqlalchemy import (
+    CursorResult,
+    RowMapping,
+    Select,
+    bindparam,
+    delete,
+    exists,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.open_store import SALTS, TABLES
+from storage.open_store import PARTICIPATION, SALTS, TABLES
 from storage.tables import RoundRow
+from storage.team_rows import TEAMS, team_of
+from surveys.ballot import Ballot
 from surveys.errors import RoundAlreadyOpen
 from surveys.ports import RowLock
 from surveys.rounds import Round, RoundKind
+
+ROUNDS = RoundRow.__table__
 
 # Set on the session when a round closes, so the unit of work scrubs after committing: on
 # PostgreSQL the close's transaction id (older snapshots may still see what it deleted).
@@ -28,43 +44,57 @@ class SqlRounds:
 
     async def add(self, round_: Round, *, salt: bytes) -> None:
         """Store a new open round; RoundAlreadyOpen if the team has one (a unique index)."""
-        self._session.add(
-            RoundRow(
-                id=round_.id,
-                team_id=round_.team_id,
-                kind=round_.kind.value,
-                statement_ids=list(round_.statement_ids),
-                opened_at=round_.opened_at,
-                closes_at=round_.closes_at,
-                closed_at=round_.closed_at,
-                channel_size=round_.channel_size,
-                min_respondents=round_.min_respondents,
-                respondents=round_.respondents,
-                eligible_respondents=round_.eligible_respondents,
-                message_ref=round_.message_ref,
-                reminded=round_.reminded,
-            )
-        )
+        row = {
+            "id": round_.id,
+            "team_id": round_.team_id,
+            "kind": round_.kind.value,
+            "statement_ids": list(round_.statement_ids),
+            "opened_at": round_.opened_at,
+            "closes_at": round_.closes_at,
+            "closed_at": round_.closed_at,
+            "channel_size": round_.channel_size,
+            "min_respondents": round_.min_respondents,
+            "respondents": round_.respondents,
+            "eligible_respondents": round_.eligible_respondents,
+            "restarted_at": round_.restarted_at,
+            "message_ref": round_.message_ref,
+            "reminded": round_.reminded,
+        }
         try:
-            await self._session.flush()
+            await self._session.execute(insert(RoundRow), row)
         except IntegrityError:
             raise RoundAlreadyOpen() from None
         await self._session.execute(insert(SALTS).values(round_id=round_.id, salt=salt))
 
     async def get(self, round_id: str, *, lock: RowLock | None = None) -> Round | None:
         """The round, optionally locked (shared or exclusive) until the unit of work ends."""
-        query = select(RoundRow).where(RoundRow.id == round_id)
-        if lock is not None:
-            query = query.with_for_update(read=lock == "share")
-        row = await self._session.scalar(query.execution_options(populate_existing=True))
-        return _round(row) if row else None
+        row = (await self._session.execute(_GET[lock], {"round_id": round_id})).first()
+        return round_of(row._mapping) if row else None
+
+    async def ballot(self, round_id: str, *, lock: bool = True) -> Ballot | None:
+        """The round (given `lock`, locked shared: a close locks it exclusively, so it waits
+        for this unit of work), its team, its salt and how many have answered, in one
+        statement."""
+        query = _BALLOT_LOCKED if lock else _BALLOT
+        row = (await self._session.execute(query, {"round_id": round_id})).first()
+        if row is None:
+            return None
+        values = row._mapping
+        return Ballot(
+            round=round_of(values),
+            team=team_of(values, prefix=_TEAM),
+            salt=values["round_salt"],
+            respondents=values["answered"],
+        )
 
     async def open_for_team(self, team_id: str) -> Round | None:
         """The team's open round, if any."""
-        row = await self._session.scalar(
-            select(RoundRow).where(RoundRow.team_id == team_id, RoundRow.closed_at.is_(None))
-        )
-        return _round(row) if row else None
+        row = (
+            await self._session.execute(
+                select(ROUNDS).where(ROUNDS.c.team_id == team_id, ROUNDS.c.closed_at.is_(None))
+            )
+        ).first()
+        return round_of(row._mapping) if row else None
 
     async def discard(self, round_id: str) -> None:
         """Delete a round that never reached anyone, with all it has in the open-round store."""
@@ -73,8 +103,8 @@ class SqlRounds:
 
     async def all_open(self) -> list[Round]:
         """Every open round, of every team."""
-        rows = await self._session.scalars(select(RoundRow).where(RoundRow.closed_at.is_(None)))
-        return [_round(row) for row in rows]
+        rows = await self._session.execute(select(ROUNDS).where(ROUNDS.c.closed_at.is_(None)))
+        return [round_of(row) for row in rows.mappings()]
 
     async def set_message_ref(self, round_id: str, message_ref: str) -> None:
         """Remember where the pulse message was posted."""
@@ -90,12 +120,12 @@ class SqlRounds:
 
     async def lost(self) -> list[Round]:
         """Open rounds whose salt is gone: the open-round store was lost (a database crash)."""
-        rows = await self._session.scalars(
-            select(RoundRow).where(
-                RoundRow.closed_at.is_(None), ~exists().where(SALTS.c.round_id == RoundRow.id)
+        rows = await self._session.execute(
+            select(ROUNDS).where(
+                ROUNDS.c.closed_at.is_(None), ~exists().where(SALTS.c.round_id == ROUNDS.c.id)
             )
         )
-        return [_round(row) for row in rows]
+        return [round_of(row) for row in rows.mappings()]
 
     async def restart(self, round_id: str, *, salt: bytes, at: datetime) -> None:
         """Give a lost round a new salt and record when it started asking again."""
@@ -125,19 +155,15 @@ class SqlRounds:
         self, team_id: str, *, limit: int, before: datetime | None = None
     ) -> list[Round]:
         """The team's closed rounds, newest first."""
-        query = select(RoundRow).where(RoundRow.team_id == team_id, RoundRow.closed_at.is_not(None))
+        query = select(ROUNDS).where(ROUNDS.c.team_id == team_id, ROUNDS.c.closed_at.is_not(None))
         if before is not None:
-            query = query.where(RoundRow.opened_at < before)
-        rows = await self._session.scalars(query.order_by(RoundRow.opened_at.desc()).limit(limit))
-        return [_round(row) for row in rows]
+            query = query.where(ROUNDS.c.opened_at < before)
+        rows = await self._session.execute(query.order_by(ROUNDS.c.opened_at.desc()).limit(limit))
+        return [round_of(row) for row in rows.mappings()]
 
     async def count(self, team_id: str, *, kind: RoundKind) -> int:
         """How many rounds of `kind` the team has had."""
-        total = await self._session.scalar(
-            select(func.count())
-            .select_from(RoundRow)
-            .where(RoundRow.team_id == team_id, RoundRow.kind == kind.value)
-        )
+        total = await self._session.scalar(_COUNT, {"team": team_id, "kind": kind.value})
         return total or 0
 
     async def remove_closed_before(self, team_id: str, before: datetime) -> int:
@@ -153,22 +179,42 @@ class SqlRounds:
         return cast("CursorResult[Any]", result).rowcount
 
 
-def _round(row: RoundRow) -> Round:
+# Built once: an answer's statement is only bound and sent, not put together again.
+_TEAM = "team__"
+_BALLOT = (
+    select(
+        ROUNDS,
+        *(column.label(_TEAM + column.name) for column in TEAMS.c),
+        SALTS.c.salt.label("round_salt"),
+        select(func.count())
+        .where(PARTICIPATION.c.round_id == ROUNDS.c.id)
+        .scalar_subquery()
+        .label("answered"),
+    )
+    .join_from(ROUNDS, TEAMS, TEAMS.c.id == ROUNDS.c.team_id)
+    .outerjoin(SALTS, SALTS.c.round_id == ROUNDS.c.id)
+    .where(ROUNDS.c.id == bindparam("round_id"))
+)
+_BALLOT_LOCKED = _BALLOT.with_for_update(read=True, of=ROUNDS)
+
+
+def round_of(row: RowMapping) -> Round:
+    """A round from a row of `rounds` read with Core."""
     return Round(
-        id=row.id,
-        team_id=row.team_id,
-        kind=RoundKind(row.kind),
-        statement_ids=tuple(row.statement_ids),
-        opened_at=row.opened_at,
-        closes_at=row.closes_at,
-        closed_at=row.closed_at,
-        channel_size=row.channel_size,
-        min_respondents=row.min_respondents,
-        respondents=row.respondents,
-        eligible_respondents=row.eligible_respondents,
-        restarted_at=row.restarted_at,
-        message_ref=row.message_ref,
-        reminded=row.reminded,
+        id=row["id"],
+        team_id=row["team_id"],
+        kind=RoundKind(row["kind"]),
+        statement_ids=tuple(row["statement_ids"]),
+        opened_at=row["opened_at"],
+        closes_at=row["closes_at"],
+        closed_at=row["closed_at"],
+        channel_size=row["channel_size"],
+        min_respondents=row["min_respondents"],
+        respondents=row["respondents"],
+        eligible_respondents=row["eligible_respondents"],
+        restarted_at=row["restarted_at"],
+        message_ref=row["message_ref"],
+        reminded=row["reminded"],
     )
 
 
@@ -184,3 +230,16 @@ async def scrub_after_commit(session: AsyncSession) -> None:
     postgres = session.get_bind().dialect.name == "postgresql"
     xid = await session.scalar(text("SELECT txid_current()")) if postgres else 0
     session.info[SCRUB_AFTER_COMMIT] = int(xid or 0)
+
+
+_BY_ID = select(ROUNDS).where(ROUNDS.c.id == bindparam("round_id"))
+_GET: dict[RowLock | None, Select[Any]] = {
+    None: _BY_ID,
+    "share": _BY_ID.with_for_update(read=True),
+    "update": _BY_ID.with_for_update(),
+}
+_COUNT = (
+    select(func.count())
+    .select_from(ROUNDS)
+    .where(ROUNDS.c.team_id == bindparam("team"), ROUNDS.c.kind == bindparam("kind"))
+)

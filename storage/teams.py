@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import time
+from collections.abc import Hashable
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.rounds import forget_open, scrub_after_commit
-from storage.tables import RoundRow, TeamRow
-from surveys.team import Cadence, ChannelRef, Team, TeamSettings
+from storage.tables import HackLogRow, RoundRow, TeamRow
+from storage.team_rows import TEAMS, fill, team_of
+from surveys.team import ChannelRef, Team
 
 
 class SqlTeams:
@@ -21,36 +22,46 @@ class SqlTeams:
     async def add(self, team: Team) -> None:
         """Store a new team."""
         row = TeamRow(id=team.id, created_at=team.created_at)
-        _fill(row, team)
+        fill(row, team)
         self._session.add(row)
         await self._session.flush()
 
     async def update(self, team: Team) -> None:
         """Store new settings or the paused flag of an existing team."""
         row = await self._session.get_one(TeamRow, team.id)
-        _fill(row, team)
+        fill(row, team)
         await self._session.flush()
 
     async def get(self, team_id: str) -> Team | None:
         """The team with `team_id`."""
-        row = await self._session.get(TeamRow, team_id)
-        return _team(row) if row else None
+        row = (await self._session.execute(_BY_ID, {"team": team_id})).first()
+        return team_of(row._mapping) if row else None
 
     async def by_channel(self, channel: ChannelRef) -> Team | None:
         """The team living in `channel`."""
-        row = await self._session.scalar(
-            select(TeamRow).where(
-                TeamRow.platform == channel.platform,
-                TeamRow.workspace_id == channel.workspace_id,
-                TeamRow.channel_id == channel.channel_id,
+        row = (
+            await self._session.execute(
+                select(TEAMS).where(
+                    TEAMS.c.platform == channel.platform,
+                    TEAMS.c.workspace_id == channel.workspace_id,
+                    TEAMS.c.channel_id == channel.channel_id,
+                )
             )
-        )
-        return _team(row) if row else None
+        ).first()
+        return team_of(row._mapping) if row else None
 
     async def all(self) -> list[Team]:
         """Every team, paused or not."""
-        rows = await self._session.scalars(select(TeamRow).order_by(TeamRow.created_at))
-        return [_team(row) for row in rows]
+        rows = await self._session.execute(select(TEAMS).order_by(TEAMS.c.created_at))
+        return [team_of(row) for row in rows.mappings()]
+
+    async def trend_stamp(self, team_id: str) -> Hashable | None:
+        """The team's k, how many closed rounds it has and when the latest closed, how many
+        hack log entries and the latest one's time: one statement, on the teams' primary key
+        and the rounds' and hack log's team indexes. A close, a retention purge, a hack event
+        or a new k each change it."""
+        row = (await self._session.execute(_TREND_STAMP, {"team": team_id})).first()
+        return tuple(row) if row else None
 
     async def remove(self, team_id: str) -> None:
         """Delete a team; the foreign keys cascade to its rounds, counts, hack log and claims,
@@ -67,44 +78,19 @@ class SqlTeams:
         await scrub_after_commit(self._session)
 
 
-def _fill(row: TeamRow, team: Team) -> None:
-    settings = team.settings
-    row.platform = team.channel.platform
-    row.workspace_id = team.channel.workspace_id
-    row.channel_id = team.channel.channel_id
-    row.name = team.name
-    row.paused = team.paused
-    row.deactivated_at = team.deactivated_at
-    row.cadence = settings.cadence.value
-    row.weekday = settings.weekday
-    row.local_time = settings.local_time.strftime("%H:%M")
-    row.timezone = settings.timezone
-    row.language = settings.language
-    row.round_hours = settings.round_hours
-    row.min_respondents = settings.min_respondents
-    row.reminders = settings.reminders
-    row.leaders = sorted(settings.leaders)
-    row.facilitators = sorted(settings.facilitators)
+_ROUNDS = RoundRow.__table__
+_HACKS = HackLogRow.__table__
+_TREND_STAMP = select(
+    TEAMS.c.min_respondents,
+    *(
+        select(aggregate).where(table.c.team_id == TEAMS.c.id).scalar_subquery()
+        for table, aggregate in (
+            (_ROUNDS, func.count(_ROUNDS.c.closed_at)),
+            (_ROUNDS, func.max(_ROUNDS.c.closed_at)),
+            (_HACKS, func.count()),
+            (_HACKS, func.max(_HACKS.c.at)),
+        )
+    ),
+).where(TEAMS.c.id == bindparam("team"))
 
-
-def _team(row: TeamRow) -> Team:
-    return Team(
-        id=row.id,
-        channel=ChannelRef(row.platform, row.workspace_id, row.channel_id),
-        name=row.name,
-        created_at=row.created_at,
-        paused=row.paused,
-        deactivated_at=row.deactivated_at,
-        settings=TeamSettings(
-            cadence=Cadence(row.cadence),
-            weekday=row.weekday,
-            local_time=time.fromisoformat(row.local_time),
-            timezone=row.timezone,
-            language="da" if row.language == "da" else "en",
-            round_hours=row.round_hours,
-            min_respondents=row.min_respondents,
-            reminders=row.reminders,
-            leaders=frozenset(row.leaders),
-            facilitators=frozenset(row.facilitators),
-        ),
-    )
+_BY_ID = select(TEAMS).where(TEAMS.c.id == bindparam("team"))

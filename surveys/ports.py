@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Hashable, Sequence
 from datetime import datetime
 from types import TracebackType
 from typing import Literal, Protocol, Self
@@ -10,6 +10,7 @@ from typing import Literal, Protocol, Self
 from content.schema import Hack
 from surveys.addresses import ChannelAddress
 from surveys.announcements import PrivateNote, PulseStatus, RoundOutcome
+from surveys.ballot import Ballot, Entry
 from surveys.claims import Act, ClaimStatus
 from surveys.hack_log import HackEvent, HackLogEntry
 from surveys.overlap import Roster
@@ -39,6 +40,10 @@ class TeamRepository(Protocol):
     async def all(self) -> list[Team]:
         """Every team, paused or not."""
 
+    async def trend_stamp(self, team_id: str) -> Hashable | None:
+        """What the team's trend is made of, summed up in one cheap read that changes whenever
+        the trend may (its k, its closed rounds, its hack log); None when there is no team."""
+
     async def remove(self, team_id: str) -> None:
         """Delete a team with everything of it: rounds, counts, participation, hack log, claims."""
 
@@ -51,6 +56,11 @@ class RoundRepository(Protocol):
 
     async def get(self, round_id: str, *, lock: RowLock | None = None) -> Round | None:
         """The round, optionally locked for the rest of the unit of work."""
+
+    async def ballot(self, round_id: str, *, lock: bool = True) -> Ballot | None:
+        """What an answer needs, in one read: the round (given `lock`, locked against a close,
+        shared, for the rest of the unit of work), its team, its salt and how many have
+        answered."""
 
     async def open_for_team(self, team_id: str) -> Round | None:
         """The team's open round, if any."""
@@ -119,11 +129,10 @@ class ParticipationRepository(Protocol):
     async def admit(self, round_id: str, members: Collection[str]) -> None:
         """Record who may answer the round: the channel's members when it opened."""
 
-    async def is_member(self, round_id: str, participant: str) -> bool:
-        """Whether `participant` may answer (a round opened before members were kept: anyone)."""
-
-    async def add(self, round_id: str, participant: str, *, viewer: bool = False) -> bool:
-        """Record a participant (`viewer`: a leader or facilitator); False when already there."""
+    async def add(self, round_id: str, participant: str, *, viewer: bool = False) -> Entry:
+        """Record a participant (`viewer`: a leader or facilitator) unless they answered
+        already or were not a member when the round opened (a round opened before members
+        were kept: anyone may answer)."""
 
     async def count(self, round_id: str) -> int:
         """How many have answered."""
@@ -157,8 +166,16 @@ class HackLogRepository(Protocol):
 class ClaimRepository(Protocol):
     """Claims on scheduled acts; `at` is when the caller acts (it dates the claim)."""
 
-    async def claim(self, team_id: str, act: Act, slot: datetime, *, at: datetime) -> bool:
-        """Claim (team, act, slot); True only for the one caller that gets it."""
+    async def claim(
+        self,
+        team_id: str,
+        act: Act,
+        slot: datetime,
+        *,
+        at: datetime,
+        status: ClaimStatus = ClaimStatus.CLAIMED,
+    ) -> bool:
+        """Claim (team, act, slot), in `status`; True only for the one caller that gets it."""
 
     async def set_status(
         self, team_id: str, act: Act, slot: datetime, status: ClaimStatus, *, at: datetime
@@ -209,8 +226,10 @@ class RosterRepository(Protocol):
     """Who was in each round's channel when it opened, as roster keys (anonymity.roster_key),
     for the overlap rule (surveys/overlap.py); and which rounds that rule withheld."""
 
-    async def add(self, round_id: str, members: Collection[str]) -> None:
-        """Store the round's roster, replacing any it had (a restarted round's members)."""
+    async def add(
+        self, round_id: str, members: Collection[str], *, replacing: bool = False
+    ) -> None:
+        """Store the round's roster; `replacing` the one it had (a restarted round's)."""
 
     async def in_period(
         self, platform: str, workspace_id: str, *, start: datetime, end: datetime

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -18,6 +18,7 @@ from surveys.anonymity import (
     participant_key,
     roster_key,
 )
+from surveys.ballot import Entry
 from surveys.closing import seal
 from surveys.comparison import Asked, lookback_rounds
 from surveys.errors import (
@@ -26,7 +27,6 @@ from surveys.errors import (
     CloseTooEarly,
     NoOpenRound,
     NotAMember,
-    RoundAlreadyOpen,
     RoundClosed,
     RoundNotFound,
     RoundOfAnotherTeam,
@@ -59,6 +59,7 @@ from surveys.rounds import (
 from surveys.team import ChannelRef, Origin, Team, TeamSettings
 from surveys.traps import avoidance
 from surveys.trend import HackDone, Trend, TrendPoint
+from surveys.trend_cache import TrendCache
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +96,7 @@ class PulseService:
             unit_of_work=unit_of_work, clock=clock, chat=chat, content=content
         )
         self._listeners: list[Callable[[Happened], None]] = []
+        self._trends = TrendCache()
 
     def subscribe(self, listener: Callable[[Happened], None]) -> None:
         """Tell `listener` what happened: a team changed, a round opened or closed, answers."""
@@ -170,19 +172,30 @@ class PulseService:
 
     # Rounds
 
-    async def open_round(self, team_id: str, *, kind: RoundKind = RoundKind.PULSE) -> Round:
-        """Start a round and post the pulse message in the team's channel."""
-        team = await self.team(team_id)
-        if not team.active:
-            raise TeamInactive()
-        if team.paused:
-            raise TeamPaused()
-        members = await self._chat.channel_members(team)
+    async def open_round(
+        self,
+        team_id: str,
+        *,
+        kind: RoundKind = RoundKind.PULSE,
+        team: Team | None = None,
+        settle: Callable[[UnitOfWork], Awaitable[None]] | None = None,
+    ) -> Round:
+        """Start a round and post the pulse message in the team's channel.
+
+        `team`: the team as the caller has it, which spares a transaction: only its channel
+        is used before the round's own transaction reads the team afresh. `settle`: more work
+        for the transaction that records where the message went (the scheduler marks its
+        claim done in it), so an open costs one transaction less."""
+        known = team or await self.team(team_id)
+        _check_openable(known)
+        members = await self._chat.channel_members(known)
         now = self._clock.now()
         salt = new_salt()
         async with self._uow() as uow:
-            if await uow.rounds.open_for_team(team_id) is not None:
-                raise RoundAlreadyOpen()
+            # Afresh: paused, switched off or set up anew meanwhile. A round already open is
+            # refused by the store (one open round per team) when this one is added.
+            team = await _team(uow, team_id)
+            _check_openable(team)
             pulses = await uow.rounds.count(team_id, kind=RoundKind.PULSE)
             statement_ids = statements_for_round(
                 self._content, kind=kind, pulses_so_far=pulses, offset=rotation_offset(team_id)
@@ -201,7 +214,7 @@ class PulseService:
                 min_respondents=team.settings.min_respondents,
             )
             await uow.rounds.add(round_, salt=salt)
-            await self._ready_ballot(uow, team, round_, salt, members)
+            await self._ready_ballot(uow, team, round_, salt, members, restarted=False)
             await uow.commit()
         try:
             message_ref = await self._chat.post_pulse(
@@ -217,6 +230,8 @@ class PulseService:
         self._tell(Happened.ROUND_OPENED)
         async with self._uow() as uow:
             await uow.rounds.set_message_ref(round_.id, message_ref)
+            if settle is not None:
+                await settle(uow)
             await uow.commit()
         return replace(round_, message_ref=message_ref)
 
@@ -234,17 +249,27 @@ class PulseService:
         return done.hack_id
 
     async def _ready_ballot(
-        self, uow: UnitOfWork, team: Team, round_: Round, salt: bytes, members: Sequence[str]
+        self,
+        uow: UnitOfWork,
+        team: Team,
+        round_: Round,
+        salt: bytes,
+        members: Sequence[str],
+        *,
+        restarted: bool,
     ) -> None:
         """Empty counts and the members who may answer, in the open-round store; the roster
-        the overlap rule compares with other teams' (surveys/overlap.py)."""
+        the overlap rule compares with other teams' (surveys/overlap.py), replacing the one a
+        `restarted` round had."""
         await uow.answers.prepare(round_.id, round_.statement_ids)
         await uow.participation.admit(
             round_.id, [participant_key(self._secret_key, salt, m) for m in members]
         )
         workspace = team.channel.workspace_id
         await uow.rosters.add(
-            round_.id, [roster_key(self._secret_key, workspace, m) for m in members]
+            round_.id,
+            [roster_key(self._secret_key, workspace, m) for m in members],
+            replacing=restarted,
         )
 
     async def recover_lost_rounds(self) -> int:
@@ -265,7 +290,7 @@ class PulseService:
                     continue
                 now = self._clock.now()
                 await uow.rounds.restart(round_.id, salt=salt, at=now)
-                await self._ready_ballot(uow, team, round_, salt, members)
+                await self._ready_ballot(uow, team, round_, salt, members, restarted=True)
                 await uow.commit()
             restarted += 1
             log.error(
@@ -289,14 +314,12 @@ class PulseService:
         """The round and its participation count (the only number an open round has); with
         `origin`, only if the round's team lives where the request came from."""
         async with self._uow() as uow:
-            round_ = await _round(uow, round_id)
-            team = await _team(uow, round_.team_id)
-            _check_origin(origin, team)
-            respondents = (
-                await uow.participation.count(round_id)
-                if round_.is_open
-                else round_.respondents or 0
-            )
+            ballot = await uow.rounds.ballot(round_id, lock=False)
+        if ballot is None:
+            raise RoundNotFound()
+        round_, team = ballot.round, ballot.team
+        _check_origin(origin, team)
+        respondents = ballot.respondents if round_.is_open else round_.respondents or 0
         return PulseStatus(team=team, round=round_, respondents=respondents)
 
     async def has_answered(self, round_id: str, user_id: str) -> bool:
@@ -319,27 +342,30 @@ class PulseService:
         """Count one person's answers once; refuse a second time, a closed round, bad answers,
         and (given the request's `origin`) a round of a team living elsewhere."""
         async with self._uow() as uow:
-            round_ = await _round(uow, round_id, lock="share")
-            team = await _team(uow, round_.team_id)
+            ballot = await uow.rounds.ballot(round_id)
+            if ballot is None:
+                raise RoundNotFound()
+            round_, team = ballot.round, ballot.team
             # Before anything else: another team's round is not even said to be closed.
             _check_origin(origin, team)
             if not round_.is_open or self._clock.now() >= round_.closes_at:
                 raise RoundClosed()
             ordered = validate_answers(round_, answers)
-            salt = await uow.rounds.salt(round_id)
-            if salt is None:
+            if ballot.salt is None:
                 raise AnswersLost()
-            key = participant_key(self._secret_key, salt, user_id)
-            if not await uow.participation.is_member(round_id, key):
-                raise NotAMember()
+            key = participant_key(self._secret_key, ballot.salt, user_id)
             viewer = team.settings.role_of(user_id) is not None
-            if not await uow.participation.add(round_id, key, viewer=viewer):
+            entry = await uow.participation.add(round_id, key, viewer=viewer)
+            if entry is Entry.NOT_A_MEMBER:
+                raise NotAMember()
+            if entry is Entry.ALREADY_ANSWERED:
                 raise AlreadyAnswered()
             await uow.answers.add(round_id, ordered)
-            respondents = await uow.participation.count(round_id)
             await uow.commit()
         self._tell(Happened.ANSWERS_RECORDED)
-        return PulseStatus(team=team, round=round_, respondents=respondents)
+        # Counted before this answer, in the same read as the round: one statement fewer. The
+        # pulse message reads the count afresh when it is redrawn (bot/pulse_updates.py).
+        return PulseStatus(team=team, round=round_, respondents=ballot.respondents + 1)
 
     async def show_participation(self, status: PulseStatus) -> None:
         """Update the pulse message's count; separate from `submit` so that a slow chat
@@ -460,27 +486,40 @@ class PulseService:
             return (await self._results(uow, team, [round_]))[-1]
 
     async def trend(self, team_id: str, *, rounds: int = 12) -> Trend:
-        """The team's latest `rounds` closed rounds, gated, with the hacks done meanwhile."""
+        """The team's latest `rounds` closed rounds, gated, with the hacks done meanwhile;
+        worked out again only when the store's stamp of the team's trend changed."""
         rounds = max(1, min(rounds, MAX_TREND_ROUNDS))
         async with self._uow() as uow:
-            team = await _team(uow, team_id)
-            # One query for the rounds shown and the few before them that changes compare to.
-            fetched = await uow.rounds.closed(team_id, limit=rounds + self._lookback)
-            oldest_first = list(reversed(fetched))
-            shown = oldest_first[-rounds:]
-            earlier = oldest_first[: len(oldest_first) - len(shown)]
-            results = await self._results(uow, team, shown, earlier=earlier)
-            points = [
-                TrendPoint(opened_at=round_.opened_at, result=result)
-                for round_, result in zip(shown, results, strict=True)
-            ]
-            done = (
-                await uow.hacks.between(team_id, points[0].opened_at, self._clock.now())
-                if points
-                else []
-            )
+            stamp = await uow.teams.trend_stamp(team_id)
+            if stamp is None:
+                raise TeamNotSetUp()
             now = self._clock.now()
-            cycle = await _hack_cycle(uow, team_id, now)
+            kept = self._trends.get(team_id, rounds, stamp=stamp, now=now)
+            if kept is not None:
+                return kept
+            trend = await self._read_trend(uow, team_id, rounds)
+        self._trends.put(trend, rounds, stamp=stamp, now=now)
+        return trend
+
+    async def _read_trend(self, uow: UnitOfWork, team_id: str, rounds: int) -> Trend:
+        team = await _team(uow, team_id)
+        # One query for the rounds shown and the few before them that changes compare to.
+        fetched = await uow.rounds.closed(team_id, limit=rounds + self._lookback)
+        oldest_first = list(reversed(fetched))
+        shown = oldest_first[-rounds:]
+        earlier = oldest_first[: len(oldest_first) - len(shown)]
+        results = await self._results(uow, team, shown, earlier=earlier)
+        points = [
+            TrendPoint(opened_at=round_.opened_at, result=result)
+            for round_, result in zip(shown, results, strict=True)
+        ]
+        done = (
+            await uow.hacks.between(team_id, points[0].opened_at, self._clock.now())
+            if points
+            else []
+        )
+        now = self._clock.now()
+        cycle = await _hack_cycle(uow, team_id, now)
         return Trend(
             team_id=team_id,
             points=points,
@@ -607,6 +646,13 @@ async def _team(uow: UnitOfWork, team_id: str) -> Team:
     if team is None:
         raise TeamNotSetUp()
     return team
+
+
+def _check_openable(team: Team) -> None:
+    if not team.active:
+        raise TeamInactive()
+    if team.paused:
+        raise TeamPaused()
 
 
 def _check_origin(origin: Origin | None, team: Team) -> None:

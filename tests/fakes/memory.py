@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Hashable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from types import TracebackType
 from typing import Self
 
 from surveys.addresses import ChannelAddress
+from surveys.ballot import Ballot, Entry
 from surveys.claims import Act, ClaimStatus
 from surveys.errors import RoundAlreadyOpen
 from surveys.hack_log import HackEvent, HackLogEntry
@@ -59,6 +60,21 @@ class MemoryTeams:
     async def get(self, team_id: str) -> Team | None:
         return self._s.teams.get(team_id)
 
+    async def trend_stamp(self, team_id: str) -> Hashable | None:
+        team = self._s.teams.get(team_id)
+        if team is None:
+            return None
+        closed = [r.closed_at for r in self._s.rounds.values() if r.team_id == team_id]
+        closed_at = [at for at in closed if at is not None]
+        hacks = [e.at for e in self._s.hack_log if e.team_id == team_id]
+        return (
+            team.settings.min_respondents,
+            len(closed_at),
+            max(closed_at, default=None),
+            len(hacks),
+            max(hacks, default=None),
+        )
+
     async def by_channel(self, channel: ChannelRef) -> Team | None:
         return next((t for t in self._s.teams.values() if t.channel == channel), None)
 
@@ -90,6 +106,14 @@ class MemoryRounds:
 
     async def get(self, round_id: str, *, lock: RowLock | None = None) -> Round | None:
         return self._s.rounds.get(round_id)
+
+    async def ballot(self, round_id: str, *, lock: bool = True) -> Ballot | None:
+        round_ = self._s.rounds.get(round_id)
+        team = self._s.teams.get(round_.team_id) if round_ else None
+        if round_ is None or team is None:
+            return None
+        respondents = len(self._s.participation.get(round_id, ()))
+        return Ballot(round_, team, self._s.salts.get(round_id), respondents)
 
     async def open_for_team(self, team_id: str) -> Round | None:
         return next(
@@ -215,18 +239,17 @@ class MemoryParticipation:
     async def admit(self, round_id: str, members: Collection[str]) -> None:
         self._s.members.setdefault(round_id, set()).update(members)
 
-    async def is_member(self, round_id: str, participant: str) -> bool:
+    async def add(self, round_id: str, participant: str, *, viewer: bool = False) -> Entry:
         members = self._s.members.get(round_id)
-        return not members or participant in members
-
-    async def add(self, round_id: str, participant: str, *, viewer: bool = False) -> bool:
         seen = self._s.participation.setdefault(round_id, set())
         if participant in seen:
-            return False
+            return Entry.ALREADY_ANSWERED
+        if members and participant not in members:
+            return Entry.NOT_A_MEMBER
         seen.add(participant)
         if viewer:
             self._s.viewers.setdefault(round_id, set()).add(participant)
-        return True
+        return Entry.COUNTED
 
     async def count(self, round_id: str) -> int:
         return len(self._s.participation.get(round_id, ()))
@@ -276,10 +299,18 @@ class MemoryClaims:
     def __init__(self, state: MemoryState) -> None:
         self._s = state
 
-    async def claim(self, team_id: str, act: Act, slot: datetime, *, at: datetime) -> bool:
+    async def claim(
+        self,
+        team_id: str,
+        act: Act,
+        slot: datetime,
+        *,
+        at: datetime,
+        status: ClaimStatus = ClaimStatus.CLAIMED,
+    ) -> bool:
         if (team_id, act, slot) in self._s.claims:
             return False
-        self._s.claims[(team_id, act, slot)] = (ClaimStatus.CLAIMED, at)
+        self._s.claims[(team_id, act, slot)] = (status, at)
         return True
 
     async def set_status(
@@ -362,7 +393,9 @@ class MemoryRosters:
     def __init__(self, state: MemoryState) -> None:
         self._s = state
 
-    async def add(self, round_id: str, members: Collection[str]) -> None:
+    async def add(
+        self, round_id: str, members: Collection[str], *, replacing: bool = False
+    ) -> None:
         if members:
             self._s.rosters[round_id] = frozenset(members)
         else:  # as in SQL: no rows, no roster

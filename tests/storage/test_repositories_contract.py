@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.unit_of_work import SqlStorage
 from surveys.addresses import ChannelAddress
+from surveys.ballot import Ballot, Entry
 from surveys.claims import Act, ClaimStatus
 from surveys.errors import RoundAlreadyOpen
 from surveys.hack_effect import helped_item
@@ -185,19 +186,49 @@ async def test_only_members_may_answer_and_viewers_are_counted_apart(
         await uow.participation.admit(round_.id, ["m1", "m2", "m3"])
         await uow.commit()
     async with storage() as uow:
-        assert await uow.participation.is_member(round_.id, "m2")
-        assert not await uow.participation.is_member(round_.id, "outsider")
+        assert await uow.participation.add(round_.id, "outsider") is Entry.NOT_A_MEMBER
         # A round opened before members were kept lets anyone answer, as it did then.
-        assert await uow.participation.is_member(older.id, "anyone")
-        assert await uow.participation.add(round_.id, "m1", viewer=True)
-        assert await uow.participation.add(round_.id, "m2")
+        assert await uow.participation.add(older.id, "anyone") is Entry.COUNTED
+        assert await uow.participation.add(round_.id, "m1", viewer=True) is Entry.COUNTED
+        assert await uow.participation.add(round_.id, "m2") is Entry.COUNTED
+        assert await uow.participation.add(round_.id, "m2") is Entry.ALREADY_ANSWERED
         assert await uow.participation.count(round_.id) == 2
         assert await uow.participation.viewers(round_.id) == 1
         await uow.participation.forget(round_.id)
         await uow.commit()
     async with storage() as uow:
-        assert await uow.participation.is_member(round_.id, "outsider")  # forgotten: no list
+        # Forgotten: no list any more.
+        assert await uow.participation.add(round_.id, "outsider") is Entry.COUNTED
         assert await uow.participation.viewers(round_.id) == 0
+
+
+async def test_a_ballot_is_the_round_its_team_its_salt_and_its_count(
+    storage: UnitOfWorkFactory,
+) -> None:
+    team = a_team()
+    round_ = a_round(team)
+    async with storage() as uow:
+        await uow.teams.add(team)
+        await uow.rounds.add(round_, salt=b"s" * 32)
+        await uow.participation.add(round_.id, "h1")
+        await uow.participation.add(round_.id, "h2")
+        await uow.commit()
+    async with storage() as uow:
+        assert await uow.rounds.ballot(round_.id) == Ballot(round_, team, b"s" * 32, 2)
+        assert await uow.rounds.ballot("no-such-round") is None
+        await uow.rounds.close(
+            round_.id, closed_at=T0 + timedelta(hours=1), respondents=2, eligible=2
+        )
+        await uow.participation.forget(round_.id)
+        await uow.commit()
+    async with storage() as uow:
+        ballot = await uow.rounds.ballot(round_.id)
+        assert ballot is not None
+        assert (ballot.round.closed_at, ballot.salt, ballot.respondents) == (
+            T0 + timedelta(hours=1),
+            None,
+            0,
+        )
 
 
 async def test_a_lost_round_restarts_with_a_new_salt_and_nothing_of_before(
@@ -229,9 +260,9 @@ async def test_participation_is_a_set_of_hashes(storage: UnitOfWorkFactory) -> N
     async with storage() as uow:
         await uow.teams.add(team)
         await uow.rounds.add(round_, salt=b"s" * 32)
-        assert await uow.participation.add(round_.id, "h1") is True
-        assert await uow.participation.add(round_.id, "h1") is False
-        assert await uow.participation.add(round_.id, "h2") is True
+        assert await uow.participation.add(round_.id, "h1") is Entry.COUNTED
+        assert await uow.participation.add(round_.id, "h1") is Entry.ALREADY_ANSWERED
+        assert await uow.participation.add(round_.id, "h2") is Entry.COUNTED
         await uow.commit()
     async with storage() as uow:
         assert await uow.participation.count(round_.id) == 2
@@ -332,7 +363,7 @@ async def test_racing_claims_and_participation_have_one_winner(engine: AsyncEngi
         async with storage() as uow:
             added = await uow.participation.add(round_.id, "same-person")
             await uow.commit()
-            return added
+            return added is Entry.COUNTED
 
     claims = await asyncio.gather(*(claim() for _ in range(6)))
     adds = await asyncio.gather(*(participate() for _ in range(6)))

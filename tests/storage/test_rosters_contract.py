@@ -86,11 +86,11 @@ async def test_a_roster_is_replaced_and_an_empty_one_is_none(storage: UnitOfWork
     round_ = await _open(storage, a_team())
     fewer = frozenset(list(MEMBERS)[:3])
     async with storage() as uow:
-        await uow.rosters.add(round_.id, fewer)
+        await uow.rosters.add(round_.id, fewer, replacing=True)
         await uow.commit()
     assert (await _in_period(storage))[round_.id].members == fewer
     async with storage() as uow:
-        await uow.rosters.add(round_.id, [])
+        await uow.rosters.add(round_.id, [], replacing=True)
         await uow.commit()
     assert await _in_period(storage) == {}
 

@@ -1,0 +1,61 @@
+"""A scheduled open on SQL is three transactions (claim; round; where the message went, with
+the claim marked sent) and a bounded number of statements, whatever the channel's size."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.memory_chat import MemoryChat
+from content.loader import default_pack
+from scheduler.acts import Acts, Outcome, Rules
+from storage.unit_of_work import SqlStorage
+from surveys.claims import Act, ClaimStatus
+from surveys.manual_clock import ManualClock
+from surveys.service import PulseService
+from surveys.team import ChannelRef, TeamSettings
+from tests.storage.statements import statements
+
+SET_UP = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)  # a Tuesday
+MONDAY_NINE = datetime(2026, 3, 16, 8, 0, tzinfo=UTC)  # 09:00 in Copenhagen
+# The claim; the team, the pulses so far, the hack log, the round, its salt, its counts, its
+# members and its roster; the message's place and the claim sent.
+STATEMENTS = 11
+
+
+async def test_an_open_is_three_transactions_and_eleven_statements(engine: AsyncEngine) -> None:
+    clock = ManualClock(SET_UP)
+    storage = SqlStorage(engine)
+    service = PulseService(
+        unit_of_work=storage,
+        clock=clock,
+        chat=MemoryChat(members=[f"U{n}" for n in range(300)]),
+        content=default_pack(),
+        secret_key=b"k" * 32,
+    )
+    team = await service.set_up_team(
+        ChannelRef("slack", "T1", "C1"),
+        TeamSettings(weekday=0, local_time=time(9, 0), timezone="Europe/Copenhagen"),
+    )
+    acts = Acts(service=service, unit_of_work=storage, clock=clock, rules=Rules())
+    clock.set(MONDAY_NINE + timedelta(seconds=3))
+    begun = 0
+
+    def begin(*_args: Any) -> None:
+        nonlocal begun
+        begun += 1
+
+    event.listen(engine.sync_engine, "begin", begin)
+    try:
+        with statements(str(engine.url.database)) as seen:
+            assert await acts.open_due(team) is Outcome.DONE
+    finally:
+        event.remove(engine.sync_engine, "begin", begin)
+    assert begun == 3
+    assert len([s for s in seen if not s.startswith("BEGIN")]) == STATEMENTS, seen
+    async with storage() as uow:
+        assert await uow.claims.status(team.id, Act.OPEN, MONDAY_NINE) is ClaimStatus.SENT
+        assert (await uow.rounds.open_for_team(team.id)) is not None

@@ -1,0 +1,52 @@
+"""An answer on SQL is one read, one insert and one update, whatever else the round holds: the
+round, its team, its salt and the count come in one statement (storage/rounds.py ballot), which
+is all a round's status is."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.memory_chat import MemoryChat
+from content.loader import default_pack
+from storage.unit_of_work import SqlStorage
+from surveys.errors import AlreadyAnswered, NotAMember
+from surveys.manual_clock import ManualClock
+from surveys.service import PulseService
+from surveys.team import ChannelRef, TeamSettings
+from tests.builders import T0
+from tests.storage.statements import statements
+
+MEMBERS = [f"U{n}" for n in range(40)]
+
+
+async def test_an_answer_is_three_statements_and_so_is_a_refusal(engine: AsyncEngine) -> None:
+    service = PulseService(
+        unit_of_work=SqlStorage(engine),
+        clock=ManualClock(T0),
+        chat=MemoryChat(members=MEMBERS),
+        content=default_pack(),
+        secret_key=b"k" * 32,
+    )
+    team = await service.set_up_team(ChannelRef("slack", "T1", "C1"), TeamSettings())
+    round_ = await service.open_round(team.id)
+    answers = dict.fromkeys(round_.statement_ids, 4)
+    database = str(engine.url.database)
+    for n, person in enumerate(MEMBERS[:3], start=1):
+        with statements(database) as seen:
+            status = await service.submit(round_.id, user_id=person, answers=answers)
+        assert status.respondents == n
+        assert len(_sent(seen)) == 3, seen
+    for person, refused in (("U0", AlreadyAnswered), ("outsider", NotAMember)):
+        with statements(database) as seen, pytest.raises(refused):
+            await service.submit(round_.id, user_id=person, answers=answers)
+        # The read, the insert that did nothing, and which refusal it was.
+        assert len(_sent(seen)) == 3, seen
+    with statements(database) as seen:
+        assert (await service.status(round_.id)).respondents == 3
+    assert len(_sent(seen)) == 1, seen  # the pulse message's count, and the answer form's
+
+
+def _sent(seen: list[str]) -> list[str]:
+    """The statements of the work itself, without SQLite's BEGIN IMMEDIATE."""
+    return [s for s in seen if not s.startswith("BEGIN")]
