@@ -80,11 +80,6 @@ class Connector:
         """Post `card` as a new thread in the channel (create_conversation with its tenant)."""
         reference = _reference(address)
         tenant = address.channel.workspace_id
-        created: list[MessageRef] = []
-
-        async def keep(context: TurnContext) -> None:
-            created.append(MessageRef(context.activity.conversation.id, context.activity.id))
-
         parameters = ConversationParameters(
             is_group=True,
             bot=reference.bot,
@@ -95,17 +90,8 @@ class Connector:
             activity=card_activity(card),
             tenant_id=tenant,
         )
-        await self._sender.call(
-            tenant,
-            lambda: self._adapter.adapter.create_conversation(
-                self._adapter.app_id,
-                keep,
-                parameters,
-                channel_id=Channels.ms_teams,
-                service_url=address.service_url,
-            ),
-        )
-        return created[0]
+        activity = await self._create(address, parameters)
+        return MessageRef(activity.conversation.id, activity.id)
 
     async def post(self, address: ChannelAddress, conversation_id: str, card: Json) -> str:
         """Post `card` into a conversation (a thread, a 1:1 chat); returns the activity id."""
@@ -173,11 +159,6 @@ class Connector:
     async def _open_chat(self, address: ChannelAddress, teams_id: str) -> str:
         reference = _reference(address)
         tenant = address.channel.workspace_id
-        created: list[str] = []
-
-        async def keep(context: TurnContext) -> None:
-            created.append(str(context.activity.conversation.id))
-
         parameters = ConversationParameters(
             is_group=False,
             bot=reference.bot,
@@ -185,8 +166,25 @@ class Connector:
             channel_data={"tenant": {"id": tenant}},
             tenant_id=tenant,
         )
+        # Repeatable: Teams answers with the chat that already exists.
+        activity = await self._create(address, parameters, repeatable=True)
+        return str(activity.conversation.id)
+
+    async def _create(
+        self,
+        address: ChannelAddress,
+        parameters: ConversationParameters,
+        *,
+        repeatable: bool = False,
+    ) -> Activity:
+        """create_conversation through the sender; the new conversation's first activity."""
+        created: list[Activity] = []
+
+        async def keep(context: TurnContext) -> None:
+            created.append(context.activity)
+
         await self._sender.call(
-            tenant,
+            address.channel.workspace_id,
             lambda: self._adapter.adapter.create_conversation(
                 self._adapter.app_id,
                 keep,
@@ -194,7 +192,7 @@ class Connector:
                 channel_id=Channels.ms_teams,
                 service_url=address.service_url,
             ),
-            repeatable=True,  # Teams answers with the chat that already exists
+            repeatable=repeatable,
         )
         return created[0]
 
