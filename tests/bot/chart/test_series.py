@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.chart.alt_text import alt_text
 from bot.chart.series import ChartSeries, HackMark, MarkKind, chart_series
 from content.loader import default_pack
 from content.schema import ContentPack, PillarKey
@@ -132,3 +134,21 @@ def test_the_series_holds_exactly_what_the_gate_shows(results: list[RoundResult]
                 # A withheld round (or a pillar not asked) has no value in any form.
                 assert value is None
     assert series.withheld == sum(not isinstance(r, RoundSummary) for r in results)
+
+
+@given(st.lists(ROUNDS, min_size=1, max_size=30))
+def test_the_alt_text_says_no_number_the_series_contradicts(results: list[RoundResult]) -> None:
+    content = default_pack()
+    trend = a_trend(results)
+    series = chart_series(trend, content)
+    text = alt_text(trend, series, content, language="en", zone=ZoneInfo("UTC"))
+    for panel in series.pillars:
+        name = content.pillar(panel.pillar).name.en
+        shown = [value for value in panel.values if value is not None]
+        if shown:
+            # Each pillar's latest score in words is the last value its panel draws.
+            assert f"{name}: {shown[-1]:.0f} in the latest round shown" in text
+        else:
+            assert f"{name}: no result shown." in text
+    hidden = sum(not isinstance(r, RoundSummary) for r in results)
+    assert (f"{hidden} of {len(results)}." in text) == bool(hidden)
