@@ -3,9 +3,10 @@ a closed round's counts in `answer_counts`, written once at close as one aggrega
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Collection, Sequence
 
-from sqlalchemy import bindparam, case, delete, insert, select, tuple_, update
+from sqlalchemy import column, delete, func, insert, select, update, values
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.open_store import COUNTS
@@ -33,15 +34,41 @@ class SqlAnswers:
             ],
         )
 
-    async def add(self, round_id: str, answers: Sequence[tuple[str, int]]) -> None:
-        """Count one person's answers.
+    async def add(self, answers: Sequence[tuple[str, Sequence[tuple[str, int]]]]) -> None:
+        """Count answers, each a round id and one person's (statement, value) pairs.
 
-        Every count row of the round is rewritten, +1 or +0, so that neither the rows' order
-        nor their transaction ids in a copy of the store tell which ones this answer changed.
+        Every count row of each round is rewritten, +n or +0, so that neither the rows' order
+        nor their transaction ids in a copy of the store tell which ones these answers
+        changed; the answers of one call are one statement.
         """
-        chosen = sorted({(statement, value) for statement, value in answers})
-        if chosen:
-            await self._session.execute(_COUNT, {"of_round": round_id, "chosen": chosen})
+        chosen = Counter(
+            (round_id, statement, value)
+            for round_id, pairs in answers
+            for statement, value in set(pairs)
+        )
+        if not chosen:
+            return
+        tally = (
+            values(*_TALLY, name="tally")
+            .data([(*key, n) for key, n in sorted(chosen.items())])
+            .cte()
+        )
+        added = (
+            select(tally.c.n)
+            .where(
+                tally.c.round_id == COUNTS.c.round_id,
+                tally.c.statement_id == COUNTS.c.statement_id,
+                tally.c.value == COUNTS.c.value,
+            )
+            .scalar_subquery()
+        )
+        rounds = sorted({round_id for round_id, _, _ in chosen})
+        await self._session.execute(
+            update(COUNTS)
+            .add_cte(tally)
+            .where(COUNTS.c.round_id.in_(rounds))
+            .values(count=COUNTS.c.count + func.coalesce(added, 0))
+        )
 
     async def seal(self, round_id: str) -> None:
         """Move the round's counts into `answer_counts` as one aggregate, and empty them here."""
@@ -79,12 +106,12 @@ class SqlAnswers:
         }
 
 
-# Built once: +1 where (statement, value) was chosen, +0 elsewhere, on every row of the round.
-_CHOSEN = tuple_(COUNTS.c.statement_id, COUNTS.c.value).in_(bindparam("chosen", expanding=True))
-_COUNT = (
-    update(COUNTS)
-    .where(COUNTS.c.round_id == bindparam("of_round"))
-    .values(count=COUNTS.c.count + case((_CHOSEN, 1), else_=0))
+# One row per (round, statement, value) chosen by a call's answers, with how many chose it.
+_TALLY = (
+    column("round_id", COUNTS.c.round_id.type),
+    column("statement_id", COUNTS.c.statement_id.type),
+    column("value", COUNTS.c.value.type),
+    column("n", COUNTS.c.count.type),
 )
 
 

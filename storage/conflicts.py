@@ -20,13 +20,14 @@ def insert_if_absent(dialect: str, table: Table) -> ReturningInsert[Any]:
 def insert_selected_if_absent(
     dialect: str, table: Table, columns: list[str], rows: Select[Any]
 ) -> ReturningInsert[Any]:
-    """For `dialect`: insert what `rows` selects unless its key exists, returning the key of
-    what it inserted. The select's WHERE decides, in the same statement, whether to try."""
+    """For `dialect`: insert what `rows` selects unless its key exists, returning the whole
+    key of what it inserted. The select's WHERE decides, in the same statement, whether to
+    try."""
     return (
         _insert(dialect, table)
         .from_select(columns, rows)
         .on_conflict_do_nothing()
-        .returning(_first_key(table))
+        .returning(*table.primary_key.columns)
     )
 
 

@@ -3,14 +3,16 @@ in the open-round store only (storage/open_store.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
+from typing import Any
 
-from sqlalchemy import bindparam, delete, exists, func, insert, or_, select
+from sqlalchemy import CTE, column, delete, exists, func, insert, or_, select, tuple_, values
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.dml import ReturningInsert
 
-from storage.conflicts import DIALECTS, insert_selected_if_absent
+from storage.conflicts import insert_selected_if_absent
 from storage.open_store import MEMBERS, PARTICIPATION
-from surveys.ballot import Entry
+from surveys.ballot import Entry, Participant
 
 # Up to this many keys are looked up with IN (a list of parameters); more are matched in here.
 LOOKUP_MAX = 500
@@ -29,16 +31,41 @@ class SqlParticipation:
                 insert(MEMBERS), [{"round_id": round_id, "member": m} for m in set(members)]
             )
 
-    async def add(self, round_id: str, participant: str, *, viewer: bool = False) -> Entry:
-        """Record a participant unless they answered already or were not a member when the
-        round opened (a round opened before members were kept: anyone); the membership check
-        and the insert are one statement, and only a refusal asks which it was."""
-        values = {"of_round": round_id, "the_participant": participant, "as_viewer": viewer}
-        entering = _ENTER[self._session.get_bind().dialect.name]
-        if (await self._session.execute(entering, values)).first() is not None:
-            return Entry.COUNTED
-        answered = await self._session.scalar(_ANSWERED, values)
-        return Entry.ALREADY_ANSWERED if answered else Entry.NOT_A_MEMBER
+    async def enter(self, participants: Sequence[Participant]) -> list[Entry]:
+        """Record participants unless they answered already or were not members when their
+        round opened (a round opened before members were kept: anyone). The membership check
+        and the insert are one statement for all of them; only refusals are looked up again,
+        to tell a second answer from an outsider."""
+        if not participants:
+            return []
+        # A person twice in one call: the first counts, the second is a second answer.
+        first = {(p.round_id, p.key): p for p in reversed(participants)}
+        incoming = (
+            values(*_INCOMING, name="incoming")
+            .data([(p.round_id, p.key, p.viewer) for p in first.values()])
+            .cte()
+        )
+        entering = _entering(self._session.get_bind().dialect.name, incoming)
+        counted = {(row[0], row[1]) for row in await self._session.execute(entering)}
+        refused = [key for key in first if key not in counted]
+        answered: set[tuple[str, str]] = set()
+        if refused:
+            found = await self._session.execute(
+                select(PARTICIPATION.c.round_id, PARTICIPATION.c.participant).where(
+                    tuple_(PARTICIPATION.c.round_id, PARTICIPATION.c.participant).in_(refused)
+                )
+            )
+            answered = {(row[0], row[1]) for row in found}
+        entries = []
+        for participant in participants:
+            key = (participant.round_id, participant.key)
+            if key in counted and first[key] is participant:
+                entries.append(Entry.COUNTED)
+            elif key in counted or key in answered:
+                entries.append(Entry.ALREADY_ANSWERED)
+            else:
+                entries.append(Entry.NOT_A_MEMBER)
+        return entries
 
     async def count(self, round_id: str) -> int:
         """How many have answered."""
@@ -74,22 +101,24 @@ class SqlParticipation:
             await self._session.execute(delete(table).where(table.c.round_id == round_id))
 
 
-# Built once per dialect: an answer's statements are only bound and sent.
-_ROUND = bindparam("of_round", type_=PARTICIPATION.c.round_id.type)
-_PARTICIPANT = bindparam("the_participant", type_=PARTICIPATION.c.participant.type)
-_VIEWER = bindparam("as_viewer", type_=PARTICIPATION.c.viewer.type)
-_MAY_ANSWER = select(_ROUND, _PARTICIPANT, _VIEWER).where(
-    or_(
-        exists().where(MEMBERS.c.round_id == _ROUND, MEMBERS.c.member == _PARTICIPANT),
-        ~exists().where(MEMBERS.c.round_id == _ROUND),
-    )
+# The rows a call enters, as a VALUES list; its membership check is one statement.
+_INCOMING = (
+    column("round_id", PARTICIPATION.c.round_id.type),
+    column("participant", PARTICIPATION.c.participant.type),
+    column("viewer", PARTICIPATION.c.viewer.type),
 )
-_ENTER = {
-    dialect: insert_selected_if_absent(
-        dialect, PARTICIPATION, ["round_id", "participant", "viewer"], _MAY_ANSWER
+
+
+def _entering(dialect: str, incoming: CTE) -> ReturningInsert[Any]:
+    may_answer = select(incoming.c.round_id, incoming.c.participant, incoming.c.viewer).where(
+        or_(
+            exists().where(
+                MEMBERS.c.round_id == incoming.c.round_id,
+                MEMBERS.c.member == incoming.c.participant,
+            ),
+            ~exists().where(MEMBERS.c.round_id == incoming.c.round_id),
+        )
     )
-    for dialect in DIALECTS
-}
-_ANSWERED = select(
-    exists().where(PARTICIPATION.c.round_id == _ROUND, PARTICIPATION.c.participant == _PARTICIPANT)
-)
+    return insert_selected_if_absent(
+        dialect, PARTICIPATION, ["round_id", "participant", "viewer"], may_answer
+    ).add_cte(incoming)

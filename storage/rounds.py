@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any, cast
 
@@ -71,21 +72,19 @@ class SqlRounds:
         row = (await self._session.execute(_GET[lock], {"round_id": round_id})).first()
         return round_of(row._mapping) if row else None
 
-    async def ballot(self, round_id: str, *, lock: bool = True) -> Ballot | None:
-        """The round (given `lock`, locked shared: a close locks it exclusively, so it waits
-        for this unit of work), its team, its salt and how many have answered, in one
-        statement."""
-        query = _BALLOT_LOCKED if lock else _BALLOT
-        row = (await self._session.execute(query, {"round_id": round_id})).first()
-        if row is None:
-            return None
-        values = row._mapping
-        return Ballot(
-            round=round_of(values),
-            team=team_of(values, prefix=_TEAM),
-            salt=values["round_salt"],
-            respondents=values["answered"],
-        )
+    async def ballot(self, round_id: str) -> Ballot | None:
+        """The round, its team, its salt and how many have answered, in one statement and
+        without a lock."""
+        row = (await self._session.execute(_BALLOT, {"round_ids": [round_id]})).first()
+        return _ballot_of(row._mapping) if row else None
+
+    async def ballots(self, round_ids: Collection[str]) -> dict[str, Ballot]:
+        """For answers: each round locked shared (a close locks it exclusively, so it waits
+        for this unit of work), with its team, salt and count, in one statement."""
+        if not round_ids:
+            return {}
+        rows = await self._session.execute(_BALLOT_LOCKED, {"round_ids": list(round_ids)})
+        return {row.id: _ballot_of(row._mapping) for row in rows}
 
     async def open_for_team(self, team_id: str) -> Round | None:
         """The team's open round, if any."""
@@ -193,9 +192,18 @@ _BALLOT = (
     )
     .join_from(ROUNDS, TEAMS, TEAMS.c.id == ROUNDS.c.team_id)
     .outerjoin(SALTS, SALTS.c.round_id == ROUNDS.c.id)
-    .where(ROUNDS.c.id == bindparam("round_id"))
+    .where(ROUNDS.c.id.in_(bindparam("round_ids", expanding=True)))
 )
 _BALLOT_LOCKED = _BALLOT.with_for_update(read=True, of=ROUNDS)
+
+
+def _ballot_of(values: RowMapping) -> Ballot:
+    return Ballot(
+        round=round_of(values),
+        team=team_of(values, prefix=_TEAM),
+        salt=values["round_salt"],
+        respondents=values["answered"],
+    )
 
 
 def round_of(row: RowMapping) -> Round:

@@ -20,6 +20,16 @@ class Ballot:
     respondents: int
 
 
+@dataclass(frozen=True, slots=True)
+class Participant:
+    """One person entering a round's participation: their keyed hash (never the person), and
+    whether they see results (a leader's or facilitator's answer does not make up k)."""
+
+    round_id: str
+    key: str
+    viewer: bool = False
+
+
 class Entry(Enum):
     """What recording a participant came to."""
 

@@ -10,7 +10,7 @@ from typing import Literal, Protocol, Self
 from content.schema import Hack
 from surveys.addresses import ChannelAddress
 from surveys.announcements import PrivateNote, PulseStatus, RoundOutcome
-from surveys.ballot import Ballot, Entry
+from surveys.ballot import Ballot, Entry, Participant
 from surveys.claims import Act, ClaimStatus
 from surveys.hack_log import HackEvent, HackLogEntry
 from surveys.overlap import Roster
@@ -57,10 +57,13 @@ class RoundRepository(Protocol):
     async def get(self, round_id: str, *, lock: RowLock | None = None) -> Round | None:
         """The round, optionally locked for the rest of the unit of work."""
 
-    async def ballot(self, round_id: str, *, lock: bool = True) -> Ballot | None:
-        """What an answer needs, in one read: the round (given `lock`, locked against a close,
-        shared, for the rest of the unit of work), its team, its salt and how many have
-        answered."""
+    async def ballot(self, round_id: str) -> Ballot | None:
+        """A round as an answer would find it (its team, its salt and how many have
+        answered), in one read and without a lock: for showing its status."""
+
+    async def ballots(self, round_ids: Collection[str]) -> dict[str, Ballot]:
+        """What answers to these rounds need, in one read, each round locked against a close
+        (shared) for the rest of the unit of work; rounds that do not exist are left out."""
 
     async def open_for_team(self, team_id: str) -> Round | None:
         """The team's open round, if any."""
@@ -110,8 +113,9 @@ class AnswerRepository(Protocol):
     async def prepare(self, round_id: str, statement_ids: Sequence[str]) -> None:
         """Create zero counts for every statement and value of a new round."""
 
-    async def add(self, round_id: str, answers: Sequence[tuple[str, int]]) -> None:
-        """Count one person's answers (statement id, value) in the open round."""
+    async def add(self, answers: Sequence[tuple[str, Sequence[tuple[str, int]]]]) -> None:
+        """Count answers in open rounds: each is a round id and one person's (statement id,
+        value) pairs; every count of each round is rewritten, so none stands out."""
 
     async def seal(self, round_id: str) -> None:
         """Move a closing round's counts, as one aggregate, into the durable counts."""
@@ -129,10 +133,10 @@ class ParticipationRepository(Protocol):
     async def admit(self, round_id: str, members: Collection[str]) -> None:
         """Record who may answer the round: the channel's members when it opened."""
 
-    async def add(self, round_id: str, participant: str, *, viewer: bool = False) -> Entry:
-        """Record a participant (`viewer`: a leader or facilitator) unless they answered
-        already or were not a member when the round opened (a round opened before members
-        were kept: anyone may answer)."""
+    async def enter(self, participants: Sequence[Participant]) -> list[Entry]:
+        """Record participants, each unless they answered already (also earlier in the same
+        call) or were not a member when the round opened (a round opened before members were
+        kept: anyone may answer); what each came to, in order."""
 
     async def count(self, round_id: str) -> int:
         """How many have answered."""

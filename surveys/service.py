@@ -18,18 +18,14 @@ from surveys.anonymity import (
     participant_key,
     roster_key,
 )
-from surveys.ballot import Entry
+from surveys.answering import Answering, Submission
 from surveys.closing import seal
 from surveys.comparison import Asked, lookback_rounds
 from surveys.errors import (
-    AlreadyAnswered,
-    AnswersLost,
     CloseTooEarly,
     NoOpenRound,
-    NotAMember,
     RoundClosed,
     RoundNotFound,
-    RoundOfAnotherTeam,
     TeamInactive,
     TeamNotSetUp,
     TeamPaused,
@@ -54,9 +50,8 @@ from surveys.rounds import (
     RoundKind,
     rotation_offset,
     statements_for_round,
-    validate_answers,
 )
-from surveys.team import ChannelRef, Origin, Team, TeamSettings
+from surveys.team import ChannelRef, Origin, Team, TeamSettings, check_origin
 from surveys.traps import avoidance
 from surveys.trend import HackDone, Trend, TrendPoint
 from surveys.trend_cache import TrendCache
@@ -97,6 +92,9 @@ class PulseService:
         )
         self._listeners: list[Callable[[Happened], None]] = []
         self._trends = TrendCache()
+        self._answering = Answering(
+            unit_of_work=unit_of_work, clock=clock, secret_key=secret_key, tell=self._tell
+        )
 
     def subscribe(self, listener: Callable[[Happened], None]) -> None:
         """Tell `listener` what happened: a team changed, a round opened or closed, answers."""
@@ -314,11 +312,11 @@ class PulseService:
         """The round and its participation count (the only number an open round has); with
         `origin`, only if the round's team lives where the request came from."""
         async with self._uow() as uow:
-            ballot = await uow.rounds.ballot(round_id, lock=False)
+            ballot = await uow.rounds.ballot(round_id)
         if ballot is None:
             raise RoundNotFound()
         round_, team = ballot.round, ballot.team
-        _check_origin(origin, team)
+        check_origin(origin, team)
         respondents = ballot.respondents if round_.is_open else round_.respondents or 0
         return PulseStatus(team=team, round=round_, respondents=respondents)
 
@@ -340,32 +338,9 @@ class PulseService:
         origin: Origin | None = None,
     ) -> PulseStatus:
         """Count one person's answers once; refuse a second time, a closed round, bad answers,
-        and (given the request's `origin`) a round of a team living elsewhere."""
-        async with self._uow() as uow:
-            ballot = await uow.rounds.ballot(round_id)
-            if ballot is None:
-                raise RoundNotFound()
-            round_, team = ballot.round, ballot.team
-            # Before anything else: another team's round is not even said to be closed.
-            _check_origin(origin, team)
-            if not round_.is_open or self._clock.now() >= round_.closes_at:
-                raise RoundClosed()
-            ordered = validate_answers(round_, answers)
-            if ballot.salt is None:
-                raise AnswersLost()
-            key = participant_key(self._secret_key, ballot.salt, user_id)
-            viewer = team.settings.role_of(user_id) is not None
-            entry = await uow.participation.add(round_id, key, viewer=viewer)
-            if entry is Entry.NOT_A_MEMBER:
-                raise NotAMember()
-            if entry is Entry.ALREADY_ANSWERED:
-                raise AlreadyAnswered()
-            await uow.answers.add(round_id, ordered)
-            await uow.commit()
-        self._tell(Happened.ANSWERS_RECORDED)
-        # Counted before this answer, in the same read as the round: one statement fewer. The
-        # pulse message reads the count afresh when it is redrawn (bot/pulse_updates.py).
-        return PulseStatus(team=team, round=round_, respondents=ballot.respondents + 1)
+        and (given the request's `origin`) a round of a team living elsewhere. Answers that
+        arrive together are stored together (surveys/answering.py)."""
+        return await self._answering.submit(Submission(round_id, user_id, answers, origin))
 
     async def show_participation(self, status: PulseStatus) -> None:
         """Update the pulse message's count; separate from `submit` so that a slow chat
@@ -653,13 +628,6 @@ def _check_openable(team: Team) -> None:
         raise TeamInactive()
     if team.paused:
         raise TeamPaused()
-
-
-def _check_origin(origin: Origin | None, team: Team) -> None:
-    """A request names a round; it may only reach a round of the team living where it came
-    from. No origin: a caller inside the system (scheduler, demo), which knows its rounds."""
-    if origin is not None and not origin.reaches(team.channel):
-        raise RoundOfAnotherTeam()
 
 
 async def _round(uow: UnitOfWork, round_id: str, *, lock: RowLock | None = None) -> Round:

@@ -8,7 +8,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from content.schema import LANGUAGES, Language
-from surveys.errors import InvalidSettings
+from surveys.errors import InvalidSettings, RoundOfAnotherTeam
 
 MIN_RESPONDENTS_FLOOR = 3
 DEFAULT_MIN_RESPONDENTS = 5
@@ -121,3 +121,10 @@ class Team:
     def active(self) -> bool:
         """Whether the team is switched on (its app was not removed since it was set up)."""
         return self.deactivated_at is None
+
+
+def check_origin(origin: Origin | None, team: Team) -> None:
+    """A request names a round; it may only reach a round of the team living where it came
+    from. No origin: a caller inside the system (scheduler, demo), which knows its rounds."""
+    if origin is not None and not origin.reaches(team.channel):
+        raise RoundOfAnotherTeam()

@@ -10,7 +10,7 @@ from types import TracebackType
 from typing import Self
 
 from surveys.addresses import ChannelAddress
-from surveys.ballot import Ballot, Entry
+from surveys.ballot import Ballot, Entry, Participant
 from surveys.claims import Act, ClaimStatus
 from surveys.errors import RoundAlreadyOpen
 from surveys.hack_log import HackEvent, HackLogEntry
@@ -107,7 +107,11 @@ class MemoryRounds:
     async def get(self, round_id: str, *, lock: RowLock | None = None) -> Round | None:
         return self._s.rounds.get(round_id)
 
-    async def ballot(self, round_id: str, *, lock: bool = True) -> Ballot | None:
+    async def ballots(self, round_ids: Collection[str]) -> dict[str, Ballot]:
+        found = {round_id: await self.ballot(round_id) for round_id in round_ids}
+        return {round_id: ballot for round_id, ballot in found.items() if ballot is not None}
+
+    async def ballot(self, round_id: str) -> Ballot | None:
         round_ = self._s.rounds.get(round_id)
         team = self._s.teams.get(round_.team_id) if round_ else None
         if round_ is None or team is None:
@@ -205,10 +209,11 @@ class MemoryAnswers:
             for value in SCALE:
                 self._s.open_counts[(round_id, statement_id, value)] = 0
 
-    async def add(self, round_id: str, answers: Sequence[tuple[str, int]]) -> None:
-        for statement_id, value in answers:
-            if (round_id, statement_id, value) in self._s.open_counts:
-                self._s.open_counts[(round_id, statement_id, value)] += 1
+    async def add(self, answers: Sequence[tuple[str, Sequence[tuple[str, int]]]]) -> None:
+        for round_id, chosen in answers:
+            for statement_id, value in set(chosen):
+                if (round_id, statement_id, value) in self._s.open_counts:
+                    self._s.open_counts[(round_id, statement_id, value)] += 1
 
     async def seal(self, round_id: str) -> None:
         for key in [k for k in self._s.open_counts if k[0] == round_id]:
@@ -239,16 +244,20 @@ class MemoryParticipation:
     async def admit(self, round_id: str, members: Collection[str]) -> None:
         self._s.members.setdefault(round_id, set()).update(members)
 
-    async def add(self, round_id: str, participant: str, *, viewer: bool = False) -> Entry:
+    async def enter(self, participants: Sequence[Participant]) -> list[Entry]:
+        return [self._enter(p) for p in participants]
+
+    def _enter(self, participant: Participant) -> Entry:
+        round_id, key = participant.round_id, participant.key
         members = self._s.members.get(round_id)
         seen = self._s.participation.setdefault(round_id, set())
-        if participant in seen:
+        if key in seen:
             return Entry.ALREADY_ANSWERED
-        if members and participant not in members:
+        if members and key not in members:
             return Entry.NOT_A_MEMBER
-        seen.add(participant)
-        if viewer:
-            self._s.viewers.setdefault(round_id, set()).add(participant)
+        seen.add(key)
+        if participant.viewer:
+            self._s.viewers.setdefault(round_id, set()).add(key)
         return Entry.COUNTED
 
     async def count(self, round_id: str) -> int:

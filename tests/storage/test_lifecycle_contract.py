@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 from surveys.addresses import ChannelAddress
+from surveys.ballot import Participant
 from surveys.claims import Act, ClaimStatus
 from surveys.closing import seal
 from surveys.hack_log import HackEvent, HackLogEntry
@@ -27,8 +28,8 @@ async def _closed_round(
         await uow.rounds.add(round_, salt=b"s" * 32)
         await uow.answers.prepare(round_.id, round_.statement_ids)
         if counts:
-            await uow.participation.add(round_.id, "someone")
-            await uow.answers.add(round_.id, [(s, 4) for s in sorted(round_.statement_ids)])
+            await uow.participation.enter([Participant(round_.id, "someone")])
+            await uow.answers.add([(round_.id, [(s, 4) for s in sorted(round_.statement_ids)])])
         closed = await seal(uow, round_, at=T0 + closed_at, min_respondents=0)
         await uow.commit()
     return closed
@@ -79,7 +80,7 @@ async def test_rounds_closed_before_the_cutoff_go_with_their_counts(
     async with storage() as uow:
         await uow.rounds.add(open_old, salt=b"t" * 32)
         await uow.answers.prepare(open_old.id, open_old.statement_ids)
-        await uow.participation.add(open_old.id, "hash-1")
+        await uow.participation.enter([Participant(open_old.id, "hash-1")])
         await uow.commit()
 
     async with storage() as uow:
@@ -171,7 +172,7 @@ async def test_removing_a_team_removes_everything_of_it(storage: UnitOfWorkFacto
     async with storage() as uow:
         await uow.rounds.add(open_round, salt=b"s" * 32)
         await uow.answers.prepare(open_round.id, open_round.statement_ids)
-        await uow.participation.add(open_round.id, "hash-1")
+        await uow.participation.enter([Participant(open_round.id, "hash-1")])
         await uow.hacks.add(_event(team, timedelta(days=1)))
         await uow.hacks.add(_event(other, timedelta(days=1)))
         await uow.claims.claim(team.id, Act.OPEN, T0, at=T0)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.unit_of_work import SqlStorage
+from surveys.ballot import Participant
 from tests.builders import a_round, a_team
 from tests.storage.statements import statements
 
@@ -17,7 +18,7 @@ async def test_among_is_one_query_for_a_few_or_for_thousands(engine: AsyncEngine
         await uow.teams.add(team)
         await uow.rounds.add(round_, salt=b"s" * 32)
         for n in range(50):
-            await uow.participation.add(round_.id, f"m{n:04d}")
+            await uow.participation.enter([Participant(round_.id, f"m{n:04d}")])
         await uow.commit()
     database = str(engine.url.database)
     for size in (1, 400, 2000, 10_000):

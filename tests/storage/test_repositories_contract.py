@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.unit_of_work import SqlStorage
 from surveys.addresses import ChannelAddress
-from surveys.ballot import Ballot, Entry
+from surveys.ballot import Ballot, Entry, Participant
 from surveys.claims import Act, ClaimStatus
 from surveys.errors import RoundAlreadyOpen
 from surveys.hack_effect import helped_item
@@ -147,13 +147,13 @@ async def test_answers_are_counts_per_statement_and_value(storage: UnitOfWorkFac
         await uow.teams.add(team)
         await uow.rounds.add(first, salt=b"s" * 32)
         await uow.answers.prepare(first.id, first.statement_ids)
-        await uow.answers.add(first.id, [("include-1", 4), ("learn-1", 2)])
-        await uow.answers.add(first.id, [("include-1", 4), ("learn-1", 5)])
+        await uow.answers.add([(first.id, [("include-1", 4), ("learn-1", 2)])])
+        await uow.answers.add([(first.id, [("include-1", 4), ("learn-1", 5)])])
         await uow.answers.seal(first.id)
         await uow.rounds.close(first.id, closed_at=T0, respondents=2, eligible=2)
         await uow.rounds.add(second, salt=b"s" * 32)
         await uow.answers.prepare(second.id, ("include-2",))
-        await uow.answers.add(second.id, [("include-2", 1)])
+        await uow.answers.add([(second.id, [("include-2", 1)])])
         await uow.commit()
     async with storage() as uow:
         histograms = await uow.answers.histograms([first.id, second.id])
@@ -186,20 +186,115 @@ async def test_only_members_may_answer_and_viewers_are_counted_apart(
         await uow.participation.admit(round_.id, ["m1", "m2", "m3"])
         await uow.commit()
     async with storage() as uow:
-        assert await uow.participation.add(round_.id, "outsider") is Entry.NOT_A_MEMBER
+        assert (await uow.participation.enter([Participant(round_.id, "outsider")]))[
+            0
+        ] is Entry.NOT_A_MEMBER
         # A round opened before members were kept lets anyone answer, as it did then.
-        assert await uow.participation.add(older.id, "anyone") is Entry.COUNTED
-        assert await uow.participation.add(round_.id, "m1", viewer=True) is Entry.COUNTED
-        assert await uow.participation.add(round_.id, "m2") is Entry.COUNTED
-        assert await uow.participation.add(round_.id, "m2") is Entry.ALREADY_ANSWERED
+        assert (await uow.participation.enter([Participant(older.id, "anyone")]))[
+            0
+        ] is Entry.COUNTED
+        assert (await uow.participation.enter([Participant(round_.id, "m1", True)]))[
+            0
+        ] is Entry.COUNTED
+        assert (await uow.participation.enter([Participant(round_.id, "m2")]))[0] is Entry.COUNTED
+        assert (await uow.participation.enter([Participant(round_.id, "m2")]))[
+            0
+        ] is Entry.ALREADY_ANSWERED
         assert await uow.participation.count(round_.id) == 2
         assert await uow.participation.viewers(round_.id) == 1
         await uow.participation.forget(round_.id)
         await uow.commit()
     async with storage() as uow:
         # Forgotten: no list any more.
-        assert await uow.participation.add(round_.id, "outsider") is Entry.COUNTED
+        assert (await uow.participation.enter([Participant(round_.id, "outsider")]))[
+            0
+        ] is Entry.COUNTED
         assert await uow.participation.viewers(round_.id) == 0
+
+
+async def test_participants_entered_together_each_get_their_own_outcome(
+    storage: UnitOfWorkFactory,
+) -> None:
+    team, other = a_team(), a_team(channel="C9")
+    round_, open_to_all = a_round(team), a_round(other)
+    async with storage() as uow:
+        for t in (team, other):
+            await uow.teams.add(t)
+        await uow.rounds.add(round_, salt=b"s" * 32)
+        await uow.rounds.add(open_to_all, salt=b"o" * 32)
+        await uow.participation.admit(round_.id, ["m1", "m2", "m3", "m4"])
+        await uow.participation.enter([Participant(round_.id, "m1")])
+        await uow.commit()
+    async with storage() as uow:
+        entries = await uow.participation.enter(
+            [
+                Participant(round_.id, "m1"),  # answered before
+                Participant(round_.id, "m2", viewer=True),
+                Participant(round_.id, "outsider"),
+                Participant(open_to_all.id, "m2"),  # the same key, another round
+                Participant(round_.id, "m2"),  # twice in one call: a second answer
+                Participant(round_.id, "m3"),
+            ]
+        )
+        assert await uow.participation.enter([]) == []
+        await uow.commit()
+    assert entries == [
+        Entry.ALREADY_ANSWERED,
+        Entry.COUNTED,
+        Entry.NOT_A_MEMBER,
+        Entry.COUNTED,
+        Entry.ALREADY_ANSWERED,
+        Entry.COUNTED,
+    ]
+    async with storage() as uow:
+        assert await uow.participation.count(round_.id) == 3
+        assert await uow.participation.viewers(round_.id) == 1
+        assert await uow.participation.count(open_to_all.id) == 1
+
+
+async def test_answers_counted_together_add_up_per_round(storage: UnitOfWorkFactory) -> None:
+    team, other = a_team(), a_team(channel="C9")
+    first, second = a_round(team), a_round(other)
+    async with storage() as uow:
+        for t, r in ((team, first), (other, second)):
+            await uow.teams.add(t)
+            await uow.rounds.add(r, salt=b"s" * 32)
+            await uow.answers.prepare(r.id, r.statement_ids)
+        await uow.answers.add(
+            [
+                (first.id, [("include-1", 4), ("learn-1", 2)]),
+                (second.id, [("include-1", 1)]),
+                (first.id, [("include-1", 4), ("learn-1", 5)]),
+                (first.id, [("include-1", 3), ("include-1", 3)]),  # a pair once per person
+            ]
+        )
+        await uow.answers.add([])
+        for r in (first, second):
+            await uow.answers.seal(r.id)
+        await uow.commit()
+    async with storage() as uow:
+        histograms = await uow.answers.histograms([first.id, second.id])
+    assert histograms[first.id]["include-1"] == (0, 0, 1, 2, 0)
+    assert histograms[first.id]["learn-1"] == (0, 1, 0, 0, 1)
+    assert histograms[second.id] == {"include-1": (1, 0, 0, 0, 0)}
+
+
+async def test_ballots_of_several_rounds_in_one_read(storage: UnitOfWorkFactory) -> None:
+    team, other = a_team(), a_team(channel="C9")
+    first, second = a_round(team), a_round(other)
+    async with storage() as uow:
+        for t, r in ((team, first), (other, second)):
+            await uow.teams.add(t)
+            await uow.rounds.add(r, salt=b"s" * 32)
+        await uow.participation.enter([Participant(second.id, "h1")])
+        await uow.commit()
+    async with storage() as uow:
+        ballots = await uow.rounds.ballots({first.id, second.id, "no-such-round"})
+        assert await uow.rounds.ballots(set()) == {}
+    assert ballots == {
+        first.id: Ballot(first, team, b"s" * 32, 0),
+        second.id: Ballot(second, other, b"s" * 32, 1),
+    }
 
 
 async def test_a_ballot_is_the_round_its_team_its_salt_and_its_count(
@@ -210,8 +305,8 @@ async def test_a_ballot_is_the_round_its_team_its_salt_and_its_count(
     async with storage() as uow:
         await uow.teams.add(team)
         await uow.rounds.add(round_, salt=b"s" * 32)
-        await uow.participation.add(round_.id, "h1")
-        await uow.participation.add(round_.id, "h2")
+        await uow.participation.enter([Participant(round_.id, "h1")])
+        await uow.participation.enter([Participant(round_.id, "h2")])
         await uow.commit()
     async with storage() as uow:
         assert await uow.rounds.ballot(round_.id) == Ballot(round_, team, b"s" * 32, 2)
@@ -240,7 +335,7 @@ async def test_a_lost_round_restarts_with_a_new_salt_and_nothing_of_before(
         await uow.teams.add(team)
         await uow.rounds.add(round_, salt=b"s" * 32)
         await uow.answers.prepare(round_.id, round_.statement_ids)
-        await uow.participation.add(round_.id, "h1")
+        await uow.participation.enter([Participant(round_.id, "h1")])
         await uow.commit()
     async with storage() as uow:
         assert await uow.rounds.lost() == []
@@ -260,9 +355,11 @@ async def test_participation_is_a_set_of_hashes(storage: UnitOfWorkFactory) -> N
     async with storage() as uow:
         await uow.teams.add(team)
         await uow.rounds.add(round_, salt=b"s" * 32)
-        assert await uow.participation.add(round_.id, "h1") is Entry.COUNTED
-        assert await uow.participation.add(round_.id, "h1") is Entry.ALREADY_ANSWERED
-        assert await uow.participation.add(round_.id, "h2") is Entry.COUNTED
+        assert (await uow.participation.enter([Participant(round_.id, "h1")]))[0] is Entry.COUNTED
+        assert (await uow.participation.enter([Participant(round_.id, "h1")]))[
+            0
+        ] is Entry.ALREADY_ANSWERED
+        assert (await uow.participation.enter([Participant(round_.id, "h2")]))[0] is Entry.COUNTED
         await uow.commit()
     async with storage() as uow:
         assert await uow.participation.count(round_.id) == 2
@@ -316,7 +413,7 @@ async def test_every_hack_event_and_a_did_it_help_item_are_stored(
             await uow.hacks.add(entry)
         await uow.rounds.add(round_, salt=b"s" * 32)
         await uow.answers.prepare(round_.id, round_.statement_ids)
-        await uow.answers.add(round_.id, [(s, 4) for s in sorted(round_.statement_ids)])
+        await uow.answers.add([(round_.id, [(s, 4) for s in sorted(round_.statement_ids)])])
         await uow.answers.seal(round_.id)
         await uow.commit()
     async with storage() as uow:
@@ -361,7 +458,7 @@ async def test_racing_claims_and_participation_have_one_winner(engine: AsyncEngi
 
     async def participate() -> bool:
         async with storage() as uow:
-            added = await uow.participation.add(round_.id, "same-person")
+            added = (await uow.participation.enter([Participant(round_.id, "same-person")]))[0]
             await uow.commit()
             return added is Entry.COUNTED
 
@@ -378,7 +475,7 @@ async def test_a_discarded_round_leaves_nothing(storage: UnitOfWorkFactory) -> N
         await uow.teams.add(team)
         await uow.rounds.add(round_, salt=b"s" * 32)
         await uow.answers.prepare(round_.id, round_.statement_ids)
-        await uow.participation.add(round_.id, "h")
+        await uow.participation.enter([Participant(round_.id, "h")])
         await uow.commit()
     async with storage() as uow:
         await uow.rounds.discard(round_.id)
@@ -545,7 +642,7 @@ async def test_participation_among_a_channels_worth(storage: UnitOfWorkFactory) 
         await uow.teams.add(team)
         await uow.rounds.add(round_, salt=b"s" * 32)
         for key in sorted(answered):
-            await uow.participation.add(round_.id, key)
+            await uow.participation.enter([Participant(round_.id, key)])
         await uow.commit()
     async with storage() as uow:
         assert await uow.participation.among(round_.id, members) == answered

@@ -16,6 +16,7 @@ from surveys.errors import (
     AlreadyAnswered,
     InvalidAnswers,
     NoOpenRound,
+    NotAMember,
     NotInChannel,
     RoundAlreadyOpen,
     RoundClosed,
@@ -129,11 +130,7 @@ async def test_one_person_counts_once(service: PulseService) -> None:
     assert (await service.status(round_.id)).respondents == 1
 
 
-async def test_parallel_clicks_count_once(
-    service: PulseService, storage: UnitOfWorkFactory
-) -> None:
-    if type(storage).__name__ == "MemoryStorage":
-        pytest.skip("the in-memory fake is not transactional across tasks")
+async def test_parallel_clicks_count_once(service: PulseService) -> None:
     team = await service.set_up_team(CHANNEL, TeamSettings())
     round_ = await service.open_round(team.id)
     answers = dict.fromkeys(round_.statement_ids, 2)
@@ -150,6 +147,40 @@ async def test_parallel_clicks_count_once(
     assert isinstance(outcome.result, RoundSummary)
     assert outcome.result.respondents == 5
     assert outcome.result.pillars[PillarKey.LEARN].score.answers == 5
+
+
+async def test_answers_arriving_together_each_get_their_own_outcome(
+    service: PulseService,
+) -> None:
+    team = await service.set_up_team(CHANNEL, TeamSettings())
+    other = await service.set_up_team(ChannelRef("slack", "T1", "C2"), TeamSettings())
+    round_, other_round = await service.open_round(team.id), await service.open_round(other.id)
+    good = dict.fromkeys(round_.statement_ids, 4)
+    people = MEMBERS[:4]
+    # One burst: stored in as few transactions as the group commit makes of it.
+    results = await asyncio.gather(
+        *(service.submit(round_.id, user_id=p, answers=good) for p in people),
+        service.submit(round_.id, user_id=people[0], answers=good),
+        service.submit(round_.id, user_id="U-outsider", answers=good),
+        service.submit(round_.id, user_id=MEMBERS[5], answers={}),
+        service.submit(
+            other_round.id, user_id=people[0], answers=good, origin=Origin("slack", "T1", "C1")
+        ),
+        service.submit("no-such-round", user_id=MEMBERS[6], answers=good),
+        return_exceptions=True,
+    )
+    counted, refused = results[:4], results[4:]
+    assert all(isinstance(r, PulseStatus) for r in counted)
+    assert sorted(r.respondents for r in counted if isinstance(r, PulseStatus)) == [1, 2, 3, 4]
+    assert [type(r) for r in refused] == [
+        AlreadyAnswered,
+        NotAMember,
+        InvalidAnswers,
+        RoundOfAnotherTeam,
+        RoundNotFound,
+    ]
+    assert (await service.status(round_.id)).respondents == 4
+    assert (await service.status(other_round.id)).respondents == 0
 
 
 async def test_refused_submissions_store_nothing(
