@@ -1,7 +1,9 @@
-"""What the benchmarks share: free ports, child processes that are ready, the wall clock."""
+"""What the benchmarks share: free ports, child processes that are ready, their CPU time, the
+wall clock."""
 
 from __future__ import annotations
 
+import os
 import signal
 import socket
 import subprocess
@@ -67,3 +69,10 @@ class WallClock:
     def now(self) -> datetime:
         """Now."""
         return datetime.now(UTC)
+
+
+def cpu_seconds(pid: int) -> float:
+    """The CPU time (user + system) a process has used so far: a cost that, unlike a rate, a
+    busy host does not change much."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")

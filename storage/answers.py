@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Collection, Sequence
+from functools import cache
 
-from sqlalchemy import column, delete, func, insert, select, update, values
+from sqlalchemy import Update, bindparam, column, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.open_store import COUNTS
+from storage.row_lists import ROWS_MOST, rows_cte, rows_params
 from storage.tables import Base
 from surveys.rounds import SCALE
 from surveys.scoring import EMPTY, Histogram
@@ -48,27 +50,17 @@ class SqlAnswers:
         )
         if not chosen:
             return
-        tally = (
-            values(*_TALLY, name="tally")
-            .data([(*key, n) for key, n in sorted(chosen.items())])
-            .cte()
-        )
-        added = (
-            select(tally.c.n)
-            .where(
-                tally.c.round_id == COUNTS.c.round_id,
-                tally.c.statement_id == COUNTS.c.statement_id,
-                tally.c.value == COUNTS.c.value,
-            )
-            .scalar_subquery()
-        )
-        rounds = sorted({round_id for round_id, _, _ in chosen})
-        await self._session.execute(
-            update(COUNTS)
-            .add_cte(tally)
-            .where(COUNTS.c.round_id.in_(rounds))
-            .values(count=COUNTS.c.count + func.coalesce(added, 0))
-        )
+        rows = [(*key, n) for key, n in sorted(chosen.items())]
+        for start in range(0, len(rows), ROWS_MOST):
+            await self._count(rows[start : start + ROWS_MOST])
+
+    async def _count(self, rows: list[tuple[str, str, int, int]]) -> None:
+        # Padded to a power of two with rows that match nothing, so that the statement has
+        # few sizes to be compiled for.
+        size = 1 << (len(rows) - 1).bit_length()
+        values = rows_params(_TALLY_ROWS, _TALLY, [*rows, *[("", "", 0, 0)] * (size - len(rows))])
+        values["rounds"] = sorted({round_id for round_id, _, _, _ in rows})
+        await self._session.execute(_counting(size), values)
 
     async def seal(self, round_id: str) -> None:
         """Move the round's counts into `answer_counts` as one aggregate, and empty them here."""
@@ -107,12 +99,34 @@ class SqlAnswers:
 
 
 # One row per (round, statement, value) chosen by a call's answers, with how many chose it.
+_TALLY_ROWS = "tally"
 _TALLY = (
     column("round_id", COUNTS.c.round_id.type),
     column("statement_id", COUNTS.c.statement_id.type),
     column("value", COUNTS.c.value.type),
     column("n", COUNTS.c.count.type),
 )
+
+
+@cache
+def _counting(size: int) -> Update:
+    """+n where a tally row of `size` says so, +0 on every other row of the rounds named."""
+    tally = rows_cte(_TALLY_ROWS, _TALLY, size)
+    added = (
+        select(tally.c.n)
+        .where(
+            tally.c.round_id == COUNTS.c.round_id,
+            tally.c.statement_id == COUNTS.c.statement_id,
+            tally.c.value == COUNTS.c.value,
+        )
+        .scalar_subquery()
+    )
+    return (
+        update(COUNTS)
+        .add_cte(tally)
+        .where(COUNTS.c.round_id.in_(bindparam("rounds", expanding=True)))
+        .values(count=COUNTS.c.count + func.coalesce(added, 0))
+    )
 
 
 def _histogram(counts: list[int]) -> Histogram:

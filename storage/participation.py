@@ -4,14 +4,16 @@ in the open-round store only (storage/open_store.py)."""
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from functools import cache
 from typing import Any
 
-from sqlalchemy import CTE, column, delete, exists, func, insert, or_, select, tuple_, values
+from sqlalchemy import bindparam, column, delete, exists, func, insert, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.dml import ReturningInsert
 
 from storage.conflicts import insert_selected_if_absent
 from storage.open_store import MEMBERS, PARTICIPATION
+from storage.row_lists import ROWS_MOST, rows_cte, rows_params
 from surveys.ballot import Entry, Participant
 
 # Up to this many keys are looked up with IN (a list of parameters); more are matched in here.
@@ -36,25 +38,20 @@ class SqlParticipation:
         round opened (a round opened before members were kept: anyone). The membership check
         and the insert are one statement for all of them; only refusals are looked up again,
         to tell a second answer from an outsider."""
-        if not participants:
-            return []
         # A person twice in one call: the first counts, the second is a second answer.
         first = {(p.round_id, p.key): p for p in reversed(participants)}
-        incoming = (
-            values(*_INCOMING, name="incoming")
-            .data([(p.round_id, p.key, p.viewer) for p in first.values()])
-            .cte()
-        )
-        entering = _entering(self._session.get_bind().dialect.name, incoming)
-        counted = {(row[0], row[1]) for row in await self._session.execute(entering)}
+        rows = [(p.round_id, p.key, p.viewer) for p in first.values()]
+        dialect = self._session.get_bind().dialect.name
+        counted: set[tuple[str, str]] = set()
+        for start in range(0, len(rows), ROWS_MOST):
+            some = rows[start : start + ROWS_MOST]
+            entering = _entering(dialect, len(some))
+            found = await self._session.execute(entering, rows_params(_ROWS, _INCOMING, some))
+            counted.update((row[0], row[1]) for row in found)
         refused = [key for key in first if key not in counted]
         answered: set[tuple[str, str]] = set()
         if refused:
-            found = await self._session.execute(
-                select(PARTICIPATION.c.round_id, PARTICIPATION.c.participant).where(
-                    tuple_(PARTICIPATION.c.round_id, PARTICIPATION.c.participant).in_(refused)
-                )
-            )
+            found = await self._session.execute(_ANSWERED, {"pairs": refused})
             answered = {(row[0], row[1]) for row in found}
         entries = []
         for participant in participants:
@@ -102,6 +99,7 @@ class SqlParticipation:
 
 
 # The rows a call enters, as a VALUES list; its membership check is one statement.
+_ROWS = "incoming"
 _INCOMING = (
     column("round_id", PARTICIPATION.c.round_id.type),
     column("participant", PARTICIPATION.c.participant.type),
@@ -109,7 +107,10 @@ _INCOMING = (
 )
 
 
-def _entering(dialect: str, incoming: CTE) -> ReturningInsert[Any]:
+@cache
+def _entering(dialect: str, count: int) -> ReturningInsert[Any]:
+    """For `dialect`, the insert of `count` rows (built once per size: compiled once)."""
+    incoming = rows_cte(_ROWS, _INCOMING, count)
     may_answer = select(incoming.c.round_id, incoming.c.participant, incoming.c.viewer).where(
         or_(
             exists().where(
@@ -122,3 +123,10 @@ def _entering(dialect: str, incoming: CTE) -> ReturningInsert[Any]:
     return insert_selected_if_absent(
         dialect, PARTICIPATION, ["round_id", "participant", "viewer"], may_answer
     ).add_cte(incoming)
+
+
+_ANSWERED = select(PARTICIPATION.c.round_id, PARTICIPATION.c.participant).where(
+    tuple_(PARTICIPATION.c.round_id, PARTICIPATION.c.participant).in_(
+        bindparam("pairs", expanding=True)
+    )
+)

@@ -279,6 +279,42 @@ async def test_answers_counted_together_add_up_per_round(storage: UnitOfWorkFact
     assert histograms[second.id] == {"include-1": (1, 0, 0, 0, 0)}
 
 
+async def test_batches_larger_than_one_statement_takes_are_stored_whole(
+    storage: UnitOfWorkFactory,
+) -> None:
+    teams = [a_team(channel=f"C{n}") for n in range(15)]
+    rounds = [a_round(team) for team in teams]
+    async with storage() as uow:
+        for team, round_ in zip(teams, rounds, strict=True):
+            await uow.teams.add(team)
+            await uow.rounds.add(round_, salt=b"s" * 32)
+            await uow.answers.prepare(round_.id, round_.statement_ids)
+        entries = await uow.participation.enter(
+            [Participant(rounds[0].id, f"h{n}") for n in range(600)]
+        )
+        # Every value of every statement of 15 rounds: 300 different counts in one call.
+        await uow.answers.add(
+            [
+                (round_.id, [(statement, value) for statement in round_.statement_ids])
+                for round_ in rounds
+                for value in range(1, 6)
+            ]
+        )
+        for round_ in rounds:
+            await uow.answers.seal(round_.id)
+        await uow.commit()
+    assert entries == [Entry.COUNTED] * 600
+    async with storage() as uow:
+        assert await uow.participation.count(rounds[0].id) == 600
+        histograms = await uow.answers.histograms([r.id for r in rounds])
+    assert {
+        histogram for statements in histograms.values() for histogram in statements.values()
+    } == {(1, 1, 1, 1, 1)}
+    assert sum(len(statements) for statements in histograms.values()) == sum(
+        len(r.statement_ids) for r in rounds
+    )
+
+
 async def test_ballots_of_several_rounds_in_one_read(storage: UnitOfWorkFactory) -> None:
     team, other = a_team(), a_team(channel="C9")
     first, second = a_round(team), a_round(other)
