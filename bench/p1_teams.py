@@ -333,7 +333,8 @@ def floor_server(port: int, base: str) -> None:
     bot = Floor()
 
     async def messages(request: web.Request) -> web.Response:
-        return await adapter.process(request, bot)
+        response: web.Response = await adapter.process(request, bot)
+        return response
 
     async def healthz(_request: web.Request) -> web.Response:
         return web.json_response({"status": "ok"})

@@ -139,7 +139,7 @@ def trust_fake(base: str) -> None:
             cached[self.microsoft_app_id] = (token, until)
         return token
 
-    MicrosoftAppCredentials.get_access_token = get_access_token  # type: ignore[method-assign]
+    MicrosoftAppCredentials.get_access_token = get_access_token
 
 
 def service_url(base: str) -> str:
