@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import base64
 import json
 import os
 import statistics
@@ -199,43 +200,46 @@ class Requests:
         made = []
         for _ in range(count):
             self.people += 1
-            card = self.pressed[self.people % len(self.pressed)]
-            person = self.people
-            data = {**card.data, **dict.fromkeys(card.inputs, "4")}
-            activity = _activity(
-                self.base,
-                card.channel,
-                type="invoke",
-                name="adaptiveCard/action",
-                id=f"f:{person}",
-                timestamp="2026-03-02T08:00:00.000Z",
-                conversation={
-                    "id": card.message.conversation_id,
-                    "conversationType": "channel",
-                    "isGroup": True,
-                    "tenantId": TENANT,
-                },
-                replyToId=card.message.activity_id,
-                value={
-                    "action": {"type": "Action.Execute", "verb": card.verb, "data": data},
-                    "trigger": "manual",
-                },
-                **{
-                    "from": {
-                        "id": f"29:bench-user-{person:08d}",
-                        "aadObjectId": _person(person),
-                        "name": f"Person {person}",
-                    }
-                },
-            )
-            body = json.dumps(activity).encode()
-            head = (
-                f"POST /api/messages HTTP/1.1\r\nHost: 127.0.0.1:{self.port}\r\n"
-                "Content-Type: application/json; charset=utf-8\r\n"
-                f"Content-Length: {len(body)}\r\nAuthorization: Bearer {self.token}\r\n\r\n"
-            )
-            made.append(head.encode() + body)
+            made.append(self.one(self.people, self.token))
         return made
+
+    def one(self, person: int, token: str) -> bytes:
+        """`person` answers, with `token` in Authorization."""
+        card = self.pressed[person % len(self.pressed)]
+        data = {**card.data, **dict.fromkeys(card.inputs, "4")}
+        activity = _activity(
+            self.base,
+            card.channel,
+            type="invoke",
+            name="adaptiveCard/action",
+            id=f"f:{person}",
+            timestamp="2026-03-02T08:00:00.000Z",
+            conversation={
+                "id": card.message.conversation_id,
+                "conversationType": "channel",
+                "isGroup": True,
+                "tenantId": TENANT,
+            },
+            replyToId=card.message.activity_id,
+            value={
+                "action": {"type": "Action.Execute", "verb": card.verb, "data": data},
+                "trigger": "manual",
+            },
+            **{
+                "from": {
+                    "id": f"29:bench-user-{person:08d}",
+                    "aadObjectId": _person(person),
+                    "name": f"Person {person}",
+                }
+            },
+        )
+        body = json.dumps(activity).encode()
+        head = (
+            f"POST /api/messages HTTP/1.1\r\nHost: 127.0.0.1:{self.port}\r\n"
+            "Content-Type: application/json; charset=utf-8\r\n"
+            f"Content-Length: {len(body)}\r\nAuthorization: Bearer {token}\r\n\r\n"
+        )
+        return head.encode() + body
 
 
 def _ours(status: int, body: bytes) -> str | None:
@@ -306,6 +310,19 @@ async def _open_loop(port: int, requests: list[bytes], rate: float, side: str) -
     while not idle.empty():
         idle.get_nowait().close()
     return latencies
+
+
+async def _refuses_forgery(port: int, requests: Requests) -> None:
+    """Both sides check tokens: one with a forged signature is refused (ours says 401;
+    botbuilder's own `process` lets the signature error through as a 500)."""
+    header, claims, _ = requests.token.split(".")
+    forged = f"{header}.{claims}.{base64.urlsafe_b64encode(bytes(256)).decode().rstrip('=')}"
+    connection = await Connection.open(port)
+    # Person 0 never answers otherwise: a refused answer leaves the count as it was.
+    status, body = await connection.send(requests.one(0, forged))
+    connection.close()
+    if status < 400:
+        raise SystemExit(f"P1T: a forged token got HTTP {status} on port {port}: {body[:200]!r}")
 
 
 # -- the floor and ours, each trusting the fake --------------------------------------------
@@ -387,6 +404,8 @@ async def _measure(name: str, url: str, folder: Path, args: argparse.Namespace, 
             stop_seconds=20,
         ),
     ):
+        for port, requests in ((ours_port, ours_requests), (floor_port, floor_requests)):
+            await _refuses_forgery(port, requests)
         # Warm both up: imports on first use, pools, the signing keys fetched once.
         await _closed_loop(ours_port, ours_requests.make(200), 8, "ours")
         await _closed_loop(floor_port, floor_requests.make(200), 8, "floor")
