@@ -93,5 +93,6 @@ async def teams_parts(
         await bot.drain()
         await updates.close()
         await chat.close()
+        await adapter.authentication.close()
 
     return TeamsParts(routes=teams_routes(adapter, bot), chat=updates, stop=stop)

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 
 from botbuilder.integration.aiohttp import (
     CloudAdapter,
-    ConfigurationBotFrameworkAuthentication,
     ConfigurationServiceClientCredentialFactory,
 )
+
+from bot.msteams.turn_clients import ReusedTurnClients
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +32,7 @@ class Adapter:
     """The adapter, its authentication, and the app id proactive messages are sent as."""
 
     adapter: CloudAdapter
-    authentication: ConfigurationBotFrameworkAuthentication
+    authentication: ReusedTurnClients
     app_id: str
 
 
@@ -60,9 +61,7 @@ async def cloud_adapter(config: BotConfig, *, insecure_no_auth: bool) -> Adapter
             "TEAMS AUTHENTICATION IS OFF (TRYGHED_TEAMS_INSECURE_NO_AUTH=true): anyone who can "
             "reach /api/messages can act as any Teams user. Use this only for local tests."
         )
-    authentication = ConfigurationBotFrameworkAuthentication(
-        config, credentials_factory=credentials
-    )
+    authentication = ReusedTurnClients(config, credentials_factory=credentials)
     return Adapter(
         adapter=CloudAdapter(authentication), authentication=authentication, app_id=config.APP_ID
     )
