@@ -49,6 +49,8 @@ from surveys.team import ChannelRef, Origin
 log = logging.getLogger(__name__)
 
 ADAPTIVE_CARD_ACTION = "adaptiveCard/action"
+# Teams gives an invoke five seconds; the rest is for botbuilder and the network.
+ANSWER_SECONDS = 4.0
 PERSONAL = "personal"
 
 
@@ -192,8 +194,9 @@ class TeamsBot(TeamsActivityHandler):  # type: ignore[misc]
         if verb == FormKind.ANSWER.value:
             answers = {k: v[0] for k, v in form_answers(data).items() if v}
             reference = str(data.get(REFERENCE, ""))
+            # A database that is slow or away gets a "try again" before Teams gives up on us.
             reply = await self._handler.submit_answers(
-                reference, actor, answers, actor.language, origin=origin
+                reference, actor, answers, actor.language, origin=origin, within=ANSWER_SECONDS
             )
             card = adaptive_card(reply.card) if reply.card is not None else None
             return PressReply(card=card, after=reply.after)
