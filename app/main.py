@@ -134,6 +134,7 @@ async def running_service(
             chat=chats,
             content=content,
             secret_key=secret,
+            answer_writers=storage.writers,
         )
         service.subscribe(metrics.heard)
         socket_mode = None

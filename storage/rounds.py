@@ -72,18 +72,13 @@ class SqlRounds:
         row = (await self._session.execute(_GET[lock], {"round_id": round_id})).first()
         return round_of(row._mapping) if row else None
 
-    async def ballot(self, round_id: str) -> Ballot | None:
-        """The round, its team, its salt and how many have answered, in one statement and
-        without a lock."""
-        row = (await self._session.execute(_BALLOT, {"round_ids": [round_id]})).first()
-        return _ballot_of(row._mapping) if row else None
-
-    async def ballots(self, round_ids: Collection[str]) -> dict[str, Ballot]:
-        """For answers: each round locked shared (a close locks it exclusively, so it waits
-        for this unit of work), with its team, salt and count, in one statement."""
+    async def ballots(self, round_ids: Collection[str], *, lock: bool = True) -> dict[str, Ballot]:
+        """Each round (given `lock`, locked shared: a close locks it exclusively, so it waits
+        for this unit of work) with its team, salt and count, in one statement."""
         if not round_ids:
             return {}
-        rows = await self._session.execute(_BALLOT_LOCKED, {"round_ids": list(round_ids)})
+        query = _BALLOT_LOCKED if lock else _BALLOT
+        rows = await self._session.execute(query, {"round_ids": list(round_ids)})
         return {row.id: _ballot_of(row._mapping) for row in rows}
 
     async def open_for_team(self, team_id: str) -> Round | None:

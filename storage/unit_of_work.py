@@ -23,6 +23,10 @@ from storage.scrub import Scrubber
 from storage.teams import SqlTeams
 from surveys.errors import StorageUnavailable
 
+# Batches of answers in flight at once on PostgreSQL (surveys/group_commit.py): within the
+# pool's five connections, leaving some for everything else.
+WRITERS = 3
+
 # As long as SQLite's own busy timeout (storage/engine.py): then the database counts as away.
 TURN_SECONDS = 10.0
 
@@ -138,6 +142,9 @@ class SqlStorage:
         self.scrubber = Scrubber(engine, on_scrub)
         self._sessions = async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
         self._turn = asyncio.Lock() if engine.dialect.name == "sqlite" else None
+        # How many writing units of work are worth running side by side: SQLite has one
+        # writer; PostgreSQL serves several, so one may work while another waits.
+        self.writers = 1 if self._turn is not None else WRITERS
 
     def __call__(self) -> SqlUnitOfWork:
         if self._turn is not None:

@@ -57,12 +57,15 @@ class Answering:
         clock: Clock,
         secret_key: bytes,
         tell: Callable[[Happened], None],
+        writers: int = 1,
     ) -> None:
         self._uow = unit_of_work
         self._clock = clock
         self._secret_key = secret_key
         self._tell = tell
-        self._group: GroupCommit[Submission, PulseStatus] = GroupCommit(self._store)
+        self._group: GroupCommit[Submission, PulseStatus] = GroupCommit(
+            self._store, flights=writers
+        )
 
     async def submit(self, submission: Submission) -> PulseStatus:
         """Count `submission` (with whatever else is waiting); its round's status after it."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Generic, TypeVar
+from typing import Generic, TypeVar, cast
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -19,16 +19,21 @@ BATCH_MOST = 256
 
 
 class GroupCommit(Generic[Item, Result]):
-    """One batch in flight at a time, taking everything that waited meanwhile.
+    """Up to `flights` batches in flight at a time, each taking everything that waited.
 
-    Nothing waits for a batch to fill: an item that finds no batch in flight is stored at
-    once, alone, so the latency of a quiet moment is one transaction's."""
+    Nothing waits for a batch to fill: an item that finds a flight free is stored at once,
+    so the latency of a quiet moment is one transaction's. More than one flight lets a
+    database that serves writers side by side (PostgreSQL) work on the next batch while one
+    waits for its round trips; SQLite has one writer, so one flight."""
 
-    def __init__(self, store: Store[Item, Result], *, most: int = BATCH_MOST) -> None:
+    def __init__(
+        self, store: Store[Item, Result], *, most: int = BATCH_MOST, flights: int = 1
+    ) -> None:
         self._store = store
         self._most = most
+        self._flights = flights
         self._waiting: list[tuple[Item, asyncio.Future[Result]]] = []
-        self._draining: asyncio.Task[None] | None = None
+        self._draining: set[asyncio.Task[None]] = set()
 
     async def submit(self, item: Item) -> Result:
         """Store `item` with whatever else is waiting; its own result, or its own error.
@@ -37,9 +42,9 @@ class GroupCommit(Generic[Item, Result]):
         still be stored (the batch is not undone for one caller)."""
         future: asyncio.Future[Result] = asyncio.get_running_loop().create_future()
         self._waiting.append((item, future))
-        if self._draining is None:
+        if len(self._draining) < self._flights:
             # A task of its own: a caller that gives up must not cancel the others' batch.
-            self._draining = asyncio.create_task(self._drain())
+            self._draining.add(asyncio.create_task(self._drain()))
         return await future
 
     async def _drain(self) -> None:
@@ -55,7 +60,9 @@ class GroupCommit(Generic[Item, Result]):
             self._waiting.clear()
             raise
         finally:
-            self._draining = None
+            # Here, not in a done callback (that runs later): a caller arriving right after
+            # the queue ran empty must find this flight free.
+            self._draining.discard(cast(asyncio.Task[None], asyncio.current_task()))
 
     async def _run(self, batch: list[tuple[Item, asyncio.Future[Result]]]) -> None:
         try:

@@ -57,13 +57,10 @@ class RoundRepository(Protocol):
     async def get(self, round_id: str, *, lock: RowLock | None = None) -> Round | None:
         """The round, optionally locked for the rest of the unit of work."""
 
-    async def ballot(self, round_id: str) -> Ballot | None:
-        """A round as an answer would find it (its team, its salt and how many have
-        answered), in one read and without a lock: for showing its status."""
-
-    async def ballots(self, round_ids: Collection[str]) -> dict[str, Ballot]:
-        """What answers to these rounds need, in one read, each round locked against a close
-        (shared) for the rest of the unit of work; rounds that do not exist are left out."""
+    async def ballots(self, round_ids: Collection[str], *, lock: bool = True) -> dict[str, Ballot]:
+        """What answers to these rounds need, in one read: each round (given `lock`, locked
+        against a close, shared, for the rest of the unit of work), its team, its salt and
+        how many have answered; rounds that do not exist are left out."""
 
     async def open_for_team(self, team_id: str) -> Round | None:
         """The team's open round, if any."""

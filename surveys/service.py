@@ -19,6 +19,7 @@ from surveys.anonymity import (
     roster_key,
 )
 from surveys.answering import Answering, Submission
+from surveys.ballot import Ballot
 from surveys.closing import seal
 from surveys.comparison import Asked, lookback_rounds
 from surveys.errors import (
@@ -31,6 +32,7 @@ from surveys.errors import (
     TeamPaused,
 )
 from surveys.events import Happened
+from surveys.group_commit import GroupCommit
 from surveys.hack_choice import (
     HackSuggestion,
     hack_by_id,
@@ -77,7 +79,9 @@ class PulseService:
         chat: ChatGateway,
         content: ContentPack,
         secret_key: bytes,
+        answer_writers: int = 1,
     ) -> None:
+        """`answer_writers`: batches of answers the storage may usefully write at once."""
         self._uow = unit_of_work
         self._clock = clock
         self._chat = chat
@@ -93,7 +97,14 @@ class PulseService:
         self._listeners: list[Callable[[Happened], None]] = []
         self._trends = TrendCache()
         self._answering = Answering(
-            unit_of_work=unit_of_work, clock=clock, secret_key=secret_key, tell=self._tell
+            unit_of_work=unit_of_work,
+            clock=clock,
+            secret_key=secret_key,
+            tell=self._tell,
+            writers=answer_writers,
+        )
+        self._ballot_reads: GroupCommit[str, Ballot] = GroupCommit(
+            self._read_ballots, flights=answer_writers
         )
 
     def subscribe(self, listener: Callable[[Happened], None]) -> None:
@@ -310,15 +321,18 @@ class PulseService:
 
     async def status(self, round_id: str, *, origin: Origin | None = None) -> PulseStatus:
         """The round and its participation count (the only number an open round has); with
-        `origin`, only if the round's team lives where the request came from."""
-        async with self._uow() as uow:
-            ballot = await uow.rounds.ballot(round_id)
-        if ballot is None:
-            raise RoundNotFound()
+        `origin`, only if the round's team lives where the request came from. Reads that
+        arrive together are one statement (the pulse messages' counts come in bursts)."""
+        ballot = await self._ballot_reads.submit(round_id)
         round_, team = ballot.round, ballot.team
         check_origin(origin, team)
         respondents = ballot.respondents if round_.is_open else round_.respondents or 0
         return PulseStatus(team=team, round=round_, respondents=respondents)
+
+    async def _read_ballots(self, round_ids: Sequence[str]) -> list[Ballot | Exception]:
+        async with self._uow() as uow:
+            found = await uow.rounds.ballots(set(round_ids), lock=False)
+        return [found.get(round_id) or RoundNotFound() for round_id in round_ids]
 
     async def has_answered(self, round_id: str, user_id: str) -> bool:
         """Whether `user_id` already answered the open round (False once it has closed)."""

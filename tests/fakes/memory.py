@@ -107,11 +107,11 @@ class MemoryRounds:
     async def get(self, round_id: str, *, lock: RowLock | None = None) -> Round | None:
         return self._s.rounds.get(round_id)
 
-    async def ballots(self, round_ids: Collection[str]) -> dict[str, Ballot]:
-        found = {round_id: await self.ballot(round_id) for round_id in round_ids}
+    async def ballots(self, round_ids: Collection[str], *, lock: bool = True) -> dict[str, Ballot]:
+        found = {round_id: self._ballot(round_id) for round_id in round_ids}
         return {round_id: ballot for round_id, ballot in found.items() if ballot is not None}
 
-    async def ballot(self, round_id: str) -> Ballot | None:
+    def _ballot(self, round_id: str) -> Ballot | None:
         round_ = self._s.rounds.get(round_id)
         team = self._s.teams.get(round_.team_id) if round_ else None
         if round_ is None or team is None:

@@ -345,16 +345,16 @@ async def test_a_ballot_is_the_round_its_team_its_salt_and_its_count(
         await uow.participation.enter([Participant(round_.id, "h2")])
         await uow.commit()
     async with storage() as uow:
-        assert await uow.rounds.ballot(round_.id) == Ballot(round_, team, b"s" * 32, 2)
-        assert await uow.rounds.ballot("no-such-round") is None
+        assert await uow.rounds.ballots({round_.id, "no-such-round"}, lock=False) == {
+            round_.id: Ballot(round_, team, b"s" * 32, 2)
+        }
         await uow.rounds.close(
             round_.id, closed_at=T0 + timedelta(hours=1), respondents=2, eligible=2
         )
         await uow.participation.forget(round_.id)
         await uow.commit()
     async with storage() as uow:
-        ballot = await uow.rounds.ballot(round_.id)
-        assert ballot is not None
+        ballot = (await uow.rounds.ballots([round_.id]))[round_.id]
         assert (ballot.round.closed_at, ballot.salt, ballot.respondents) == (
             T0 + timedelta(hours=1),
             None,

@@ -101,3 +101,20 @@ async def test_a_caller_giving_up_mid_batch_does_not_cancel_the_others() -> None
     store.release.set()
     assert await patient == "B"
     assert store.batches == [["a", "b"]]
+
+
+async def test_with_two_flights_the_next_batch_starts_while_one_waits() -> None:
+    store = Store()
+    store.release.clear()
+    group = GroupCommit(store, flights=2)
+    first = asyncio.ensure_future(group.submit("a"))
+    await store.started.wait()
+    store.started.clear()
+    second = asyncio.ensure_future(group.submit("b"))
+    await store.started.wait()  # the second flight took it, the first still waiting
+    third = [asyncio.ensure_future(group.submit(x)) for x in "cd"]
+    await asyncio.sleep(0)
+    assert store.batches == [["a"], ["b"]]
+    store.release.set()
+    assert await asyncio.gather(first, second, *third) == list("ABCD")
+    assert sorted(map(sorted, store.batches)) == [["a"], ["b"], ["c", "d"]]

@@ -183,6 +183,35 @@ async def test_answers_arriving_together_each_get_their_own_outcome(
     assert (await service.status(other_round.id)).respondents == 0
 
 
+async def test_a_burst_through_several_writers_counts_each_answer_once(
+    storage: UnitOfWorkFactory, chat: MemoryChat, clock: ManualClock, content: ContentPack
+) -> None:
+    chat.members = [f"U{n:03d}" for n in range(120)]
+    service = PulseService(
+        unit_of_work=storage,
+        clock=clock,
+        chat=chat,
+        content=content,
+        secret_key=b"k" * 32,
+        answer_writers=3,
+    )
+    team = await service.set_up_team(CHANNEL, TeamSettings())
+    round_ = await service.open_round(team.id)
+    answers = dict.fromkeys(round_.statement_ids, 4)
+    # Everyone once, and the first forty a second time in the same burst.
+    people = chat.members + chat.members[:40]
+    results = await asyncio.gather(
+        *(service.submit(round_.id, user_id=p, answers=answers) for p in people),
+        return_exceptions=True,
+    )
+    assert sum(isinstance(r, PulseStatus) for r in results) == 120
+    assert all(isinstance(r, AlreadyAnswered) for r in results if not isinstance(r, PulseStatus))
+    outcome = await service.close_round(round_.id)
+    assert isinstance(outcome.result, RoundSummary)
+    assert outcome.result.respondents == 120
+    assert outcome.result.pillars[PillarKey.LEARN].score.answers == 120
+
+
 async def test_refused_submissions_store_nothing(
     service: PulseService, storage: UnitOfWorkFactory
 ) -> None:
