@@ -1,0 +1,496 @@
+"""P6: scale-out in a run. Two `tryghed serve` replicas on the same PostgreSQL database, both
+running the scheduler (as in production: they coordinate through the database's claims),
+behind a round-robin TCP balancer (per connection, its own process), fed the signed Slack
+`view_submission` answers of bench/p1_answer.py (100 teams with an open round, every answer
+from a person who has not answered yet, the fake Slack 20 ms away in its own process).
+
+Throughput is the median of three alternating closed-loop runs: the balancer in front of one
+replica, then in front of both (the other replica runs idle during the first). Afterwards
+every answer sent must be counted exactly once: participation rows == answers sent, each
+round's running counts add up to its participation, no reply asked to try again. Then a
+handful of answers already counted are replayed to each replica, and a handful of new people
+answer on both replicas at the same moment: every replay must be refused, and exactly one
+answer of each pair counted.
+
+On this 2-core machine the load generator, the balancer, the fake Slack, PostgreSQL and the
+replicas share the cores, so `ratio` measures contention, not speed-up: a second replica can
+only use CPU the others leave. The scheduler has nothing due during the runs (its cost here is
+its periodic sync).
+
+The `cpu` lines, for the run of median throughput on each side, say where the cores went:
+process CPU time from /proc over the run's wall time, per part (`other` is what the machine
+spent beyond the parts: other processes on the host, interrupts). PostgreSQL's is the whole
+server's (postmaster, live and exited backends, background processes), so the server must
+serve nobody else meanwhile. Each replica's CPU per answer is over the answers it recorded
+(its /metrics); commits and sessions opened are this database's (pg_stat_database), read once
+the backends have flushed their statistics.
+
+Prints:
+
+    P6 postgresql one_rps=… two_rps=… ratio=… lost=0 doubled=0 cores=2 …
+    P6 postgresql duplicates replayed=… refused=… raced=… counted_once=…
+    P6 postgresql cpu <one|two> answers=… replica_ms_per_answer=… pg_ms_per_answer=… pg_share=…
+    P6 postgresql pool pool_size=… max_overflow=… peak_connections=…
+
+    python bench/p6_replicas.py [--postgres postgresql://…/db] [--requests 2000] [--clients 32]
+        [--duplicates 10]   # the default database is tryghed_replicas on 127.0.0.1 (emptied)
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager, suppress
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from p1_answer import (
+    BIN,
+    FAILED,
+    Connection,
+    Requests,
+    _closed_loop,
+    _counted,
+    _prepare,
+    _show_logs,
+    serve_env,
+    slack_fake,
+)
+from processes import free_port, http_get, running
+from sqlalchemy import func, select, text
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.pool import QueuePool
+
+from storage.engine import create_engine
+from storage.open_store import COUNTS, PARTICIPATION
+
+DATABASE = "postgresql://postgres@127.0.0.1:5432/tryghed_replicas"
+REPLICAS = 2
+RUNS = 3
+TICKS = os.sysconf("SC_CLK_TCK")
+COUNTED = b"Your answer counts"
+REFUSED = b"already counts"
+# Idle backends flush their statistics (xact_commit) within a second of their last commit.
+STATS_SETTLE_SECONDS = 1.5
+
+
+# -- the balancer -----------------------------------------------------------------------------
+
+
+async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    try:
+        while data := await reader.read(65536):
+            writer.write(data)
+            await writer.drain()
+    except ConnectionError:
+        pass
+    finally:
+        writer.close()
+
+
+def balancer(port: int, backends: list[int]) -> None:
+    """Forward each connection to the next of `backends`, in turn, until killed."""
+    turn = itertools.cycle(backends)
+
+    async def accept(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            up_reader, up_writer = await asyncio.open_connection("127.0.0.1", next(turn))
+        except OSError:
+            writer.close()
+            return
+        await asyncio.gather(_pipe(reader, up_writer), _pipe(up_reader, writer))
+
+    async def serve() -> None:
+        server = await asyncio.start_server(accept, "127.0.0.1", port)
+        async with server:
+            await server.serve_forever()
+
+    asyncio.run(serve())
+
+
+# -- where the CPU goes ------------------------------------------------------------------------
+
+
+def _stat(pid: int) -> list[str]:
+    """/proc/<pid>/stat from its third field on (after the command's parenthesis), or []."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError):
+        return []
+
+
+def _cpu_seconds(pid: int, *, reaped: bool = False) -> float:
+    """A process's CPU time so far (utime + stime, fields 14-15), with its reaped children's
+    (cutime + cstime, 16-17) if `reaped`; 0 once it is gone."""
+    fields = _stat(pid)
+    if not fields:
+        return 0.0
+    return sum(int(value) for value in fields[11 : 15 if reaped else 13]) / TICKS
+
+
+def _server_seconds(postmaster: int) -> float:
+    """All the CPU the PostgreSQL server has spent: the postmaster's, its backends' and
+    background processes' that have exited (reaped), and its live ones'. Every database's
+    backends count, so the server should serve nobody else during the run."""
+    live = 0.0
+    for entry in Path("/proc").iterdir():
+        # The parent's pid is field 4.
+        if entry.name.isdigit() and _stat(int(entry.name))[1:2] == [str(postmaster)]:
+            live += _cpu_seconds(int(entry.name))
+    return live + _cpu_seconds(postmaster, reaped=True)
+
+
+def _fake_slack() -> int:
+    """The pid of the fake Slack this process started (bench/p1_answer.py `slack_fake`)."""
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and _stat(int(entry.name))[1:2] == [str(os.getpid())]:
+            with suppress(FileNotFoundError):
+                if b"slack_fake.py" in (entry / "cmdline").read_bytes():
+                    return int(entry.name)
+    raise RuntimeError("the fake Slack is not a child of this process")
+
+
+def _busy_seconds() -> float:
+    """CPU time the whole machine has spent busy, all cores together."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    return (sum(values) - values[3] - values[4]) / TICKS  # less idle and iowait
+
+
+_POSTMASTER = text("SELECT pg_backend_pid()")
+_COUNTERS = text(
+    "SELECT xact_commit, sessions FROM pg_stat_database WHERE datname = current_database()"
+)
+_CONNECTIONS = text(
+    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+    "AND backend_type = 'client backend' AND pid <> pg_backend_pid()"
+)
+
+
+@dataclass
+class Sample:
+    """CPU seconds so far, per process, and the counters that go with them."""
+
+    replicas: list[float]
+    answers: list[int]
+    postgres: float
+    busy: float
+    balancer: float
+    bench: float
+    fake: float
+    commits: int = 0
+    sessions: int = 0
+
+
+@dataclass
+class Probe:
+    """Samples the replicas ((pid, port) each), PostgreSQL and the machine."""
+
+    monitor: AsyncEngine
+    postmaster: int
+    fake: int
+    replicas: list[tuple[int, int]] = field(default_factory=list)
+    peak_connections: int = 0
+
+    @classmethod
+    async def open(cls, url: str) -> Probe:
+        """A probe of the server behind `url` (which must run on this machine)."""
+        monitor = create_engine(url)
+        async with monitor.connect() as connection:
+            backend = int((await connection.execute(_POSTMASTER)).scalar_one())
+        return cls(monitor, postmaster=int(_stat(backend)[1]), fake=_fake_slack())
+
+    async def sample(self, balancer: int) -> Sample:
+        """Everything's CPU so far, with the answers recorded, and the `balancer` process's."""
+        return Sample(
+            replicas=[_cpu_seconds(pid) for pid, _port in self.replicas],
+            answers=[_answers_recorded(port) for _pid, port in self.replicas],
+            postgres=_server_seconds(self.postmaster),
+            busy=_busy_seconds(),
+            balancer=_cpu_seconds(balancer),
+            bench=time.process_time(),
+            fake=_cpu_seconds(self.fake),
+        )
+
+    async def count(self, sample: Sample) -> None:
+        """Add the database's commits and sessions so far to `sample`."""
+        async with self.monitor.connect() as connection:
+            commits, sessions = (await connection.execute(_COUNTERS)).one()
+        sample.commits, sample.sessions = int(commits), int(sessions)
+
+    async def watch(self) -> None:
+        """Keep the most client connections to this database seen at once (twice a second)."""
+        async with self.monitor.connect() as connection:
+            while True:
+                now = int((await connection.execute(_CONNECTIONS)).scalar_one())
+                self.peak_connections = max(self.peak_connections, now)
+                await asyncio.sleep(0.5)
+
+
+def _answers_recorded(port: int) -> int:
+    for line in http_get(f"http://127.0.0.1:{port}/metrics").decode().splitlines():
+        if line.startswith("tryghed_answers_recorded_total "):
+            return int(float(line.split()[1]))
+    raise RuntimeError("tryghed_answers_recorded_total is not in /metrics")
+
+
+@dataclass
+class Usage:
+    """What one closed-loop run cost, from the samples before and after it."""
+
+    seconds: float
+    before: Sample
+    after: Sample
+
+    def line(self) -> str:
+        """The figures of the run, as `key=value` pairs."""
+        before, after = self.before, self.after
+        answers = [a - b for a, b in zip(after.answers, before.answers, strict=True)]
+        per_answer = [
+            f"{1000 * (a - b) / n:.2f}" if n else "-"
+            for a, b, n in zip(after.replicas, before.replicas, answers, strict=True)
+        ]
+        seconds = {
+            "replica": sum(after.replicas) - sum(before.replicas),
+            "pg": after.postgres - before.postgres,
+            "balancer": after.balancer - before.balancer,
+            "loadgen": after.bench - before.bench,
+            "fake_slack": after.fake - before.fake,
+        }
+        busy = after.busy - before.busy
+        # Other processes on the host, and interrupts charged to no process.
+        seconds["other"] = busy - sum(seconds.values())
+        total = sum(answers) or 1
+        commits = after.commits - before.commits
+        return (
+            f"answers={'/'.join(map(str, answers))} "
+            f"replica_ms_per_answer={'/'.join(per_answer)} "
+            f"pg_ms_per_answer={1000 * seconds['pg'] / total:.2f} "
+            f"pg_share={100 * seconds['pg'] / busy:.0f}% "
+            f"commits_per_s={commits / self.seconds:.0f} commits_per_answer={commits / total:.2f} "
+            f"sessions_opened={after.sessions - before.sessions} "
+            + " ".join(f"{part}_cores={cpu / self.seconds:.2f}" for part, cpu in seconds.items())
+            + f" machine_busy={100 * busy / self.seconds / (os.cpu_count() or 1):.0f}%"
+        )
+
+
+@dataclass
+class Side:
+    """One balancer (pid, port) of the comparison: its runs and what they cost."""
+
+    name: str
+    pid: int
+    port: int
+    rps: list[float] = field(default_factory=list)
+    usage: list[Usage] = field(default_factory=list)
+
+    async def run(self, batch: list[bytes], clients: int, probe: Probe) -> None:
+        """One closed-loop run of `batch` through this balancer, sampled before and after."""
+        before = await probe.sample(self.pid)
+        await probe.count(before)
+        watching = asyncio.create_task(probe.watch())
+        started = time.perf_counter()
+        self.rps.append(await _closed_loop(self.port, batch, clients, ours=True))
+        seconds = time.perf_counter() - started
+        watching.cancel()
+        after = await probe.sample(self.pid)
+        await asyncio.sleep(STATS_SETTLE_SECONDS)
+        await probe.count(after)
+        self.usage.append(Usage(seconds, before, after))
+
+    def median_usage(self) -> Usage:
+        """What the run with the median throughput cost."""
+        ranked = sorted(zip(self.rps, self.usage, strict=True), key=lambda pair: pair[0])
+        return ranked[len(ranked) // 2][1]
+
+
+# -- the run -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Duplicates:
+    """Second answers: replays of counted ones, and one person answering on every replica at
+    the same moment."""
+
+    replayed: int = 0
+    refused: int = 0
+    raced: int = 0
+    counted: list[int] = field(default_factory=list)  # per raced person, how often
+
+    @property
+    def doubled(self) -> int:
+        """Second answers that were not refused."""
+        return self.replayed - self.refused + sum(n > 1 for n in self.counted)
+
+
+async def _duplicates(counted: list[bytes], requests: Requests, ports: list[int]) -> Duplicates:
+    """Replay each of `counted` to every replica; then as many new people, each answering on
+    all replicas at once."""
+    seen = Duplicates()
+    for request in counted:
+        for port in ports:
+            connection = await Connection.open(port)
+            _status, body = await connection.send(request)
+            connection.close()
+            seen.replayed += 1
+            seen.refused += REFUSED in body
+    for request in requests.make(len(counted)):
+        connections = [await Connection.open(port) for port in ports]
+        replies = await asyncio.gather(*(c.send(request) for c in connections))
+        for connection in connections:
+            connection.close()
+        seen.raced += 1
+        seen.counted.append(sum(COUNTED in body for _status, body in replies))
+        seen.refused += sum(REFUSED in body for _status, body in replies)
+        seen.replayed += len(ports) - 1
+    return seen
+
+
+async def _consistent(url: str) -> int:
+    """How many (round, statement) running counts differ from the round's participation."""
+    engine = create_engine(url)
+    async with engine.connect() as connection:
+        people: dict[str, int] = dict(
+            (
+                await connection.execute(
+                    select(PARTICIPATION.c.round_id, func.count()).group_by(
+                        PARTICIPATION.c.round_id
+                    )
+                )
+            ).all()
+        )
+        sums = (
+            await connection.execute(
+                select(COUNTS.c.round_id, func.sum(COUNTS.c.count)).group_by(
+                    COUNTS.c.round_id, COUNTS.c.statement_id
+                )
+            )
+        ).all()
+    await engine.dispose()
+    return sum(people.get(round_id, 0) != total for round_id, total in sums)
+
+
+@contextmanager
+def _replicas(url: str, api_url: str, folder: Path) -> Iterator[list[tuple[int, int]]]:
+    """REPLICAS `tryghed serve` processes, scheduler on, started one after the other (each
+    applies migrations at start); yields their (pid, port)."""
+    with ExitStack() as stack:
+        started = []
+        for n in range(REPLICAS):
+            port = free_port()
+            process = stack.enter_context(
+                running(
+                    [str(BIN / "tryghed"), "serve", "--port", str(port)],
+                    env=serve_env(url, api_url),
+                    ready=f"http://127.0.0.1:{port}/readyz",
+                    log=folder / f"serve-{n}.log",
+                    cwd=folder,
+                    stop_seconds=20,
+                )
+            )
+            started.append((process.pid, port))
+        yield started
+
+
+@contextmanager
+def _balancer(backends: list[int], folder: Path) -> Iterator[tuple[int, int]]:
+    """A balancer in its own process in front of `backends`; yields its (pid, port)."""
+    port = free_port()
+    with running(
+        [sys.executable, __file__, "--balancer", str(port), *map(str, backends)],
+        env={"PATH": os.environ.get("PATH", "")},
+        ready=f"http://127.0.0.1:{port}/readyz",
+        log=folder / f"balancer-{len(backends)}.log",
+        cwd=folder,
+        stop_seconds=20,
+    ) as process:
+        yield process.pid, port
+
+
+async def _measure(url: str, folder: Path, args: argparse.Namespace, api_url: str) -> None:
+    forms = await _prepare(url)
+    probe = await Probe.open(url)
+    with (
+        _replicas(url, api_url, folder) as replicas,
+        _balancer([replicas[0][1]], folder) as (one_pid, one_port),
+        _balancer([port for _pid, port in replicas], folder) as (two_pid, two_port),
+    ):
+        probe.replicas = replicas
+        requests = Requests(forms, two_port)
+        one, two = Side("one", one_pid, one_port), Side("two", two_pid, two_port)
+        # Warm up every replica (imports on first use, pools, bolt's auth.test).
+        await _closed_loop(two_port, requests.make(200), 8, ours=True)
+        for _ in range(RUNS):
+            await one.run(requests.make(args.requests), args.clients, probe)
+            last = requests.make(args.requests)
+            await two.run(last, args.clients, probe)
+        duplicates = await _duplicates(
+            last[: args.duplicates], requests, [port for _pid, port in replicas]
+        )
+    # The replicas' pools are built by the same create_engine (storage/engine.py).
+    pool = probe.monitor.pool
+    assert isinstance(pool, QueuePool)
+    await probe.monitor.dispose()
+    counted = await _counted(url)
+    mismatched = await _consistent(url)
+    try_again = sum("try again" in failure for failure in FAILED["ours"])
+    lost = max(0, requests.people - counted) + sum(n == 0 for n in duplicates.counted)
+    doubled = max(0, counted - requests.people) + mismatched + duplicates.doubled
+    one_rps, two_rps = statistics.median(one.rps), statistics.median(two.rps)
+    print(
+        f"P6 postgresql one_rps={one_rps:.0f} two_rps={two_rps:.0f} ratio={two_rps / one_rps:.2f} "
+        f"lost={lost} doubled={doubled} cores={os.cpu_count()} sent={requests.people} "
+        f"counted={counted} mismatched_counts={mismatched} try_again={try_again} "
+        f"failed={len(FAILED['ours'])} clients={args.clients} "
+        f"runs_one={'/'.join(f'{r:.0f}' for r in one.rps)} "
+        f"runs_two={'/'.join(f'{r:.0f}' for r in two.rps)}",
+        flush=True,
+    )
+    print(
+        f"P6 postgresql duplicates replayed={duplicates.replayed} refused={duplicates.refused} "
+        f"raced={duplicates.raced} "
+        f"counted_once={sum(n == 1 for n in duplicates.counted)}",
+        flush=True,
+    )
+    for side in (one, two):
+        print(f"P6 postgresql cpu {side.name} {side.median_usage().line()}", flush=True)
+    print(
+        f"P6 postgresql pool pool_size={pool.size()} max_overflow={pool._max_overflow} "
+        f"per_replica peak_connections={probe.peak_connections} (both replicas together)",
+        flush=True,
+    )
+    if FAILED["ours"]:
+        print(f"P6 postgresql first_failure={FAILED['ours'][0]}", flush=True)
+    if lost or doubled or try_again:
+        raise SystemExit("P6: answers lost, doubled or asked to try again (see above)")
+
+
+async def main(argv: list[str]) -> None:
+    """Run P6 on the PostgreSQL database given (it is emptied)."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--postgres", default=DATABASE, help="a database of its own (emptied)")
+    parser.add_argument("--requests", type=int, default=2000, help="per throughput run")
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--duplicates", type=int, default=10, help="replays and pairs each")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        with slack_fake(folder) as api_url:
+            try:
+                await _measure(args.postgres, folder, args, api_url)
+            except Exception:
+                _show_logs(folder)
+                raise
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["--balancer"]:
+        balancer(int(sys.argv[2]), [int(port) for port in sys.argv[3:]])
+    else:
+        asyncio.run(main(sys.argv[1:]))
