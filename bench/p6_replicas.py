@@ -18,12 +18,13 @@ only use CPU the others leave. The scheduler has nothing due during the runs (it
 its periodic sync).
 
 The `cpu` lines, for the run of median throughput on each side, say where the cores went:
-process CPU time from /proc over the run's wall time, per part (`other` is what the machine
-spent beyond the parts: other processes on the host, interrupts). PostgreSQL's is the whole
-server's (postmaster, live and exited backends, background processes), so the server must
-serve nobody else meanwhile. Each replica's CPU per answer is over the answers it recorded
-(its /metrics); commits and sessions opened are this database's (pg_stat_database), read once
-the backends have flushed their statistics.
+process CPU time from /proc over the run's wall time, per part. `pg` is this database's
+backends and PostgreSQL's background processes, looked at ten times a second (a backend that
+exits loses what it spent since: a lower bound); `pg_others` is the rest of the server's
+(exited backends, other databases': the machine is shared); `other` is what the machine spent
+beyond the parts (other processes, interrupts). Each replica's CPU per answer is over the
+answers it recorded (its /metrics); commits and sessions opened are this database's
+(pg_stat_database), read once the backends have flushed their statistics.
 
 Prints:
 
@@ -41,6 +42,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import itertools
+import json
 import os
 import statistics
 import sys
@@ -64,10 +66,12 @@ from p1_answer import (
     slack_fake,
 )
 from processes import free_port, http_get, running
-from sqlalchemy import func, select, text
+from sqlalchemy import func, make_url, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.pool import QueuePool
 
+from content.loader import default_pack
+from content.schema import Language
 from storage.engine import create_engine
 from storage.open_store import COUNTS, PARTICIPATION
 
@@ -75,8 +79,17 @@ DATABASE = "postgresql://postgres@127.0.0.1:5432/tryghed_replicas"
 REPLICAS = 2
 RUNS = 3
 TICKS = os.sysconf("SC_CLK_TCK")
+PACK = default_pack()
+LANGUAGES: tuple[Language, ...] = ("da", "en")
+# The replies as they appear in a response body (JSON escapes what is not ASCII). A reply to a
+# form speaks the team's language (the thanks) or the person's (a refusal): either, here.
 COUNTED = b"Your answer counts"
-REFUSED = b"already counts"
+REFUSED = [
+    json.dumps(PACK.text("error-already-answered", ln)[:30])[1:-1].encode() for ln in LANGUAGES
+]
+# p1's failures hold the body's repr: the message's start, up to its first apostrophe, is in
+# it as it is.
+TRY_AGAIN = [PACK.text("error-try-again", ln)[:9] for ln in LANGUAGES]
 # Idle backends flush their statistics (xact_commit) within a second of their last commit.
 STATS_SETTLE_SECONDS = 1.5
 
@@ -135,16 +148,57 @@ def _cpu_seconds(pid: int, *, reaped: bool = False) -> float:
     return sum(int(value) for value in fields[11 : 15 if reaped else 13]) / TICKS
 
 
-def _server_seconds(postmaster: int) -> float:
-    """All the CPU the PostgreSQL server has spent: the postmaster's, its backends' and
-    background processes' that have exited (reaped), and its live ones'. Every database's
-    backends count, so the server should serve nobody else during the run."""
-    live = 0.0
+def _ran_seconds(pid: int) -> float:
+    """A single-threaded process's time on a CPU so far, to the nanosecond (a PostgreSQL
+    backend's start costs less than /proc/<pid>/stat's 10 ms tick); 0 once it is gone."""
+    try:
+        return int(Path(f"/proc/{pid}/schedstat").read_text().split()[0]) / 1e9
+    except (FileNotFoundError, ProcessLookupError):
+        return 0.0
+
+
+def _children(parent: int) -> Iterator[int]:
+    """The processes whose parent is `parent` (field 4 of their stat)."""
     for entry in Path("/proc").iterdir():
-        # The parent's pid is field 4.
-        if entry.name.isdigit() and _stat(int(entry.name))[1:2] == [str(postmaster)]:
-            live += _cpu_seconds(int(entry.name))
-    return live + _cpu_seconds(postmaster, reaped=True)
+        if entry.name.isdigit() and _stat(int(entry.name))[1:2] == [str(parent)]:
+            yield int(entry.name)
+
+
+def _command(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except (FileNotFoundError, ProcessLookupError):
+        return b""
+
+
+class Server:
+    """The CPU a PostgreSQL server on this machine spends: all of it (other databases'
+    backends too), and this database's share."""
+
+    def __init__(self, postmaster: int, database: str) -> None:
+        self.postmaster = postmaster
+        self.title = f" {database} ".encode()
+        # This database's backends and the background processes (WAL writer, checkpointer,
+        # ...), each as last seen: a backend that exits loses what it spent since.
+        self.seen: dict[int, float] = {}
+
+    def look(self) -> float:
+        """The whole server's CPU so far: the postmaster's, its exited (reaped) children's,
+        its live ones'. Notes this database's share on the way."""
+        live = 0.0
+        for pid in _children(self.postmaster):
+            cpu = _ran_seconds(pid)
+            live += cpu
+            command = _command(pid)
+            # A client backend's title is "user database host(port) state"; others have none.
+            if self.title in command or b"(" not in command:
+                self.seen[pid] = max(cpu, self.seen.get(pid, 0.0))
+        return live + _cpu_seconds(self.postmaster, reaped=True)
+
+    @property
+    def ours(self) -> float:
+        """This database's share so far, as far as seen (a lower bound)."""
+        return sum(self.seen.values())
 
 
 def _fake_slack() -> int:
@@ -179,7 +233,8 @@ class Sample:
 
     replicas: list[float]
     answers: list[int]
-    postgres: float
+    postgres: float  # this database's backends and the background processes
+    server: float  # the whole PostgreSQL server
     busy: float
     balancer: float
     bench: float
@@ -193,7 +248,7 @@ class Probe:
     """Samples the replicas ((pid, port) each), PostgreSQL and the machine."""
 
     monitor: AsyncEngine
-    postmaster: int
+    server: Server
     fake: int
     replicas: list[tuple[int, int]] = field(default_factory=list)
     peak_connections: int = 0
@@ -204,14 +259,17 @@ class Probe:
         monitor = create_engine(url)
         async with monitor.connect() as connection:
             backend = int((await connection.execute(_POSTMASTER)).scalar_one())
-        return cls(monitor, postmaster=int(_stat(backend)[1]), fake=_fake_slack())
+        server = Server(int(_stat(backend)[1]), str(make_url(url).database))
+        return cls(monitor, server, fake=_fake_slack())
 
     async def sample(self, balancer: int) -> Sample:
         """Everything's CPU so far, with the answers recorded, and the `balancer` process's."""
+        server = self.server.look()
         return Sample(
             replicas=[_cpu_seconds(pid) for pid, _port in self.replicas],
             answers=[_answers_recorded(port) for _pid, port in self.replicas],
-            postgres=_server_seconds(self.postmaster),
+            postgres=self.server.ours,
+            server=server,
             busy=_busy_seconds(),
             balancer=_cpu_seconds(balancer),
             bench=time.process_time(),
@@ -225,12 +283,16 @@ class Probe:
         sample.commits, sample.sessions = int(commits), int(sessions)
 
     async def watch(self) -> None:
-        """Keep the most client connections to this database seen at once (twice a second)."""
+        """Look at PostgreSQL's processes ten times a second (so that a backend's CPU is seen
+        before it exits), and keep the most client connections to this database seen at once
+        (twice a second)."""
         async with self.monitor.connect() as connection:
-            while True:
-                now = int((await connection.execute(_CONNECTIONS)).scalar_one())
-                self.peak_connections = max(self.peak_connections, now)
-                await asyncio.sleep(0.5)
+            for turn in itertools.count():
+                self.server.look()
+                if turn % 5 == 0:
+                    now = int((await connection.execute(_CONNECTIONS)).scalar_one())
+                    self.peak_connections = max(self.peak_connections, now)
+                await asyncio.sleep(0.1)
 
 
 def _answers_recorded(port: int) -> int:
@@ -259,6 +321,7 @@ class Usage:
         seconds = {
             "replica": sum(after.replicas) - sum(before.replicas),
             "pg": after.postgres - before.postgres,
+            "pg_others": after.server - before.server - (after.postgres - before.postgres),
             "balancer": after.balancer - before.balancer,
             "loadgen": after.bench - before.bench,
             "fake_slack": after.fake - before.fake,
@@ -313,6 +376,10 @@ class Side:
 # -- the run -----------------------------------------------------------------------------------
 
 
+def _refused(body: bytes) -> bool:
+    return any(marker in body for marker in REFUSED)
+
+
 @dataclass
 class Duplicates:
     """Second answers: replays of counted ones, and one person answering on every replica at
@@ -339,7 +406,7 @@ async def _duplicates(counted: list[bytes], requests: Requests, ports: list[int]
             _status, body = await connection.send(request)
             connection.close()
             seen.replayed += 1
-            seen.refused += REFUSED in body
+            seen.refused += _refused(body)
     for request in requests.make(len(counted)):
         connections = [await Connection.open(port) for port in ports]
         replies = await asyncio.gather(*(c.send(request) for c in connections))
@@ -347,7 +414,7 @@ async def _duplicates(counted: list[bytes], requests: Requests, ports: list[int]
             connection.close()
         seen.raced += 1
         seen.counted.append(sum(COUNTED in body for _status, body in replies))
-        seen.refused += sum(REFUSED in body for _status, body in replies)
+        seen.refused += sum(_refused(body) for _status, body in replies)
         seen.replayed += len(ports) - 1
     return seen
 
@@ -374,6 +441,26 @@ async def _consistent(url: str) -> int:
         ).all()
     await engine.dispose()
     return sum(people.get(round_id, 0) != total for round_id, total in sums)
+
+
+async def _connection_cost(url: str, count: int = 20) -> tuple[float, float]:
+    """CPU seconds a new pooled connection of the replicas' kind (storage/engine.py, its
+    per-connection setup included) costs its PostgreSQL backend and the client: what the pool
+    pays each time it opens an overflow connection."""
+    engine = create_engine(url)
+    async with engine.connect() as connection:  # the engine's once-only setup, not counted
+        await connection.execute(_POSTMASTER)
+    backend = client = 0.0
+    for _ in range(count):
+        started = time.process_time()
+        async with engine.connect() as connection:
+            pid = int((await connection.execute(_POSTMASTER)).scalar_one())
+            client += time.process_time() - started
+            backend += _ran_seconds(pid)
+            # Closed rather than pooled: the next one is new.
+            await connection.invalidate()
+    await engine.dispose()
+    return backend / count, client / count
 
 
 @contextmanager
@@ -439,7 +526,8 @@ async def _measure(url: str, folder: Path, args: argparse.Namespace, api_url: st
     await probe.monitor.dispose()
     counted = await _counted(url)
     mismatched = await _consistent(url)
-    try_again = sum("try again" in failure for failure in FAILED["ours"])
+    backend, client = await _connection_cost(url)
+    try_again = sum(any(m in failure for m in TRY_AGAIN) for failure in FAILED["ours"])
     lost = max(0, requests.people - counted) + sum(n == 0 for n in duplicates.counted)
     doubled = max(0, counted - requests.people) + mismatched + duplicates.doubled
     one_rps, two_rps = statistics.median(one.rps), statistics.median(two.rps)
@@ -462,7 +550,8 @@ async def _measure(url: str, folder: Path, args: argparse.Namespace, api_url: st
         print(f"P6 postgresql cpu {side.name} {side.median_usage().line()}", flush=True)
     print(
         f"P6 postgresql pool pool_size={pool.size()} max_overflow={pool._max_overflow} "
-        f"per_replica peak_connections={probe.peak_connections} (both replicas together)",
+        f"per_replica peak_connections={probe.peak_connections} (both replicas together) "
+        f"new_connection_pg_ms={1000 * backend:.2f} new_connection_client_ms={1000 * client:.2f}",
         flush=True,
     )
     if FAILED["ours"]:
