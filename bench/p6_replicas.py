@@ -31,10 +31,15 @@ Prints:
     P6 postgresql one_rps=… two_rps=… ratio=… lost=0 doubled=0 cores=2 …
     P6 postgresql duplicates replayed=… refused=… raced=… counted_once=…
     P6 postgresql cpu <one|two> answers=… replica_ms_per_answer=… pg_ms_per_answer=… pg_share=…
-    P6 postgresql pool pool_size=… max_overflow=… peak_connections=…
+    P6 postgresql pool pool_size=… max_overflow=… peak_connections=… new_connection_pg_ms=…
+
+The pools are storage/engine.py's (SQLAlchemy's defaults: 5 connections kept, up to 10 more
+opened and closed as needed); `--pool N` runs the replicas as if it kept N and opened no more,
+to show what opening and closing connections under load costs (`sessions_opened`).
 
     python bench/p6_replicas.py [--postgres postgresql://…/db] [--requests 2000] [--clients 32]
-        [--duplicates 10]   # the default database is tryghed_replicas on 127.0.0.1 (emptied)
+        [--duplicates 10] [--pool N]
+    # the default database is tryghed_replicas on 127.0.0.1, emptied first; about 3 minutes
 """
 
 from __future__ import annotations
@@ -51,6 +56,7 @@ import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from p1_answer import (
@@ -67,7 +73,7 @@ from p1_answer import (
 )
 from processes import free_port, http_get, running
 from sqlalchemy import func, make_url, select, text
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import QueuePool
 
 from content.loader import default_pack
@@ -90,8 +96,9 @@ REFUSED = [
 # p1's failures hold the body's repr: the message's start, up to its first apostrophe, is in
 # it as it is.
 TRY_AGAIN = [PACK.text("error-try-again", ln)[:9] for ln in LANGUAGES]
-# Idle backends flush their statistics (xact_commit) within a second of their last commit.
-STATS_SETTLE_SECONDS = 1.5
+# A backend flushes its statistics (xact_commit) at most once a second while busy; what is
+# left is flushed within 10 s of going idle (PostgreSQL 15's PGSTAT_IDLE_INTERVAL).
+STATS_SETTLE_SECONDS = 11
 
 
 # -- the balancer -----------------------------------------------------------------------------
@@ -262,7 +269,7 @@ class Probe:
         server = Server(int(_stat(backend)[1]), str(make_url(url).database))
         return cls(monitor, server, fake=_fake_slack())
 
-    async def sample(self, balancer: int) -> Sample:
+    def sample(self, balancer: int) -> Sample:
         """Everything's CPU so far, with the answers recorded, and the `balancer` process's."""
         server = self.server.look()
         return Sample(
@@ -292,6 +299,8 @@ class Probe:
                 if turn % 5 == 0:
                     now = int((await connection.execute(_CONNECTIONS)).scalar_one())
                     self.peak_connections = max(self.peak_connections, now)
+                    # pg_stat_activity is read once per transaction: a new one each time.
+                    await connection.commit()
                 await asyncio.sleep(0.1)
 
 
@@ -355,14 +364,14 @@ class Side:
 
     async def run(self, batch: list[bytes], clients: int, probe: Probe) -> None:
         """One closed-loop run of `batch` through this balancer, sampled before and after."""
-        before = await probe.sample(self.pid)
+        before = probe.sample(self.pid)
         await probe.count(before)
         watching = asyncio.create_task(probe.watch())
         started = time.perf_counter()
         self.rps.append(await _closed_loop(self.port, batch, clients, ours=True))
         seconds = time.perf_counter() - started
         watching.cancel()
-        after = await probe.sample(self.pid)
+        after = probe.sample(self.pid)
         await asyncio.sleep(STATS_SETTLE_SECONDS)
         await probe.count(after)
         self.usage.append(Usage(seconds, before, after))
@@ -464,16 +473,20 @@ async def _connection_cost(url: str, count: int = 20) -> tuple[float, float]:
 
 
 @contextmanager
-def _replicas(url: str, api_url: str, folder: Path) -> Iterator[list[tuple[int, int]]]:
+def _replicas(
+    url: str, api_url: str, folder: Path, pool: int | None
+) -> Iterator[list[tuple[int, int]]]:
     """REPLICAS `tryghed serve` processes, scheduler on, started one after the other (each
-    applies migrations at start); yields their (pid, port)."""
+    applies migrations at start), with pools of `pool` connections if given; yields their
+    (pid, port)."""
+    tryghed = [sys.executable, __file__, "--pool", str(pool)] if pool else [str(BIN / "tryghed")]
     with ExitStack() as stack:
         started = []
         for n in range(REPLICAS):
             port = free_port()
             process = stack.enter_context(
                 running(
-                    [str(BIN / "tryghed"), "serve", "--port", str(port)],
+                    [*tryghed, "serve", "--port", str(port)],
                     env=serve_env(url, api_url),
                     ready=f"http://127.0.0.1:{port}/readyz",
                     log=folder / f"serve-{n}.log",
@@ -504,7 +517,7 @@ async def _measure(url: str, folder: Path, args: argparse.Namespace, api_url: st
     forms = await _prepare(url)
     probe = await Probe.open(url)
     with (
-        _replicas(url, api_url, folder) as replicas,
+        _replicas(url, api_url, folder, args.pool) as replicas,
         _balancer([replicas[0][1]], folder) as (one_pid, one_port),
         _balancer([port for _pid, port in replicas], folder) as (two_pid, two_port),
     ):
@@ -523,6 +536,7 @@ async def _measure(url: str, folder: Path, args: argparse.Namespace, api_url: st
     # The replicas' pools are built by the same create_engine (storage/engine.py).
     pool = probe.monitor.pool
     assert isinstance(pool, QueuePool)
+    pool_size, max_overflow = (args.pool, 0) if args.pool else (pool.size(), pool._max_overflow)
     await probe.monitor.dispose()
     counted = await _counted(url)
     mismatched = await _consistent(url)
@@ -549,7 +563,7 @@ async def _measure(url: str, folder: Path, args: argparse.Namespace, api_url: st
     for side in (one, two):
         print(f"P6 postgresql cpu {side.name} {side.median_usage().line()}", flush=True)
     print(
-        f"P6 postgresql pool pool_size={pool.size()} max_overflow={pool._max_overflow} "
+        f"P6 postgresql pool pool_size={pool_size} max_overflow={max_overflow} "
         f"per_replica peak_connections={probe.peak_connections} (both replicas together) "
         f"new_connection_pg_ms={1000 * backend:.2f} new_connection_client_ms={1000 * client:.2f}",
         flush=True,
@@ -567,6 +581,9 @@ async def main(argv: list[str]) -> None:
     parser.add_argument("--requests", type=int, default=2000, help="per throughput run")
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--duplicates", type=int, default=10, help="replays and pairs each")
+    parser.add_argument(
+        "--pool", type=int, help="what if each replica kept this many connections, and no more"
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
@@ -578,8 +595,22 @@ async def main(argv: list[str]) -> None:
                 raise
 
 
+def tryghed_with_pool(size: int, argv: list[str]) -> int:
+    """`tryghed` whose engines keep `size` connections and open none beyond them (a what-if
+    for --pool: storage/engine.py keeps SQLAlchemy's 5, and opens and closes up to 10 more)."""
+    import storage.engine
+    from app.cli import main as tryghed
+
+    storage.engine.create_async_engine = partial(  # type: ignore[attr-defined]
+        create_async_engine, pool_size=size, max_overflow=0
+    )
+    return tryghed(argv)
+
+
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--balancer"]:
         balancer(int(sys.argv[2]), [int(port) for port in sys.argv[3:]])
+    elif sys.argv[1:2] == ["--pool"]:
+        sys.exit(tryghed_with_pool(int(sys.argv[2]), sys.argv[3:]))
     else:
         asyncio.run(main(sys.argv[1:]))
