@@ -32,6 +32,7 @@ Prints:
     P6 postgresql duplicates replayed=… refused=… raced=… counted_once=…
     P6 postgresql cpu <one|two> answers=… replica_ms_per_answer=… pg_ms_per_answer=… pg_share=…
     P6 postgresql pool pool_size=… max_overflow=… peak_connections=… new_connection_pg_ms=…
+    P6 postgresql replica_logs warnings=… errors=…
 
 The pools are storage/engine.py's (SQLAlchemy's defaults: 5 connections kept, up to 10 more
 opened and closed as needed); `--pool N` runs the replicas as if it kept N and opened no more,
@@ -472,6 +473,20 @@ async def _connection_cost(url: str, count: int = 20) -> tuple[float, float]:
     return backend / count, client / count
 
 
+def _log_problems(folder: Path) -> str:
+    """The replicas' warnings and errors: how many, and the first of each."""
+    logs = sorted(folder.glob("serve-*.log"))
+    lines = [line for log in logs for line in log.read_text().splitlines()]
+    found = []
+    for level in ("WARNING", "ERROR"):
+        hits = [line.strip() for line in lines if f" {level} " in line]
+        found.append(
+            f"{level.lower()}s={len(hits)}"
+            + (f" first_{level.lower()}={hits[0]!r}" if hits else "")
+        )
+    return " ".join(found)
+
+
 @contextmanager
 def _replicas(
     url: str, api_url: str, folder: Path, pool: int | None
@@ -568,6 +583,7 @@ async def _measure(url: str, folder: Path, args: argparse.Namespace, api_url: st
         f"new_connection_pg_ms={1000 * backend:.2f} new_connection_client_ms={1000 * client:.2f}",
         flush=True,
     )
+    print(f"P6 postgresql replica_logs {_log_problems(folder)}", flush=True)
     if FAILED["ours"]:
         print(f"P6 postgresql first_failure={FAILED['ours'][0]}", flush=True)
     if lost or doubled or try_again:
