@@ -494,7 +494,11 @@ def _replicas(
     """REPLICAS `tryghed serve` processes, scheduler on, started one after the other (each
     applies migrations at start), with pools of `pool` connections if given; yields their
     (pid, port)."""
-    tryghed = [sys.executable, __file__, "--pool", str(pool)] if pool else [str(BIN / "tryghed")]
+    tryghed = (
+        [sys.executable, __file__, "--tryghed-with-pool", str(pool)]
+        if pool
+        else [str(BIN / "tryghed")]
+    )
     with ExitStack() as stack:
         started = []
         for n in range(REPLICAS):
@@ -626,7 +630,7 @@ def tryghed_with_pool(size: int, argv: list[str]) -> int:
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--balancer"]:
         balancer(int(sys.argv[2]), [int(port) for port in sys.argv[3:]])
-    elif sys.argv[1:2] == ["--pool"]:
+    elif sys.argv[1:2] == ["--tryghed-with-pool"]:
         sys.exit(tryghed_with_pool(int(sys.argv[2]), sys.argv[3:]))
     else:
         asyncio.run(main(sys.argv[1:]))
