@@ -29,7 +29,7 @@ answers it recorded (its /metrics); commits and sessions opened are this databas
 Prints:
 
     P6 postgresql one_rps=… two_rps=… ratio=… lost=0 doubled=0 cores=2 …
-    P6 postgresql duplicates replayed=… refused=… raced=… counted_once=…
+    P6 postgresql duplicates replayed=… refused=… raced=… counted_once=… second_refused=…
     P6 postgresql cpu <one|two> answers=… replica_ms_per_answer=… pg_ms_per_answer=… pg_share=…
     P6 postgresql pool pool_size=… max_overflow=… peak_connections=… new_connection_pg_ms=…
     P6 postgresql replica_logs warnings=… errors=…
@@ -225,7 +225,7 @@ def _busy_seconds() -> float:
     return (sum(values) - values[3] - values[4]) / TICKS  # less idle and iowait
 
 
-_POSTMASTER = text("SELECT pg_backend_pid()")
+_BACKEND_PID = text("SELECT pg_backend_pid()")
 _COUNTERS = text(
     "SELECT xact_commit, sessions FROM pg_stat_database WHERE datname = current_database()"
 )
@@ -266,7 +266,7 @@ class Probe:
         """A probe of the server behind `url` (which must run on this machine)."""
         monitor = create_engine(url)
         async with monitor.connect() as connection:
-            backend = int((await connection.execute(_POSTMASTER)).scalar_one())
+            backend = int((await connection.execute(_BACKEND_PID)).scalar_one())
         server = Server(int(_stat(backend)[1]), str(make_url(url).database))
         return cls(monitor, server, fake=_fake_slack())
 
@@ -397,8 +397,8 @@ class Duplicates:
 
     replayed: int = 0
     refused: int = 0
-    raced: int = 0
     counted: list[int] = field(default_factory=list)  # per raced person, how often
+    second_refused: int = 0  # raced people whose other answers were all refused
 
     @property
     def doubled(self) -> int:
@@ -419,13 +419,13 @@ async def _duplicates(counted: list[bytes], requests: Requests, ports: list[int]
             seen.refused += _refused(body)
     for request in requests.make(len(counted)):
         connections = [await Connection.open(port) for port in ports]
-        replies = await asyncio.gather(*(c.send(request) for c in connections))
+        bodies = [
+            body for _status, body in await asyncio.gather(*(c.send(request) for c in connections))
+        ]
         for connection in connections:
             connection.close()
-        seen.raced += 1
-        seen.counted.append(sum(COUNTED in body for _status, body in replies))
-        seen.refused += sum(_refused(body) for _status, body in replies)
-        seen.replayed += len(ports) - 1
+        seen.counted.append(sum(COUNTED in body for body in bodies))
+        seen.second_refused += sum(map(_refused, bodies)) == len(ports) - 1
     return seen
 
 
@@ -459,12 +459,12 @@ async def _connection_cost(url: str, count: int = 20) -> tuple[float, float]:
     pays each time it opens an overflow connection."""
     engine = create_engine(url)
     async with engine.connect() as connection:  # the engine's once-only setup, not counted
-        await connection.execute(_POSTMASTER)
+        await connection.execute(_BACKEND_PID)
     backend = client = 0.0
     for _ in range(count):
         started = time.process_time()
         async with engine.connect() as connection:
-            pid = int((await connection.execute(_POSTMASTER)).scalar_one())
+            pid = int((await connection.execute(_BACKEND_PID)).scalar_one())
             client += time.process_time() - started
             backend += _ran_seconds(pid)
             # Closed rather than pooled: the next one is new.
@@ -561,8 +561,8 @@ async def _measure(url: str, folder: Path, args: argparse.Namespace, api_url: st
     mismatched = await _consistent(url)
     backend, client = await _connection_cost(url)
     try_again = sum(any(m in failure for m in TRY_AGAIN) for failure in FAILED["ours"])
-    lost = max(0, requests.people - counted) + sum(n == 0 for n in duplicates.counted)
-    doubled = max(0, counted - requests.people) + mismatched + duplicates.doubled
+    lost = max(0, requests.people - counted)
+    doubled = max(0, counted - requests.people) + duplicates.doubled
     one_rps, two_rps = statistics.median(one.rps), statistics.median(two.rps)
     print(
         f"P6 postgresql one_rps={one_rps:.0f} two_rps={two_rps:.0f} ratio={two_rps / one_rps:.2f} "
@@ -575,8 +575,9 @@ async def _measure(url: str, folder: Path, args: argparse.Namespace, api_url: st
     )
     print(
         f"P6 postgresql duplicates replayed={duplicates.replayed} refused={duplicates.refused} "
-        f"raced={duplicates.raced} "
-        f"counted_once={sum(n == 1 for n in duplicates.counted)}",
+        f"raced={len(duplicates.counted)} "
+        f"counted_once={sum(n == 1 for n in duplicates.counted)} "
+        f"second_refused={duplicates.second_refused}",
         flush=True,
     )
     for side in (one, two):
@@ -590,8 +591,9 @@ async def _measure(url: str, folder: Path, args: argparse.Namespace, api_url: st
     print(f"P6 postgresql replica_logs {_log_problems(folder)}", flush=True)
     if FAILED["ours"]:
         print(f"P6 postgresql first_failure={FAILED['ours'][0]}", flush=True)
-    if lost or doubled or try_again:
-        raise SystemExit("P6: answers lost, doubled or asked to try again (see above)")
+    raced = len(duplicates.counted)
+    if lost or doubled or mismatched or try_again or duplicates.second_refused != raced:
+        raise SystemExit("P6: answers lost, doubled, miscounted or asked to try again (above)")
 
 
 async def main(argv: list[str]) -> None:
