@@ -23,8 +23,9 @@ backends and PostgreSQL's background processes, looked at ten times a second (a 
 exits loses what it spent since: a lower bound); `pg_others` is the rest of the server's
 (exited backends, other databases': the machine is shared); `other` is what the machine spent
 beyond the parts (other processes, interrupts). Each replica's CPU per answer is over the
-answers it recorded (its /metrics); commits and sessions opened are this database's
-(pg_stat_database), read once the backends have flushed their statistics.
+answers it recorded (its /metrics); commits, rollbacks (how a read-only unit of work ends)
+and sessions opened are this database's (pg_stat_database), read once the backends have
+flushed their statistics.
 
 Prints:
 
@@ -227,7 +228,8 @@ def _busy_seconds() -> float:
 
 _BACKEND_PID = text("SELECT pg_backend_pid()")
 _COUNTERS = text(
-    "SELECT xact_commit, sessions FROM pg_stat_database WHERE datname = current_database()"
+    "SELECT xact_commit, xact_rollback, sessions FROM pg_stat_database "
+    "WHERE datname = current_database()"
 )
 _CONNECTIONS = text(
     "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
@@ -248,6 +250,7 @@ class Sample:
     bench: float
     fake: float
     commits: int = 0
+    rollbacks: int = 0
     sessions: int = 0
 
 
@@ -285,10 +288,10 @@ class Probe:
         )
 
     async def count(self, sample: Sample) -> None:
-        """Add the database's commits and sessions so far to `sample`."""
+        """Add the database's commits, rollbacks and sessions so far to `sample`."""
         async with self.monitor.connect() as connection:
-            commits, sessions = (await connection.execute(_COUNTERS)).one()
-        sample.commits, sample.sessions = int(commits), int(sessions)
+            commits, rollbacks, sessions = (await connection.execute(_COUNTERS)).one()
+        sample.commits, sample.rollbacks, sample.sessions = commits, rollbacks, sessions
 
     async def watch(self) -> None:
         """Look at PostgreSQL's processes ten times a second (so that a backend's CPU is seen
@@ -347,6 +350,7 @@ class Usage:
             f"pg_ms_per_answer={1000 * seconds['pg'] / total:.2f} "
             f"pg_share={100 * seconds['pg'] / busy:.0f}% "
             f"commits_per_s={commits / self.seconds:.0f} commits_per_answer={commits / total:.2f} "
+            f"rollbacks_per_answer={(after.rollbacks - before.rollbacks) / total:.2f} "
             f"sessions_opened={after.sessions - before.sessions} "
             + " ".join(f"{part}_cores={cpu / self.seconds:.2f}" for part, cpu in seconds.items())
             + f" machine_busy={100 * busy / self.seconds / (os.cpu_count() or 1):.0f}%"
