@@ -297,12 +297,9 @@ def floor_server(port: int, api_url: str) -> None:
 # -- the run -------------------------------------------------------------------------------
 
 
-async def _measure(
-    name: str, url: str, folder: Path, args: argparse.Namespace, api_url: str
-) -> None:
-    forms = await _prepare(url)
-    ours_port, floor_port = free_port(), free_port()
-    env = {
+def serve_env(url: str, api_url: str) -> dict[str, str]:
+    """The environment of a `tryghed serve` on `url`, talking to the fake Slack at `api_url`."""
+    return {
         "PATH": os.environ.get("PATH", ""),
         "HOME": os.environ.get("HOME", "/tmp"),
         "TRYGHED_DATABASE_URL": url,
@@ -311,6 +308,29 @@ async def _measure(
         "SLACK_BOT_TOKEN": TOKEN,
         "SLACK_API_URL": api_url,
     }
+
+
+@contextmanager
+def slack_fake(folder: Path) -> Iterator[str]:
+    """The fake Slack Web API in its own process, logging into `folder`; yields its API URL."""
+    port = free_port()
+    with running(
+        [sys.executable, str(BENCH / "slack_fake.py"), "--port", str(port)],
+        env={"PATH": os.environ.get("PATH", "")},
+        ready=f"http://127.0.0.1:{port}/_record",
+        log=folder / "slack.log",
+        cwd=folder,
+        stop_seconds=20,
+    ):
+        yield f"http://127.0.0.1:{port}/api/"
+
+
+async def _measure(
+    name: str, url: str, folder: Path, args: argparse.Namespace, api_url: str
+) -> None:
+    forms = await _prepare(url)
+    ours_port, floor_port = free_port(), free_port()
+    env = serve_env(url, api_url)
     ours_requests = Requests(forms, ours_port)
     floor_requests = Requests(forms, floor_port)
     with (
@@ -447,16 +467,7 @@ async def main(argv: list[str]) -> None:
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
-        fake_port = free_port()
-        with running(
-            [sys.executable, str(BENCH / "slack_fake.py"), "--port", str(fake_port)],
-            env={"PATH": os.environ.get("PATH", "")},
-            ready=f"http://127.0.0.1:{fake_port}/_record",
-            log=folder / "slack.log",
-            cwd=folder,
-            stop_seconds=20,
-        ):
-            api_url = f"http://127.0.0.1:{fake_port}/api/"
+        with slack_fake(folder) as api_url:
             targets = [("sqlite", f"sqlite+aiosqlite:///{folder / 'p1.db'}")]
             if args.postgres:
                 targets.append(("postgresql", args.postgres))
