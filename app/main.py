@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import signal
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -290,6 +291,7 @@ async def serve(
                 shutdown_timeout=SHUTDOWN_SECONDS,
             )
             await runner.setup()
+            settle_heap()
             site = web.TCPSite(runner, host, port)
             await site.start()
             log.info("Tryghed is listening on http://%s:%d", host, port)
@@ -307,6 +309,14 @@ async def serve(
                 await runner.cleanup()
     except DatabaseUnavailable as error:
         raise SettingsError(f"TRYGHED_DATABASE_URL: cannot use the database: {error}") from None
+
+
+def settle_heap() -> None:
+    """Move everything made while starting (modules, the app, the content pack) out of the
+    garbage collector's sight: a full collection then walks only what requests made, not the
+    several hundred thousand start-up objects (pauses of 50-100 ms, bench/p3_trend.py)."""
+    gc.collect()
+    gc.freeze()
 
 
 async def _until_stopped() -> None:
