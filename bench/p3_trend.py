@@ -1,7 +1,8 @@
 """P3: `trend 52` for one team in a database of many teams x 104 rounds (SQLite, PostgreSQL).
 
 Prints one line per figure: `P3 <dialect> teams=<n> cold_p50_ms=… cold_p99_ms=… warm_p50_ms=…
-warm_p99_ms=…`: cold is a team's first read (worked out), warm the same team's next read with
+warm_p99_ms=…`, and `P3 chart p50_ms=… p99_ms=…` (drawing a 52-round chart): cold is a
+team's first read (worked out), warm the same team's next read with
 nothing closed meanwhile (the kept trend, after one stamp read). The 100-team and
 1,000-team databases are measured side by side: the cost should follow the team's own
 rounds, not the size of the database. Target: p99 <= 20 ms.
@@ -21,10 +22,12 @@ import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert, text
 
 from app.main import settle_heap
+from bot.chart.pictures import trend_chart
 from content.loader import default_pack
 from storage.engine import create_engine
 from storage.migrate import upgrade
@@ -33,9 +36,11 @@ from storage.unit_of_work import SqlStorage
 from surveys.rounds import SCALE, RoundKind, statements_for_round
 from surveys.service import PulseService
 from surveys.team import TeamSettings
+from surveys.trend import Trend
 
 ROUNDS = 104
 CALLS = 300
+CHARTS = 50
 START = datetime(2024, 1, 1, 8, tzinfo=UTC)
 
 
@@ -120,7 +125,20 @@ def _team_row(team_id: str, n: int) -> dict[str, object]:
     }
 
 
-async def _measure(url: str, team_ids: list[str]) -> tuple[list[float], list[float]]:
+def _charts(trends: list[Trend]) -> list[float]:
+    """How long drawing each trend's chart takes (ms): once per team and closed round, off
+    the event loop, in the service (bot/chart/cache.py)."""
+    content = default_pack()
+    trend_chart(trends[0], content, language="da", zone=ZoneInfo("UTC"))  # fonts, matplotlib
+    timings = []
+    for trend in trends:
+        started = time.perf_counter()
+        trend_chart(trend, content, language="da", zone=ZoneInfo("UTC"))
+        timings.append((time.perf_counter() - started) * 1000)
+    return timings
+
+
+async def _measure(url: str, team_ids: list[str]) -> tuple[list[float], list[float], list[Trend]]:
     """Each of CALLS teams' trend read first (worked out: the cache is cold) and then again
     (nothing closed meanwhile: the kept trend after one stamp read), in milliseconds."""
     engine = create_engine(url)
@@ -134,15 +152,16 @@ async def _measure(url: str, team_ids: list[str]) -> tuple[list[float], list[flo
     rng = random.Random(7)
     await service.trend(team_ids[0], rounds=52)  # warm the pool
     settle_heap()  # as serve does once started: the fill's objects are not the server's
-    cold, warm = [], []
+    cold, warm, trends = [], [], []
     for team_id in rng.sample(team_ids, min(CALLS, len(team_ids))):
         for timings in (cold, warm):
             started = time.perf_counter()
             trend = await service.trend(team_id, rounds=52)
             timings.append((time.perf_counter() - started) * 1000)
             assert len(trend.points) == 52
+        trends.append(trend)
     await engine.dispose()
-    return cold, warm
+    return cold, warm, trends
 
 
 class _Clock:
@@ -169,7 +188,7 @@ async def main(argv: list[str]) -> None:
                 url = url_for(teams)
                 filled = time.perf_counter()
                 team_ids = await _fill(url, teams)
-                cold, warm = await _measure(url, team_ids)
+                cold, warm, trends = await _measure(url, team_ids)
                 print(
                     f"P3 {dialect} teams={teams} rounds={ROUNDS} trend=52 "
                     f"cold_p50_ms={statistics.median(cold):.2f} cold_p99_ms={_p99(cold):.2f} "
@@ -177,6 +196,12 @@ async def main(argv: list[str]) -> None:
                     f"target_p99_ms=20 fill_s={time.perf_counter() - filled:.0f}",
                     flush=True,
                 )
+        charts = _charts(trends[:CHARTS])
+        print(
+            f"P3 chart rounds=52 p50_ms={statistics.median(charts):.1f} "
+            f"p99_ms={_p99(charts):.1f} charts={len(charts)} (drawn once per closed round)",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":
