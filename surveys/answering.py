@@ -76,15 +76,10 @@ class Answering:
             ballots = await uow.rounds.ballots({s.round_id for s in submissions})
             now = self._clock.now()
             outcomes = [self._admit(s, ballots.get(s.round_id), now) for s in submissions]
-            admitted = [a for a in outcomes if isinstance(a, _Admitted)]
-            entries = dict(
-                zip(
-                    map(id, admitted),
-                    await uow.participation.enter([a.participant for a in admitted]),
-                    strict=True,
-                )
-            )
-            counted = [a for a in admitted if entries[id(a)] is Entry.COUNTED]
+            admitted = {n: o for n, o in enumerate(outcomes) if isinstance(o, _Admitted)}
+            entered = await uow.participation.enter([a.participant for a in admitted.values()])
+            entries = dict(zip(admitted, entered, strict=True))  # by the outcome's place
+            counted = [admitted[n] for n, entry in entries.items() if entry is Entry.COUNTED]
             if counted:
                 await uow.answers.add([(a.participant.round_id, a.answers) for a in counted])
                 await uow.commit()
@@ -94,18 +89,16 @@ class Answering:
         # those of the batch up to and including it. The pulse message reads it afresh.
         so_far: Counter[str] = Counter()
         results: list[PulseStatus | Exception] = []
-        for outcome in outcomes:
+        for n, outcome in enumerate(outcomes):
             if not isinstance(outcome, _Admitted):
                 results.append(outcome)
-                continue
-            entry = entries[id(outcome)]
-            if entry is not Entry.COUNTED:
-                results.append(_REFUSED[entry]())
-                continue
-            round_, team = outcome.ballot.round, outcome.ballot.team
-            so_far[round_.id] += 1
-            respondents = outcome.ballot.respondents + so_far[round_.id]
-            results.append(PulseStatus(team=team, round=round_, respondents=respondents))
+            elif entries[n] is not Entry.COUNTED:
+                results.append(_REFUSED[entries[n]]())
+            else:
+                round_, team = outcome.ballot.round, outcome.ballot.team
+                so_far[round_.id] += 1
+                respondents = outcome.ballot.respondents + so_far[round_.id]
+                results.append(PulseStatus(team=team, round=round_, respondents=respondents))
         return results
 
     def _admit(
