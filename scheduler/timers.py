@@ -84,6 +84,10 @@ class PulseScheduler:
             }
         )
         self._timers: dict[str, object] = {}
+        # The teams as the latest sync read them: a timer opens with the team it was set for
+        # (open_round reads it afresh in the round's own transaction, and refuses the round
+        # if its schedule changed meanwhile), not with a transaction of its own per team.
+        self._teams: dict[str, Team] = {}
         self._syncing = asyncio.Lock()
         self._stopped = False
         # Opens run side by side (teams due in the same minute do not queue behind each
@@ -184,6 +188,7 @@ class PulseScheduler:
                 if self._scheduler.get_job(job_id) is not None:
                     self._scheduler.remove_job(job_id)
             self._timers = wanted
+            self._teams = by_id
 
     def _look_for_overdue(self, rounds: list[Round]) -> None:
         """Log each round open past its deadline (by id and how late, no team or person)
@@ -256,7 +261,6 @@ class PulseScheduler:
         self._sync_soon()
 
     async def _open_now(self, team_id: str) -> None:
-        async with self._uow() as uow:
-            team = await uow.teams.get(team_id)
+        team = self._teams.get(team_id)
         if team is not None:
             await self._acts.open_due(team)
