@@ -97,6 +97,7 @@ class PulseScheduler:
         self._idle = asyncio.Event()
         self._idle.set()
         self._sync_wanted = False
+        self._catch_up_wanted = False
         self._syncer: asyncio.Task[None] | None = None
 
     @property
@@ -109,7 +110,9 @@ class PulseScheduler:
         self._scheduler.start()
         await self.sync()
         self._scheduler.add_job(
-            self.sync, IntervalTrigger(seconds=self._sync_every.total_seconds()), id=SYNC_JOB
+            self._sync_regularly,
+            IntervalTrigger(seconds=self._sync_every.total_seconds()),
+            id=SYNC_JOB,
         )
         if self._retention is not None:
             self._retention.schedule(self._scheduler)
@@ -137,11 +140,18 @@ class PulseScheduler:
         if happened.changes_schedule:
             self._sync_soon()
 
-    def _sync_soon(self) -> None:
+    async def _sync_regularly(self) -> None:
+        """The periodic sync, with its catch-up, once the opens under way are over: in the
+        middle of a fan-out its catch-up would only race them for their claims, a query per
+        team."""
+        self._sync_soon(catch_up=True)
+
+    def _sync_soon(self, *, catch_up: bool = False) -> None:
         """One sync after a burst of changes (a thousand opens), not one per change."""
         if not self.running:
             return
         self._sync_wanted = True
+        self._catch_up_wanted |= catch_up
         if self._syncer is None or self._syncer.done():
             self._syncer = asyncio.get_running_loop().create_task(self._sync_while_wanted())
 
@@ -152,10 +162,11 @@ class PulseScheduler:
             await asyncio.sleep(SYNC_DELAY_SECONDS)
             await self._idle.wait()
             self._sync_wanted = False
+            catch_up, self._catch_up_wanted = self._catch_up_wanted, False
             try:
-                # Timers only: a change made here leaves nothing due now, and the periodic
-                # sync's catch-up would cost a query per team in the middle of a fan-out.
-                await self.sync(catch_up=False)
+                # Timers only, unless it is the periodic sync: a change made here leaves
+                # nothing due now.
+                await self.sync(catch_up=catch_up)
             except Exception as error:  # the periodic sync tries again
                 log.error("a sync failed: %s", type(error).__name__)
 
