@@ -10,6 +10,7 @@ from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_vali
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from app.logs import LogFormat
+from bot.slack.pacing import WORKSPACE_POSTS_PER_SECOND
 from surveys.retention import DEFAULT_RETENTION_MONTHS, MAX_RETENTION_MONTHS
 from surveys.team import DEFAULT_MIN_RESPONDENTS, MIN_RESPONDENTS_FLOOR
 
@@ -77,6 +78,8 @@ class Settings(BaseSettings):
     teams_count_delay: float = Field(default=15.0, ge=0, le=600)
     # The same for the shared pulse message on Slack: the count moves in delayed, folded steps.
     slack_count_delay: float = Field(default=15.0, ge=0, le=600)
+    # Posts a second per Slack workspace (Slack names a workspace-wide cap but no number).
+    slack_workspace_posts_per_second: int = Field(default=WORKSPACE_POSTS_PER_SECOND, ge=1)
 
     @field_validator("slack_api_url")
     @classmethod

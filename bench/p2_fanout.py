@@ -1,5 +1,6 @@
 """P2: fan-out. 1,000 teams in 10 Slack workspaces (OAuth installations), all due in the same
-minute, opened by a real `tryghed serve` against a fake Slack Web API in its own process.
+minute, opened by a real `tryghed serve` against a fake Slack Web API in its own process
+(`--teams 10000 --workspaces 100` for the large run).
 
 The fake answers every call after 20 ms and limits `chat.postMessage` as Slack describes it:
 one message a second per channel, and a workspace-wide cap (`--workspace-rate`, default 20
@@ -11,9 +12,10 @@ its post (the channel's members), and a workspace can post `rate` messages in an
 its last post can go no sooner than 20 ms + (ceil(teams / rate) - 1) s after the slot.
 
 Prints `P2 <db> teams=… workspaces=… total_s=… floor_s=… ratio=… target_ratio<=1.2 …`, with
-`total_s` from the slot to the last post the fake accepted, after checking that every team
-was posted exactly once (the fake's record, and the database: one open round with its message
-per team, one `open` claim marked sent per team).
+`total_s` from the slot to the last post the fake accepted and `serve_peak_rss_mb` the serve
+process's peak resident memory (VmHWM), after checking that every team was posted exactly
+once (the fake's record, and the database: one open round with its message per team, one
+`open` claim marked sent per team). SQL statements per opened team: bench/p2_service.py.
 
     python bench/p2_fanout.py [--teams 1000] [--workspaces 10] [--postgres postgresql://…/db]
 """
@@ -51,8 +53,10 @@ from surveys.team import ChannelRef, TeamSettings
 CLIENT_ID = "1111.2222"
 KEY = "p2-secret-key-0123456789abcdef0123456789"
 LATENCY = 0.02
-# Time for serve to start and set 1,000 timers before the slot.
+# Time for serve to start and set 1,000 timers before the slot; setting the teams up comes
+# first, and takes longer with more of them.
 LEAD_SECONDS = 25
+SET_UP_SECONDS_PER_TEAM = 0.01
 BENCH = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
 
@@ -88,7 +92,8 @@ async def _prepare(url: str, *, teams: int, workspaces: int) -> datetime:
             )
         )
     now = datetime.now(UTC)
-    slot = (now + timedelta(seconds=LEAD_SECONDS + 60)).replace(second=0, microsecond=0)
+    lead = LEAD_SECONDS + SET_UP_SECONDS_PER_TEAM * teams
+    slot = (now + timedelta(seconds=lead + 60)).replace(second=0, microsecond=0)
     settings = TeamSettings(
         weekday=slot.weekday(), local_time=slot.time(), timezone="UTC", language="en"
     )
@@ -151,6 +156,8 @@ async def _run(name: str, url: str, folder: Path, args: argparse.Namespace) -> N
         "SLACK_CLIENT_SECRET": "p2-client-secret",
         "TRYGHED_PUBLIC_URL": "https://tryghed.invalid",
         "SLACK_API_URL": f"{api}/api/",
+        # serve paces its posts to the cap the fake enforces (the setting's default is 20).
+        "TRYGHED_SLACK_WORKSPACE_POSTS_PER_SECOND": str(args.workspace_rate),
     }
     fake_args = [
         sys.executable,
@@ -182,12 +189,14 @@ async def _run(name: str, url: str, folder: Path, args: argparse.Namespace) -> N
             stop_seconds=30,
         ) as serve,
     ):
+        if datetime.now(UTC) >= slot:
+            raise SystemExit(f"P2 {name}: serve was not ready before the slot; set up took long")
         floor = _floor(args.teams, args.workspaces, args.workspace_rate)
         spy = None
         if args.profile:
             await asyncio.sleep(max(0.0, slot.timestamp() - time.time() - 1))
             spy = _spy(serve.pid, Path(args.profile) / f"p2-{name}.txt")
-        deadline = slot + timedelta(seconds=max(120.0, 20 * floor))
+        deadline = slot + timedelta(seconds=max(120.0, 20 * floor, 0.05 * args.teams))
         while True:
             await asyncio.sleep(0.5)
             record = json.loads(http_get(f"{api}/_record"))
@@ -199,6 +208,7 @@ async def _run(name: str, url: str, folder: Path, args: argparse.Namespace) -> N
         # Anything posted twice would show up now.
         await asyncio.sleep(5)
         record = json.loads(http_get(f"{api}/_record"))
+        peak_mb = _peak_rss_kb(serve.pid) / 1024
     posts = record["posts"]
     per_channel = Counter(channel for _, channel, _ in posts)
     once = sum(1 for n in per_channel.values() if n == 1)
@@ -212,11 +222,20 @@ async def _run(name: str, url: str, folder: Path, args: argparse.Namespace) -> N
         f"floor_s={floor:.2f} ratio={total / floor:.2f} target_ratio<=1.2 "
         f"first_post_s={first:.2f} posted_once={once} posted_twice={twice} "
         f"rounds={rounds} rounds_with_message={with_message} claims_sent={claims_sent} "
-        f"throttled={sum(record['limited'].values())} workspace_rate={args.workspace_rate}",
+        f"throttled={sum(record['limited'].values())} workspace_rate={args.workspace_rate} "
+        f"serve_peak_rss_mb={peak_mb:.0f}",
         flush=True,
     )
     if not once == rounds == with_message == claims_sent == args.teams or twice:
         raise SystemExit(f"P2 {name}: not every team was posted exactly once (see the line)")
+
+
+def _peak_rss_kb(pid: int) -> int:
+    """The process's peak resident set so far (VmHWM), in kB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    raise RuntimeError(f"no VmHWM for process {pid}")
 
 
 def _spy(pid: int, out: Path) -> subprocess.Popen[bytes]:

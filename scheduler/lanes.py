@@ -15,11 +15,14 @@ from surveys.team import Team
 
 T = TypeVar("T")
 
-# Slack lets a workspace post in short bursts past one message a second, Teams about 50
-# requests a second per tenant: a handful of acts at once keeps either busy without piling up
-# rate-limit answers. The total bounds the database connections the acts want at once.
-PER_WORKSPACE = 10
-TOTAL = 40
+# Slack's client paces each workspace's posts to its cap (bot/slack/pacing.py, 20 a second by
+# default), and an act waiting for its turn there holds its lane: a workspace uses its cap
+# whole only with as many acts under way as it may post in a second. Teams allows about 50
+# requests a second per tenant. The total bounds the acts under way at once (each holds a
+# database connection only inside its transactions, and the pool bounds those); with 40, a
+# fan-out over ten workspaces spent most of its lanes waiting for Slack's next second.
+PER_WORKSPACE = 20
+TOTAL = 200
 
 
 def workspace_of(team: Team) -> str:

@@ -1,4 +1,5 @@
-"""APScheduler wiring: per-team cron for opens, per-round timers for reminders and closes.
+"""APScheduler wiring: a cron per schedule for opens (each opens all its teams), per-round
+timers for reminders and closes.
 
 The job store is in memory on purpose: a shared APScheduler 3 job store fires every job on
 every replica. Each replica keeps its own timers, rebuilt from the database at start and on
@@ -84,6 +85,12 @@ class PulseScheduler:
             }
         )
         self._timers: dict[str, object] = {}
+        # The teams as the latest sync read them: a timer opens with the team it was set for
+        # (open_round reads it afresh in the round's own transaction, and refuses the round
+        # if its schedule changed meanwhile), not with a transaction of its own per team.
+        self._teams: dict[str, Team] = {}
+        # Each schedule's timer (its job id) and the teams on it, as the latest sync read them.
+        self._schedules: dict[str, list[str]] = {}
         self._syncing = asyncio.Lock()
         self._stopped = False
         # Opens run side by side (teams due in the same minute do not queue behind each
@@ -93,6 +100,7 @@ class PulseScheduler:
         self._idle = asyncio.Event()
         self._idle.set()
         self._sync_wanted = False
+        self._catch_up_wanted = False
         self._syncer: asyncio.Task[None] | None = None
 
     @property
@@ -105,7 +113,9 @@ class PulseScheduler:
         self._scheduler.start()
         await self.sync()
         self._scheduler.add_job(
-            self.sync, IntervalTrigger(seconds=self._sync_every.total_seconds()), id=SYNC_JOB
+            self._sync_regularly,
+            IntervalTrigger(seconds=self._sync_every.total_seconds()),
+            id=SYNC_JOB,
         )
         if self._retention is not None:
             self._retention.schedule(self._scheduler)
@@ -133,11 +143,18 @@ class PulseScheduler:
         if happened.changes_schedule:
             self._sync_soon()
 
-    def _sync_soon(self) -> None:
+    async def _sync_regularly(self) -> None:
+        """The periodic sync, with its catch-up, once the opens under way are over: in the
+        middle of a fan-out its catch-up would only race them for their claims, a query per
+        team."""
+        self._sync_soon(catch_up=True)
+
+    def _sync_soon(self, *, catch_up: bool = False) -> None:
         """One sync after a burst of changes (a thousand opens), not one per change."""
         if not self.running:
             return
         self._sync_wanted = True
+        self._catch_up_wanted |= catch_up
         if self._syncer is None or self._syncer.done():
             self._syncer = asyncio.get_running_loop().create_task(self._sync_while_wanted())
 
@@ -148,16 +165,24 @@ class PulseScheduler:
             await asyncio.sleep(SYNC_DELAY_SECONDS)
             await self._idle.wait()
             self._sync_wanted = False
+            catch_up, self._catch_up_wanted = self._catch_up_wanted, False
             try:
-                # Timers only: a change made here leaves nothing due now, and the periodic
-                # sync's catch-up would cost a query per team in the middle of a fan-out.
-                await self.sync(catch_up=False)
+                # Timers only, unless it is the periodic sync: a change made here leaves
+                # nothing due now.
+                await self.sync(catch_up=catch_up)
             except Exception as error:  # the periodic sync tries again
                 log.error("a sync failed: %s", type(error).__name__)
 
     def jobs(self) -> dict[str, datetime | None]:
-        """The timers and when they next fire (for tests and operators)."""
-        return {job.id: job.next_run_time for job in self._scheduler.get_jobs()}
+        """The timers and when they next fire (for tests and operators); a schedule's timer
+        shows as each of its teams' `open:<team id>`."""
+        jobs: dict[str, datetime | None] = {}
+        for job in self._scheduler.get_jobs():
+            if job.id in self._schedules:
+                jobs.update({f"open:{team}": job.next_run_time for team in self._schedules[job.id]})
+            else:
+                jobs[job.id] = job.next_run_time
+        return jobs
 
     async def sync(self, *, catch_up: bool = True) -> None:
         """Do what is due (unless told not to), then set each team's and each open round's
@@ -173,9 +198,12 @@ class PulseScheduler:
             self._look_for_overdue(rounds)
             wanted: dict[str, object] = {}
             by_id = {team.id: team for team in teams}
+            schedules: dict[str, list[str]] = {}
             for team in teams:
                 if not team.paused and team.active:
-                    wanted[f"open:{team.id}"] = self._timer_open(team)
+                    job_id = self._timer_open(team.settings)
+                    wanted[job_id] = job_id
+                    schedules.setdefault(job_id, []).append(team.id)
             for round_ in rounds:
                 owner = by_id.get(round_.team_id)
                 if owner is not None:
@@ -184,6 +212,8 @@ class PulseScheduler:
                 if self._scheduler.get_job(job_id) is not None:
                     self._scheduler.remove_job(job_id)
             self._timers = wanted
+            self._teams = by_id
+            self._schedules = schedules
 
     def _look_for_overdue(self, rounds: list[Round]) -> None:
         """Log each round open past its deadline (by id and how late, no team or person)
@@ -202,18 +232,26 @@ class PulseScheduler:
         if self._overdue is not None:
             self._overdue(overdue)
 
-    def _timer_open(self, team: Team) -> object:
-        key = (team.settings, team.paused)
-        job_id = f"open:{team.id}"
-        if self._timers.get(job_id) != key or self._scheduler.get_job(job_id) is None:
+    def _timer_open(self, settings: TeamSettings) -> str:
+        """The one timer of every team on this schedule (its id): a thousand teams due in the
+        same minute are one timer to fire and set again, not a thousand."""
+        job_id = "opens:" + "/".join(
+            (
+                settings.cadence.value,
+                DAYS[settings.weekday],
+                f"{settings.local_time:%H:%M}",
+                settings.timezone,
+            )
+        )
+        if job_id not in self._timers or self._scheduler.get_job(job_id) is None:
             self._scheduler.add_job(
-                self._open,
-                open_trigger(team.settings),
-                args=(team.id, workspace_of(team)),
+                self._open_schedule,
+                open_trigger(settings),
+                args=(job_id,),
                 id=job_id,
                 replace_existing=True,
             )
-        return key
+        return job_id
 
     def _timers_round(self, round_: Round, team: Team) -> dict[str, object]:
         now = self._clock.now()
@@ -238,9 +276,20 @@ class PulseScheduler:
                 )
         return timers
 
+    async def _open_schedule(self, job_id: str) -> None:
+        """A schedule's cron fired: open its teams' rounds side by side (as the latest sync
+        found them on it)."""
+        teams = [self._teams[t] for t in self._schedules.get(job_id, []) if t in self._teams]
+        opened = await asyncio.gather(
+            *(self._open(team.id, workspace_of(team)) for team in teams), return_exceptions=True
+        )
+        for failure in opened:
+            if isinstance(failure, BaseException):  # one team's open stops no other's
+                log.error("an open failed: %s", type(failure).__name__)
+
     async def _open(self, team_id: str, workspace: str) -> None:
-        """A team's cron fired: open its round, side by side with the other teams due now
-        (the claim still makes it once across replicas)."""
+        """Open a team's round, side by side with the other teams due now (the claim still
+        makes it once across replicas)."""
         if self._stopped:
             return
         self._acting += 1
@@ -256,7 +305,6 @@ class PulseScheduler:
         self._sync_soon()
 
     async def _open_now(self, team_id: str) -> None:
-        async with self._uow() as uow:
-            team = await uow.teams.get(team_id)
+        team = self._teams.get(team_id)
         if team is not None:
             await self._acts.open_due(team)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import Table, delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.tables import OverlapWithheldRow, RoundRosterRow, RoundRow, TeamRow
@@ -29,8 +30,7 @@ class SqlRosters:
             )
         if members:
             await self._session.execute(
-                insert(RoundRosterRow),
-                [{"round_id": round_id, "member": m} for m in sorted(set(members))],
+                _ADD, [{"round_id": round_id, "member": m} for m in sorted(set(members))]
             )
 
     async def in_period(
@@ -137,3 +137,7 @@ class SqlRosters:
             execution_options={"synchronize_session": False},
         )
         return len(doomed)
+
+
+# Core, built once: the ORM's bulk insert costs more than the rows (one per member).
+_ADD = insert(cast(Table, RoundRosterRow.__table__))

@@ -10,6 +10,7 @@ from sqlalchemy import (
     CursorResult,
     RowMapping,
     Select,
+    Table,
     bindparam,
     delete,
     exists,
@@ -30,7 +31,8 @@ from surveys.errors import RoundAlreadyOpen
 from surveys.ports import RowLock
 from surveys.rounds import Round, RoundKind
 
-ROUNDS = RoundRow.__table__
+# A Table (the mapping declares it so): insert() and update() take it as such.
+ROUNDS = cast(Table, RoundRow.__table__)
 
 # Set on the session when a round closes, so the unit of work scrubs after committing: on
 # PostgreSQL the close's transaction id (older snapshots may still see what it deleted).
@@ -62,10 +64,10 @@ class SqlRounds:
             "reminded": round_.reminded,
         }
         try:
-            await self._session.execute(insert(RoundRow), row)
+            await self._session.execute(_ADD, row)
         except IntegrityError:
             raise RoundAlreadyOpen() from None
-        await self._session.execute(insert(SALTS).values(round_id=round_.id, salt=salt))
+        await self._session.execute(_ADD_SALT, {"round_id": round_.id, "salt": salt})
 
     async def get(self, round_id: str, *, lock: RowLock | None = None) -> Round | None:
         """The round, optionally locked (shared or exclusive) until the unit of work ends."""
@@ -102,9 +104,7 @@ class SqlRounds:
 
     async def set_message_ref(self, round_id: str, message_ref: str) -> None:
         """Remember where the pulse message was posted."""
-        await self._session.execute(
-            update(RoundRow).where(RoundRow.id == round_id).values(message_ref=message_ref)
-        )
+        await self._session.execute(_SET_MESSAGE_REF, {"round": round_id, "ref": message_ref})
 
     async def mark_reminded(self, round_id: str) -> None:
         """Record that the round's one reminder went out."""
@@ -236,6 +236,13 @@ async def scrub_after_commit(session: AsyncSession) -> None:
 
 
 _BY_ID = select(ROUNDS).where(ROUNDS.c.id == bindparam("round_id"))
+# A thousand teams due at once are a thousand of these: Core statements built once (the ORM's
+# bulk insert and its evaluating update cost more than the statement itself).
+_ADD = insert(ROUNDS)
+_ADD_SALT = insert(SALTS)
+_SET_MESSAGE_REF = (
+    update(ROUNDS).where(ROUNDS.c.id == bindparam("round")).values(message_ref=bindparam("ref"))
+)
 _GET: dict[RowLock | None, Select[Any]] = {
     None: _BY_ID,
     "share": _BY_ID.with_for_update(read=True),

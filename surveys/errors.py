@@ -40,6 +40,12 @@ class TeamInactive(TryghedError):
     key = "error-team-inactive"
 
 
+class ScheduleChanged(TryghedError):
+    """The team's schedule changed after its round was found due by the one it had."""
+
+    key = "error-schedule-changed"
+
+
 class RoundAlreadyOpen(TryghedError):
     """The team already has an open round."""
 

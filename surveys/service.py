@@ -27,6 +27,7 @@ from surveys.errors import (
     NoOpenRound,
     RoundClosed,
     RoundNotFound,
+    ScheduleChanged,
     TeamInactive,
     TeamNotSetUp,
     TeamPaused,
@@ -192,9 +193,12 @@ class PulseService:
         """Start a round and post the pulse message in the team's channel.
 
         `team`: the team as the caller has it, which spares a transaction: only its channel
-        is used before the round's own transaction reads the team afresh. `settle`: more work
+        is used before the round's own transaction reads the team afresh, and the round is
+        refused (ScheduleChanged) if the team's schedule is no longer the one `team` has (the
+        caller found the round due by it). `settle`: more work
         for the transaction that records where the message went (the scheduler marks its
         claim done in it), so an open costs one transaction less."""
+        scheduled = team is not None
         known = team or await self.team(team_id)
         _check_openable(known)
         members = await self._chat.channel_members(known)
@@ -205,6 +209,8 @@ class PulseService:
             # refused by the store (one open round per team) when this one is added.
             team = await _team(uow, team_id)
             _check_openable(team)
+            if scheduled and _schedule(team) != _schedule(known):
+                raise ScheduleChanged()
             pulses = await uow.rounds.count(team_id, kind=RoundKind.PULSE)
             statement_ids = statements_for_round(
                 self._content, kind=kind, pulses_so_far=pulses, offset=rotation_offset(team_id)
@@ -635,6 +641,18 @@ async def _team(uow: UnitOfWork, team_id: str) -> Team:
     if team is None:
         raise TeamNotSetUp()
     return team
+
+
+def _schedule(team: Team) -> tuple[object, ...]:
+    """What decides when a team's rounds are due (surveys/schedule.py)."""
+    settings = team.settings
+    return (
+        team.created_at,
+        settings.cadence,
+        settings.weekday,
+        settings.local_time,
+        settings.timezone,
+    )
 
 
 def _check_openable(team: Team) -> None:

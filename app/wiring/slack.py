@@ -22,6 +22,7 @@ from bot.slack.clients import SlackClients, Sleep
 from bot.slack.files import ChartFiles
 from bot.slack.installations import installation_stores
 from bot.slack.manifest import COMMAND
+from bot.slack.pacing import Pacer
 from bot.slack.routes import slack_routes
 from bot.slack.socket_mode import socket_mode
 from content.schema import ContentPack
@@ -74,6 +75,7 @@ def slack_parts(
         installation_store=oauth.installations if oauth else None,
         trace=metrics.trace("slack"),
         sleep=retry_sleep,
+        pacer=Pacer(posts_per_second=settings.slack_workspace_posts_per_second, sleep=retry_sleep),
     )
     # One cache of pictures for the summaries, the private trends and the home pages.
     charts = ChartCache(content)

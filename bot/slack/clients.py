@@ -21,8 +21,10 @@ from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from bot.commands.access import Actor
+from bot.slack.pacing import Pacer
 from bot.slack.timeouts import RepeatableTimeouts
 
 # People rarely become admins or change language mid-conversation; asking Slack once per
@@ -130,6 +132,29 @@ class RetryAfter(AsyncRateLimitErrorRetryHandler):
         state.increment_current_attempt()
 
 
+class PacedClient(AsyncWebClient):
+    """A Web API client whose every call first waits its turn under Slack's limits
+    (bot/slack/pacing.py); its retries (a 429 among them) keep the turn they were given."""
+
+    def __init__(self, *, pacer: Pacer, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._pacer = pacer
+
+    async def api_call(self, api_method: str, **kwargs: Any) -> AsyncSlackResponse:
+        """Call `api_method` once its workspace (the token) and channel may be called."""
+        async with self._pacer.turn(self.token or "", api_method, _channel_of(kwargs)):
+            return await super().api_call(api_method, **kwargs)
+
+
+def _channel_of(call: dict[str, Any]) -> str | None:
+    # slack_sdk sends a post's arguments as JSON, others as form data or query parameters.
+    for part in ("json", "data", "params"):
+        arguments = call.get(part)
+        if isinstance(arguments, dict) and arguments.get("channel"):
+            return str(arguments["channel"])
+    return None
+
+
 @dataclass(frozen=True)
 class _Cached:
     actor: Actor
@@ -137,7 +162,11 @@ class _Cached:
 
 
 class SlackClients:
-    """One configured client per token; the token from the settings or the installation."""
+    """One configured client per token; the token from the settings or the installation.
+
+    Calls through these clients are paced to Slack's limits; bolt's own client per request
+    (bot/slack/app.py's listeners: opening a form, the App Home) is not, and relies on the
+    429 handling alone."""
 
     def __init__(
         self,
@@ -147,9 +176,12 @@ class SlackClients:
         installation_store: AsyncInstallationStore | None,
         trace: aiohttp.TraceConfig | None = None,
         sleep: Sleep = asyncio.sleep,
+        pacer: Pacer | None = None,
     ) -> None:
+        """`sleep` waits out retries' backoff (and the pacing, unless `pacer` is given)."""
         self.base_url = base_url
         self._sleep = sleep
+        self._pacer = pacer or Pacer(sleep=sleep)
         self._trace = trace
         self._session: aiohttp.ClientSession | None = None
         self._bot_token = bot_token
@@ -168,7 +200,8 @@ class SlackClients:
         """A client for `token` (without one: for calls that need none, like OAuth)."""
         key = token or ""
         if key not in self._clients:
-            self._clients[key] = AsyncWebClient(
+            self._clients[key] = PacedClient(
+                pacer=self._pacer,
                 token=token,
                 base_url=self.base_url,
                 retry_handlers=retry_handlers(self._sleep),

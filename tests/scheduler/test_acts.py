@@ -213,6 +213,22 @@ async def test_a_round_already_open_by_hand_skips_the_scheduled_open(
     assert len(chat.pulses) == 1
 
 
+async def test_a_team_whose_schedule_changed_since_it_was_read_is_not_opened_by_the_old_one(
+    storage: UnitOfWorkFactory, chat: MemoryChat, clock: ManualClock, team: Team
+) -> None:
+    # The scheduler opens with the team as its latest sync read it; another replica moved
+    # the team to Tuesdays meanwhile.
+    other = Replica(storage, chat, clock)
+    await other.service.set_up_team(
+        team.channel,
+        TeamSettings(weekday=1, local_time=time(9, 0), timezone="Europe/Copenhagen"),
+    )
+    clock.set(MONDAY_NINE + timedelta(seconds=3))
+    assert await Replica(storage, chat, clock).acts.open_due(team) is Outcome.SKIPPED
+    assert chat.pulses == []
+    assert await _claim(storage, team, Act.OPEN, MONDAY_NINE) is ClaimStatus.SKIPPED
+
+
 class _Broken(MemoryChat):
     async def post_pulse(self, status: PulseStatus) -> str:
         raise ConnectionError("the chat platform is down")
