@@ -1,10 +1,15 @@
-"""Slack's published rate limits, kept before each Web API call instead of learned from 429s.
+"""Slack's published limits on posting, kept before each post instead of learned from 429s.
 
 `chat.postMessage` may post about one message a second per channel, within a workspace-wide
-cap Slack says exists but puts no number on; every other method has its tier, so many calls
-a minute per method per workspace (https://docs.slack.dev/apis/web-api/rate-limits). The
-limits are "per app per workspace", and one bot token is one workspace's installation: the
-token is the workspace here.
+cap Slack says exists but puts no number on (https://docs.slack.dev/apis/web-api/rate-limits).
+The limits are "per app per workspace", and one bot token is one workspace's installation:
+the token is the workspace here.
+
+Only posts are paced: a Monday fan-out sends them by the thousand, and a post that waits for
+its second harms nobody. Every other method's tier ("100+ per minute") allows bursts, and
+many of those calls serve a person who just clicked (users.info before a form opens, whose
+trigger expires in 3 s): held back to the tier's low end, the 101st click in a minute would
+wait up to a minute and lose its form. Those rely on the 429 handling alone.
 
 A call holds a place in its windows until Slack has answered, and the place is free again a
 period after that answer. A call that reaches Slack late (a slow network, a busy loop) still
@@ -18,7 +23,7 @@ import asyncio
 import bisect
 import time
 from collections import deque
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 Clock = Callable[[], float]
@@ -33,23 +38,6 @@ WORKSPACE_POSTS_PER_SECOND = 20
 CHANNEL_POSTS_PER_SECOND = 1
 POST = "chat.postMessage"
 
-# Calls a minute per method per workspace, the low end of each tier's range ("20+ per minute").
-TIER_2 = 20
-TIER_3 = 50
-TIER_4 = 100
-# The methods we call, by the tier their reference pages give. auth.test (once per workspace)
-# is in Slack's special tier, "hundreds of requests per minute": not paced.
-PER_MINUTE: Mapping[str, int] = {
-    "chat.postEphemeral": TIER_4,
-    "chat.update": TIER_3,
-    "conversations.members": TIER_4,
-    "conversations.open": TIER_3,
-    "files.completeUploadExternal": TIER_4,
-    "files.getUploadURLExternal": TIER_4,
-    "users.info": TIER_4,
-    "users.list": TIER_2,
-    "views.publish": TIER_4,
-}
 # Idle windows are forgotten once there are this many (each channel posted to has one).
 PRUNE_FROM = 1024
 
@@ -108,19 +96,17 @@ class Window:
 
 
 class Pacer:
-    """Makes each call wait its turn under Slack's limits for its workspace and method (and,
-    for a post, its channel); workspaces never wait for each other."""
+    """Makes each post wait its turn under Slack's limits for its channel and workspace;
+    workspaces never wait for each other, and other methods never wait."""
 
     def __init__(
         self,
         *,
         posts_per_second: int = WORKSPACE_POSTS_PER_SECOND,
-        per_minute: Mapping[str, int] = PER_MINUTE,
         clock: Clock = time.monotonic,
         sleep: Sleep = asyncio.sleep,
     ) -> None:
         self._posts_per_second = posts_per_second
-        self._per_minute = per_minute
         self._clock = clock
         self._sleep = sleep
         self._windows: dict[Key, Window] = {}
@@ -148,17 +134,14 @@ class Pacer:
     def _limits_of(
         self, workspace: str, method: str, channel: str | None
     ) -> list[tuple[Key, int, float]]:
-        if method == POST:
-            limits: list[tuple[Key, int, float]] = [
-                ((workspace, POST, None), self._posts_per_second, 1.0)
-            ]
-            if channel:
-                limits.insert(0, ((workspace, POST, channel), CHANNEL_POSTS_PER_SECOND, 1.0))
-            return limits
-        per_minute = self._per_minute.get(method)
-        if per_minute is None:
+        if method != POST:
             return []
-        return [((workspace, method, None), per_minute, 60.0)]
+        limits: list[tuple[Key, int, float]] = [
+            ((workspace, POST, None), self._posts_per_second, 1.0)
+        ]
+        if channel:
+            limits.insert(0, ((workspace, POST, channel), CHANNEL_POSTS_PER_SECOND, 1.0))
+        return limits
 
     def _window(self, key: Key, limit: int, period: float) -> Window:
         window = self._windows.get(key)
