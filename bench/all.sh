@@ -17,7 +17,6 @@ $PY bench/p1_answer.py --postgres "$PG/tryghed_bench"
 $PY bench/p1_teams.py --postgres "$PG/tryghed_teams"
 $PY bench/p1_service.py --answers 2000 --postgres "$PG/tryghed_bench"
 $PY bench/p2_fanout.py --postgres "$PG/tryghed_bench"
-$PY bench/p2_fanout.py
 $PY bench/p2_fanout.py --workspace-rate 5
 $PY bench/p2_fanout.py --teams 10000 --workspaces 100
 $PY bench/p2_service.py --teams 200 --postgres "$PG/tryghed_bench"
