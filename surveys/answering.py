@@ -17,10 +17,11 @@ from surveys.errors import (
     NotAMember,
     RoundClosed,
     RoundNotFound,
+    StorageUnavailable,
     TryghedError,
 )
 from surveys.events import Happened
-from surveys.group_commit import GroupCommit
+from surveys.group_commit import GroupCommit, Pending
 from surveys.ports import Clock, UnitOfWorkFactory
 from surveys.rounds import validate_answers
 from surveys.team import Origin, check_origin
@@ -44,6 +45,8 @@ class _Admitted:
 
 
 _REFUSED = {Entry.ALREADY_ANSWERED: AlreadyAnswered, Entry.NOT_A_MEMBER: NotAMember}
+# The outcome of an answer whose person stopped waiting: never delivered (they have gone).
+_GIVEN_UP = StorageUnavailable()
 
 
 class Answering:
@@ -71,11 +74,17 @@ class Answering:
         """Count `submission` (with whatever else is waiting); its round's status after it."""
         return await self._group.submit(submission)
 
-    async def _store(self, submissions: Sequence[Submission]) -> list[PulseStatus | Exception]:
+    async def _store(self, batch: Sequence[Pending[Submission]]) -> list[PulseStatus | Exception]:
         async with self._uow() as uow:
-            ballots = await uow.rounds.ballots({s.round_id for s in submissions})
+            ballots = await uow.rounds.ballots({p.item.round_id for p in batch})
             now = self._clock.now()
-            outcomes = [self._admit(s, ballots.get(s.round_id), now) for s in submissions]
+            # Looked at once the transaction holds its rounds (on SQLite: once the write lock
+            # was had): an answer whose person was meanwhile told to try again is not counted
+            # behind their back.
+            outcomes = [
+                _GIVEN_UP if p.given_up else self._admit(p.item, ballots.get(p.item.round_id), now)
+                for p in batch
+            ]
             admitted = {n: o for n, o in enumerate(outcomes) if isinstance(o, _Admitted)}
             entered = await uow.participation.enter([a.participant for a in admitted.values()])
             entries = dict(zip(admitted, entered, strict=True))  # by the outcome's place

@@ -6,13 +6,30 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Generic, TypeVar, cast
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar, cast
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 
-# One batch's items in, one result or exception per item out, in the same order.
-Store = Callable[[Sequence[Item]], Awaitable[Sequence[Result | Exception]]]
+
+@dataclass(frozen=True, slots=True)
+class Pending(Generic[Item]):
+    """An item in a batch, and whether its caller has stopped waiting for it."""
+
+    item: Item
+    future: asyncio.Future[Any]
+
+    @property
+    def given_up(self) -> bool:
+        """The caller gave up (its platform's deadline passed, it was told to try again): a
+        store that can still leave the item out should, so that what it was told holds."""
+        return self.future.cancelled()
+
+
+# One batch in, one result or exception per item out, in the same order (a given-up item's
+# is dropped).
+Store = Callable[[Sequence[Pending[Item]]], Awaitable[Sequence[Result | Exception]]]
 
 # Enough to empty any burst in a few batches; bounds one transaction's size.
 BATCH_MOST = 256
@@ -32,16 +49,17 @@ class GroupCommit(Generic[Item, Result]):
         self._store = store
         self._most = most
         self._flights = flights
-        self._waiting: list[tuple[Item, asyncio.Future[Result]]] = []
+        self._waiting: list[Pending[Item]] = []
         self._draining: set[asyncio.Task[None]] = set()
 
     async def submit(self, item: Item) -> Result:
         """Store `item` with whatever else is waiting; its own result, or its own error.
 
-        Cancelled before its batch starts, the item is left out; cancelled later, it may
-        still be stored (the batch is not undone for one caller)."""
+        Cancelled before its batch starts, the item is left out; cancelled later, the store
+        may still leave it out (see `Pending.given_up`), or store it (a batch is not undone
+        for one caller)."""
         future: asyncio.Future[Result] = asyncio.get_running_loop().create_future()
-        self._waiting.append((item, future))
+        self._waiting.append(Pending(item, future))
         if len(self._draining) < self._flights:
             # A task of its own: a caller that gives up must not cancel the others' batch.
             self._draining.add(asyncio.create_task(self._drain()))
@@ -50,13 +68,13 @@ class GroupCommit(Generic[Item, Result]):
     async def _drain(self) -> None:
         try:
             while self._waiting:
-                batch = [(i, f) for i, f in self._waiting[: self._most] if not f.done()]
+                batch = [p for p in self._waiting[: self._most] if not p.given_up]
                 del self._waiting[: self._most]
                 if batch:
                     await self._run(batch)
         except BaseException:
-            for _, future in self._waiting:
-                future.cancel()
+            for pending in self._waiting:
+                pending.future.cancel()
             self._waiting.clear()
             raise
         finally:
@@ -64,24 +82,24 @@ class GroupCommit(Generic[Item, Result]):
             # the queue ran empty must find this flight free.
             self._draining.discard(cast(asyncio.Task[None], asyncio.current_task()))
 
-    async def _run(self, batch: list[tuple[Item, asyncio.Future[Result]]]) -> None:
+    async def _run(self, batch: list[Pending[Item]]) -> None:
         try:
-            results = await self._store([item for item, _ in batch])
+            results = await self._store(batch)
         except BaseException as error:
-            for _, future in batch:
-                if future.done():
+            for pending in batch:
+                if pending.future.done():
                     continue
                 if isinstance(error, Exception):
-                    future.set_exception(error)
+                    pending.future.set_exception(error)
                 else:  # the drain itself was cancelled (shutting down): so are its waiters
-                    future.cancel()
+                    pending.future.cancel()
             if not isinstance(error, Exception):
                 raise
             return
-        for (_, future), result in zip(batch, results, strict=True):
-            if future.done():
+        for pending, result in zip(batch, results, strict=True):
+            if pending.future.done():
                 continue
             if isinstance(result, Exception):
-                future.set_exception(result)
+                pending.future.set_exception(result)
             else:
-                future.set_result(result)
+                pending.future.set_result(result)

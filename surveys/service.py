@@ -33,7 +33,7 @@ from surveys.errors import (
     TeamPaused,
 )
 from surveys.events import Happened
-from surveys.group_commit import GroupCommit
+from surveys.group_commit import GroupCommit, Pending
 from surveys.hack_choice import (
     HackSuggestion,
     hack_by_id,
@@ -335,7 +335,8 @@ class PulseService:
         respondents = ballot.respondents if round_.is_open else round_.respondents or 0
         return PulseStatus(team=team, round=round_, respondents=respondents)
 
-    async def _read_ballots(self, round_ids: Sequence[str]) -> list[Ballot | Exception]:
+    async def _read_ballots(self, batch: Sequence[Pending[str]]) -> list[Ballot | Exception]:
+        round_ids = [pending.item for pending in batch]
         async with self._uow() as uow:
             found = await uow.rounds.ballots(set(round_ids), lock=False)
         return [found.get(round_id) or RoundNotFound() for round_id in round_ids]

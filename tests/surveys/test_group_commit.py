@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from surveys.group_commit import GroupCommit
+from surveys.group_commit import GroupCommit, Pending
 
 
 class Store:
@@ -20,8 +20,9 @@ class Store:
         self.broken = False
         self.started = asyncio.Event()  # a batch has reached the store
 
-    async def __call__(self, items: Sequence[str]) -> list[str | Exception]:
-        self.batches.append(list(items))
+    async def __call__(self, batch: Sequence[Pending[str]]) -> list[str | Exception]:
+        items = [pending.item for pending in batch]
+        self.batches.append(items)
         self.started.set()
         await self.release.wait()
         if self.broken:
@@ -118,3 +119,23 @@ async def test_with_two_flights_the_next_batch_starts_while_one_waits() -> None:
     store.release.set()
     assert await asyncio.gather(first, second, *third) == list("ABCD")
     assert sorted(map(sorted, store.batches)) == [["a"], ["b"], ["c", "d"]]
+
+
+async def test_the_store_sees_who_gave_up_while_their_batch_ran() -> None:
+    seen: list[bool] = []
+    release = asyncio.Event()
+
+    async def store(batch: Sequence[Pending[str]]) -> list[str | Exception]:
+        await release.wait()
+        seen.extend(pending.given_up for pending in batch)
+        return [pending.item for pending in batch]
+
+    group: GroupCommit[str, str] = GroupCommit(store)
+    impatient = asyncio.ensure_future(group.submit("a"))
+    patient = asyncio.ensure_future(group.submit("b"))
+    await asyncio.sleep(0)
+    await asyncio.sleep(0)
+    impatient.cancel()
+    release.set()
+    assert await patient == "b"
+    assert seen == [True, False]
