@@ -33,9 +33,10 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -218,7 +219,13 @@ def _check(status: int, body: bytes, *, ours: bool) -> None:
         failed.append(f"not counted: {body[:600]!r}")
 
 
-async def _closed_loop(port: int, requests: list[bytes], clients: int, *, ours: bool) -> float:
+# Looks at one response (status, body) and records what is wrong with it.
+Check = Callable[[int, bytes], None]
+OURS: Check = partial(_check, ours=True)
+FLOOR: Check = partial(_check, ours=False)
+
+
+async def _closed_loop(port: int, requests: list[bytes], clients: int, check: Check) -> float:
     """Requests per second with `clients` connections, each sending as soon as it may."""
     pending = iter(requests)
     connections = [await Connection.open(port) for _ in range(clients)]
@@ -226,7 +233,7 @@ async def _closed_loop(port: int, requests: list[bytes], clients: int, *, ours: 
     async def client(connection: Connection) -> None:
         for request in pending:
             status, body = await connection.send(request)
-            _check(status, body, ours=ours)
+            check(status, body)
 
     started = time.perf_counter()
     await asyncio.gather(*(client(c) for c in connections))
@@ -236,7 +243,7 @@ async def _closed_loop(port: int, requests: list[bytes], clients: int, *, ours: 
     return len(requests) / elapsed
 
 
-async def _open_loop(port: int, requests: list[bytes], rate: float, *, ours: bool) -> list[float]:
+async def _open_loop(port: int, requests: list[bytes], rate: float, check: Check) -> list[float]:
     """Latencies (ms) of requests due at a fixed `rate`, each timed from when it was due."""
     idle: asyncio.Queue[Connection] = asyncio.Queue()
     for _ in range(16):
@@ -247,7 +254,7 @@ async def _open_loop(port: int, requests: list[bytes], rate: float, *, ours: boo
         connection = idle.get_nowait() if not idle.empty() else await Connection.open(port)
         status, body = await connection.send(request)
         latencies.append((time.perf_counter() - due) * 1000)
-        _check(status, body, ours=ours)
+        check(status, body)
         idle.put_nowait(connection)
 
     tasks = []
@@ -352,8 +359,8 @@ async def _measure(
         ) as floor,
     ):
         # Warm both up: imports on first use, pools, bolt's auth.test.
-        await _closed_loop(ours_port, ours_requests.make(200), 8, ours=True)
-        await _closed_loop(floor_port, floor_requests.make(200), 8, ours=False)
+        await _closed_loop(ours_port, ours_requests.make(200), 8, OURS)
+        await _closed_loop(floor_port, floor_requests.make(200), 8, FLOOR)
         ours_rps, floor_rps = [], []
         # CPU time over all runs, so the pulse messages' count updates that follow answers
         # (folded, up to Slack's delay later) count as ours too.
@@ -363,12 +370,12 @@ async def _measure(
             with _profiled(ours.pid, folder, args.profile, name) if profile else _nothing():
                 ours_rps.append(
                     await _closed_loop(
-                        ours_port, ours_requests.make(args.requests), args.clients, ours=True
+                        ours_port, ours_requests.make(args.requests), args.clients, OURS
                     )
                 )
             floor_rps.append(
                 await _closed_loop(
-                    floor_port, floor_requests.make(args.requests), args.clients, ours=False
+                    floor_port, floor_requests.make(args.requests), args.clients, FLOOR
                 )
             )
         await asyncio.sleep(AFTERWARDS_SECONDS)
@@ -391,13 +398,13 @@ async def _measure(
         )
         rate = ours_max / 2
         count = int(rate * LATENCY_SECONDS)
-        ours_ms = await _open_loop(ours_port, ours_requests.make(count), rate, ours=True)
+        ours_ms = await _open_loop(ours_port, ours_requests.make(count), rate, OURS)
         print(
             f"P1 {name} rate_rps={rate:.0f} p50_ms={statistics.median(ours_ms):.1f} "
             f"p99_ms={_p99(ours_ms):.1f} target_p99_ms<50 requests={count}",
             flush=True,
         )
-        floor_ms = await _open_loop(floor_port, floor_requests.make(count), rate, ours=False)
+        floor_ms = await _open_loop(floor_port, floor_requests.make(count), rate, FLOOR)
         print(
             f"P1 {name} floor rate_rps={rate:.0f} p50_ms={statistics.median(floor_ms):.1f} "
             f"p99_ms={_p99(floor_ms):.1f}",

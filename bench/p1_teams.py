@@ -33,7 +33,6 @@ import os
 import statistics
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import count
@@ -48,8 +47,10 @@ from p1_answer import (
     RUNS,
     TEAMS,
     Connection,
+    _closed_loop,
     _counted,
     _nothing,
+    _open_loop,
     _p99,
     _profiled,
     _show_logs,
@@ -265,51 +266,10 @@ def _checked(side: str, check: Check, status: int, body: bytes) -> None:
         FAILED[side].append(problem)
 
 
-async def _closed_loop(port: int, requests: list[bytes], clients: int, side: str) -> float:
-    """Requests per second with `clients` connections, each sending as soon as it may."""
+def _side(side: str) -> Callable[[int, bytes], None]:
+    """The check of one side's responses, recording what went wrong under its name."""
     check = _ours if side == "ours" else _floor
-    pending = iter(requests)
-    connections = [await Connection.open(port) for _ in range(clients)]
-
-    async def client(connection: Connection) -> None:
-        for request in pending:
-            _checked(side, check, *await connection.send(request))
-
-    started = time.perf_counter()
-    await asyncio.gather(*(client(c) for c in connections))
-    elapsed = time.perf_counter() - started
-    for connection in connections:
-        connection.close()
-    return len(requests) / elapsed
-
-
-async def _open_loop(port: int, requests: list[bytes], rate: float, side: str) -> list[float]:
-    """Latencies (ms) of requests due at a fixed `rate`, each timed from when it was due."""
-    check = _ours if side == "ours" else _floor
-    idle: asyncio.Queue[Connection] = asyncio.Queue()
-    for _ in range(16):
-        idle.put_nowait(await Connection.open(port))
-    latencies: list[float] = []
-
-    async def one(request: bytes, due: float) -> None:
-        connection = idle.get_nowait() if not idle.empty() else await Connection.open(port)
-        status, body = await connection.send(request)
-        latencies.append((time.perf_counter() - due) * 1000)
-        _checked(side, check, status, body)
-        idle.put_nowait(connection)
-
-    tasks = []
-    start = time.perf_counter() + 0.05
-    for n, request in enumerate(requests):
-        due = start + n / rate
-        delay = due - time.perf_counter()
-        if delay > 0:
-            await asyncio.sleep(delay)
-        tasks.append(asyncio.create_task(one(request, due)))
-    await asyncio.gather(*tasks)
-    while not idle.empty():
-        idle.get_nowait().close()
-    return latencies
+    return lambda status, body: _checked(side, check, status, body)
 
 
 async def _refuses_forgery(port: int, requests: Requests) -> None:
@@ -407,8 +367,8 @@ async def _measure(name: str, url: str, folder: Path, args: argparse.Namespace, 
         for port, requests in ((ours_port, ours_requests), (floor_port, floor_requests)):
             await _refuses_forgery(port, requests)
         # Warm both up: imports on first use, pools, the signing keys fetched once.
-        await _closed_loop(ours_port, ours_requests.make(200), 8, "ours")
-        await _closed_loop(floor_port, floor_requests.make(200), 8, "floor")
+        await _closed_loop(ours_port, ours_requests.make(200), 8, _side("ours"))
+        await _closed_loop(floor_port, floor_requests.make(200), 8, _side("floor"))
         ours_rps, floor_rps = [], []
         for run in range(RUNS):
             profiled = args.profile and run == RUNS - 1
@@ -416,12 +376,12 @@ async def _measure(name: str, url: str, folder: Path, args: argparse.Namespace, 
             with spy if profiled else _nothing():
                 ours_rps.append(
                     await _closed_loop(
-                        ours_port, ours_requests.make(args.requests), args.clients, "ours"
+                        ours_port, ours_requests.make(args.requests), args.clients, _side("ours")
                     )
                 )
             floor_rps.append(
                 await _closed_loop(
-                    floor_port, floor_requests.make(args.requests), args.clients, "floor"
+                    floor_port, floor_requests.make(args.requests), args.clients, _side("floor")
                 )
             )
         ours_max, floor_max = statistics.median(ours_rps), statistics.median(floor_rps)
@@ -434,7 +394,7 @@ async def _measure(name: str, url: str, folder: Path, args: argparse.Namespace, 
         )
         rate = ours_max / 2
         count = int(rate * LATENCY_SECONDS)
-        ours_ms = await _open_loop(ours_port, ours_requests.make(count), rate, "ours")
+        ours_ms = await _open_loop(ours_port, ours_requests.make(count), rate, _side("ours"))
         print(
             f"P1T {name} rate_rps={rate:.0f} p50_ms={statistics.median(ours_ms):.1f} "
             f"p99_ms={_p99(ours_ms):.1f} target_p99_ms<50 requests={count}",
@@ -444,7 +404,7 @@ async def _measure(name: str, url: str, folder: Path, args: argparse.Namespace, 
         floor_rate = min(rate, floor_max / 2)
         floor_count = int(floor_rate * LATENCY_SECONDS)
         floor_ms = await _open_loop(
-            floor_port, floor_requests.make(floor_count), floor_rate, "floor"
+            floor_port, floor_requests.make(floor_count), floor_rate, _side("floor")
         )
         print(
             f"P1T {name} floor rate_rps={floor_rate:.0f} "

@@ -64,6 +64,7 @@ from pathlib import Path
 from p1_answer import (
     BIN,
     FAILED,
+    OURS,
     Connection,
     Requests,
     _closed_loop,
@@ -373,7 +374,7 @@ class Side:
         await probe.count(before)
         watching = asyncio.create_task(probe.watch())
         started = time.perf_counter()
-        self.rps.append(await _closed_loop(self.port, batch, clients, ours=True))
+        self.rps.append(await _closed_loop(self.port, batch, clients, OURS))
         seconds = time.perf_counter() - started
         watching.cancel()
         after = probe.sample(self.pid)
@@ -548,7 +549,7 @@ async def _measure(url: str, folder: Path, args: argparse.Namespace, api_url: st
         requests = Requests(forms, two_port)
         one, two = Side("one", one_pid, one_port), Side("two", two_pid, two_port)
         # Warm up every replica (imports on first use, pools, bolt's auth.test).
-        await _closed_loop(two_port, requests.make(200), 8, ours=True)
+        await _closed_loop(two_port, requests.make(200), 8, OURS)
         for _ in range(RUNS):
             await one.run(requests.make(args.requests), args.clients, probe)
             last = requests.make(args.requests)
