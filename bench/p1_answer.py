@@ -11,6 +11,7 @@ Prints, per database:
     P1 <db> cpu_ms_per_answer ours=… floor=… ratio=…        (CPU time of each serving process)
     P1 <db> rate_rps=… p50_ms=… p99_ms=… target_p99_ms<50      (ours at half its maximum)
     P1 <db> floor rate_rps=… p50_ms=… p99_ms=…                  (the floor at the same rate)
+    P1 <db> form_opens=… opened=… cpu_ms_per_open=…              (Answer pressed, form opened)
 
 Throughput is the median of three alternating closed-loop runs (ours, floor, ...) with
 `--clients` connections; latency is open-loop (requests sent on a fixed schedule, timed from
@@ -41,11 +42,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from processes import WallClock, cpu_seconds, free_port, running
+from processes import WallClock, cpu_seconds, free_port, http_get, running
 from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import func, select
 
 from bot.slack.blocks import modal
+from bot.views.card import Action
 from bot.views.pulse import answer_form
 from content.loader import default_pack
 from storage.engine import create_engine
@@ -65,6 +67,9 @@ TEAMS = 100
 MEMBERS = 300  # per team: enough people for every run
 RUNS = 3
 LATENCY_SECONDS = 10.0
+# Answer buttons pressed, and how long their forms may take to open after the presses' acks.
+OPENS = 1000
+OPENED_SECONDS = 3.0
 # The pulse messages' count updates follow the answers by up to this (settings' default).
 AFTERWARDS_SECONDS = 15.0
 BENCH = Path(__file__).resolve().parent
@@ -96,6 +101,8 @@ class Form:
 
     view: dict[str, Any]
     statements: tuple[str, ...]
+    round_id: str
+    channel_id: str
 
 
 async def _prepare(url: str) -> list[Form]:
@@ -119,7 +126,14 @@ async def _prepare(url: str) -> list[Form]:
         team = await service.set_up_team(ChannelRef("slack", WORKSPACE, f"C{n:04d}"), settings)
         round_ = await service.open_round(team.id)
         view = modal(answer_form(round_, team, content))
-        forms.append(Form({**view, "id": f"V{n:010d}"}, round_.statement_ids))
+        forms.append(
+            Form(
+                {**view, "id": f"V{n:010d}"},
+                round_.statement_ids,
+                round_.id,
+                team.channel.channel_id,
+            )
+        )
     await engine.dispose()
     return forms
 
@@ -138,10 +152,28 @@ async def _counted(url: str) -> int:
 class Requests:
     """Signed `view_submission` requests, each from a person who has not answered yet."""
 
-    def __init__(self, forms: list[Form], port: int) -> None:
+    def __init__(self, forms: list[Form], port: int, *, people: int = 0) -> None:
         self.forms = forms
         self.port = port
-        self.people = 0
+        self.people = people  # how many came before: each request is from someone new
+
+    def payload(self, form: Form, user: str) -> dict[str, Any]:
+        """`user`'s answers to `form`, as Slack sends them."""
+        values = {
+            statement: {"value": {"type": "radio_buttons", "selected_option": {"value": "4"}}}
+            for statement in form.statements
+        }
+        return {
+            "type": "view_submission",
+            "team": {"id": WORKSPACE, "domain": "bench"},
+            "user": {"id": user, "team_id": WORKSPACE, "username": user.lower()},
+            "api_app_id": "A0001",
+            "token": "legacy",
+            "trigger_id": f"trigger-{uuid.uuid4().hex}",
+            "view": {**form.view, "state": {"values": values}},
+            "is_enterprise_install": False,
+            "enterprise": None,
+        }
 
     def make(self, count: int) -> list[bytes]:
         """`count` requests, signed now (Slack's signatures are good for five minutes)."""
@@ -152,21 +184,7 @@ class Requests:
             self.people += 1
             form = self.forms[self.people % len(self.forms)]
             user = f"UA{self.people:08d}"
-            values = {
-                statement: {"value": {"type": "radio_buttons", "selected_option": {"value": "4"}}}
-                for statement in form.statements
-            }
-            payload = {
-                "type": "view_submission",
-                "team": {"id": WORKSPACE, "domain": "bench"},
-                "user": {"id": user, "team_id": WORKSPACE, "username": user.lower()},
-                "api_app_id": "A0001",
-                "token": "legacy",
-                "trigger_id": f"trigger-{uuid.uuid4().hex}",
-                "view": {**form.view, "state": {"values": values}},
-                "is_enterprise_install": False,
-                "enterprise": None,
-            }
+            payload = self.payload(form, user)
             body = urlencode({"payload": json.dumps(payload)}).encode()
             signature = verifier.generate_signature(timestamp=timestamp, body=body.decode())
             head = (
@@ -177,6 +195,35 @@ class Requests:
             )
             made.append(head.encode() + body)
         return made
+
+
+class Presses(Requests):
+    """Signed `block_actions` requests: a person presses the pulse message's Answer button
+    (serve acknowledges at once, then asks Slack who they are, reads the round and opens the
+    form with `views.open`)."""
+
+    def payload(self, form: Form, user: str) -> dict[str, Any]:
+        """A press of the Answer button under the round's pulse message."""
+        return {
+            "type": "block_actions",
+            "team": {"id": WORKSPACE, "domain": "bench"},
+            "user": {"id": user, "team_id": WORKSPACE, "username": user.lower()},
+            "api_app_id": "A0001",
+            "token": "legacy",
+            "trigger_id": f"trigger-{uuid.uuid4().hex}",
+            "channel": {"id": form.channel_id},
+            "container": {"type": "message", "channel_id": form.channel_id},
+            "message": {"ts": "1700000000.000100"},
+            "actions": [
+                {
+                    "type": "button",
+                    "action_id": Action.ANSWER.value,
+                    "block_id": "pulse",
+                    "value": form.round_id,
+                    "action_ts": str(time.time()),
+                }
+            ],
+        }
 
 
 class Connection:
@@ -217,6 +264,11 @@ def _check(status: int, body: bytes, *, ours: bool) -> None:
         failed.append(f"HTTP {status}: {body[:200]!r}")
     elif ours and b"Your answer counts" not in body:
         failed.append(f"not counted: {body[:600]!r}")
+
+
+def _acked(status: int, body: bytes) -> None:
+    if status != 200:
+        FAILED["ours"].append(f"press: HTTP {status}: {body[:200]!r}")
 
 
 # Looks at one response (status, body) and records what is wrong with it.
@@ -408,6 +460,20 @@ async def _measure(
         print(
             f"P1 {name} floor rate_rps={rate:.0f} p50_ms={statistics.median(floor_ms):.1f} "
             f"p99_ms={_p99(floor_ms):.1f}",
+            flush=True,
+        )
+        # Opening the form, for the capacity model: people who have not answered yet press
+        # the Answer button; the form opens after the acknowledgement.
+        record = api_url.removesuffix("api/") + "_record"
+        opened_before = json.loads(http_get(record))["calls"].get("views.open", 0)
+        presses = Presses(forms, ours_port, people=ours_requests.people)
+        pressed = cpu_seconds(ours.pid)
+        opens_rps = await _closed_loop(ours_port, presses.make(OPENS), args.clients, _acked)
+        await asyncio.sleep(OPENED_SECONDS)
+        opened = json.loads(http_get(record))["calls"].get("views.open", 0) - opened_before
+        print(
+            f"P1 {name} form_opens={OPENS} opened={opened} opens_rps={opens_rps:.0f} "
+            f"cpu_ms_per_open={(cpu_seconds(ours.pid) - pressed) / OPENS * 1000:.2f}",
             flush=True,
         )
     # A request bolt gave up on (no ack within 3 s) may still have been counted afterwards.
