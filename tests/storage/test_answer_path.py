@@ -1,8 +1,10 @@
 """An answer on SQL is one read, one insert and one update, whatever else the round holds: the
-round, its team, its salt and the count come in one statement (storage/rounds.py ballot), which
-is all a round's status is."""
+round, its team, its salt and the count come in one statement (storage/rounds.py ballots),
+which is all a round's status is; and answers that arrive together share those statements."""
 
 from __future__ import annotations
+
+import asyncio
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -45,6 +47,28 @@ async def test_an_answer_is_three_statements_and_so_is_a_refusal(engine: AsyncEn
     with statements(database) as seen:
         assert (await service.status(round_.id)).respondents == 3
     assert len(_sent(seen)) == 1, seen  # the pulse message's count, and the answer form's
+
+
+async def test_a_burst_of_answers_costs_the_statements_of_one(
+    engine: AsyncEngine,
+) -> None:
+    service = PulseService(
+        unit_of_work=SqlStorage(engine),
+        clock=ManualClock(T0),
+        chat=MemoryChat(members=MEMBERS),
+        content=default_pack(),
+        secret_key=b"k" * 32,
+    )
+    team = await service.set_up_team(ChannelRef("slack", "T1", "C1"), TeamSettings())
+    round_ = await service.open_round(team.id)
+    answers = dict.fromkeys(round_.statement_ids, 4)
+    with statements(str(engine.url.database)) as seen:
+        # All forty are waiting by the time the writer (a task of its own) starts: one batch.
+        statuses = await asyncio.gather(
+            *(service.submit(round_.id, user_id=p, answers=answers) for p in MEMBERS)
+        )
+    assert sorted(s.respondents for s in statuses) == list(range(1, 41))
+    assert len(_sent(seen)) == 3, seen
 
 
 def _sent(seen: list[str]) -> list[str]:
