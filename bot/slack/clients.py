@@ -57,14 +57,14 @@ def retry_handlers(sleep: Sleep = asyncio.sleep) -> list[AsyncRetryHandler]:
     that can be repeated safely (bot/slack/timeouts.py), waiting through `sleep`."""
     return [
         RetryAfter(max_retry_count=RATE_LIMIT_RETRIES, sleep=sleep),
-        Paced(AsyncServerErrorRetryHandler(max_retry_count=2), sleep),
-        Paced(AsyncConnectionErrorRetryHandler(max_retry_count=2), sleep),
-        Paced(RepeatableTimeouts(max_retry_count=2), sleep),
+        WaitedRetry(AsyncServerErrorRetryHandler(max_retry_count=2), sleep),
+        WaitedRetry(AsyncConnectionErrorRetryHandler(max_retry_count=2), sleep),
+        WaitedRetry(RepeatableTimeouts(max_retry_count=2), sleep),
     ]
 
 
-class Paced(AsyncRetryHandler):
-    """Another handler's choice of what to retry, with its backoff waited through `sleep`
+class WaitedRetry(AsyncRetryHandler):
+    """Another handler's choice of what to retry, with its wait taken through `sleep`
     (slack_sdk's handlers call asyncio.sleep themselves; tests wait no real seconds)."""
 
     def __init__(self, inner: AsyncRetryHandler, sleep: Sleep) -> None:
@@ -94,13 +94,20 @@ class Paced(AsyncRetryHandler):
         response: HttpResponse | None = None,
         error: Exception | None = None,
     ) -> None:
-        """Wait the backoff, then go again."""
+        """Wait, then go again."""
+        seconds = self._seconds(state, response, error)
         state.next_attempt_requested = True
-        await self._sleep(self.interval_calculator.calculate_sleep_duration(state.current_attempt))
+        await self._sleep(seconds)
         state.increment_current_attempt()
 
+    def _seconds(
+        self, state: RetryState, response: HttpResponse | None, error: Exception | None
+    ) -> float:
+        """The inner handler's backoff."""
+        return float(self.interval_calculator.calculate_sleep_duration(state.current_attempt))
 
-class RetryAfter(AsyncRateLimitErrorRetryHandler):
+
+class RetryAfter(WaitedRetry):
     """A 429 is tried again after the `Retry-After` Slack names, and little more.
 
     slack_sdk's own handler adds up to a whole second at random to every wait: with Slack's
@@ -108,28 +115,20 @@ class RetryAfter(AsyncRateLimitErrorRetryHandler):
     workspace whose teams are all due in the same minute (bench/p2_fanout.py)."""
 
     def __init__(self, *, max_retry_count: int, sleep: Sleep = asyncio.sleep) -> None:
-        super().__init__(max_retry_count=max_retry_count)
-        self._sleep = sleep
+        super().__init__(AsyncRateLimitErrorRetryHandler(max_retry_count=max_retry_count), sleep)
 
-    async def prepare_for_next_attempt_async(
-        self,
-        *,
-        state: RetryState,
-        request: HttpRequest,
-        response: HttpResponse | None = None,
-        error: Exception | None = None,
-    ) -> None:
-        """Sleep for `Retry-After` (1 s when missing or unreadable), then go again."""
+    def _seconds(
+        self, state: RetryState, response: HttpResponse | None, error: Exception | None
+    ) -> float:
+        """`Retry-After` (1 s when missing or unreadable) and a little jitter."""
         if response is None:  # pragma: no cover - only called for a 429 response
             raise error or RuntimeError("no response to retry")
-        state.next_attempt_requested = True
         values = next((v for k, v in response.headers.items() if k.lower() == "retry-after"), None)
         try:
             seconds = max(float(values[0]), 0.0) if values else 1.0
         except ValueError:
             seconds = 1.0
-        await self._sleep(seconds + random.uniform(0, RETRY_JITTER_SECONDS))  # noqa: S311
-        state.increment_current_attempt()
+        return seconds + random.uniform(0, RETRY_JITTER_SECONDS)  # noqa: S311
 
 
 class PacedClient(AsyncWebClient):

@@ -16,7 +16,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from bot.slack.clients import RETRY_JITTER_SECONDS, Paced, RetryAfter
+from bot.slack.clients import RETRY_JITTER_SECONDS, RetryAfter, WaitedRetry
 from tests.fakes.slack_api import NEWER_ARGUMENTS, FakeSlackApi, load_spec
 from tests.fakes.waits import Waits
 from tests.reference import SLACK_WEB_API_SPEC, load
@@ -349,7 +349,7 @@ async def test_server_errors_fail_then_recover(slack: FakeSlackApi) -> None:
     client = AsyncWebClient(
         token="xoxb-test",
         base_url=slack.url,
-        retry_handlers=[Paced(AsyncServerErrorRetryHandler(max_retry_count=1), Waits())],
+        retry_handlers=[WaitedRetry(AsyncServerErrorRetryHandler(max_retry_count=1), Waits())],
     )
     posted = await client.chat_postMessage(channel="C0123456789", text="x")
     slack.fail_next("chat.update", status=500, times=2)
