@@ -14,6 +14,7 @@ from content.loader import default_pack
 from storage.unit_of_work import SqlStorage
 from surveys.errors import AlreadyAnswered, NotAMember
 from surveys.manual_clock import ManualClock
+from surveys.rounds import Round
 from surveys.service import PulseService
 from surveys.team import ChannelRef, TeamSettings
 from tests.builders import T0
@@ -23,16 +24,8 @@ MEMBERS = [f"U{n}" for n in range(40)]
 
 
 async def test_an_answer_is_three_statements_and_so_is_a_refusal(engine: AsyncEngine) -> None:
-    service = PulseService(
-        unit_of_work=SqlStorage(engine),
-        clock=ManualClock(T0),
-        chat=MemoryChat(members=MEMBERS),
-        content=default_pack(),
-        secret_key=b"k" * 32,
-    )
-    team = await service.set_up_team(ChannelRef("slack", "T1", "C1"), TeamSettings())
-    round_ = await service.open_round(team.id)
-    answers = dict.fromkeys(round_.statement_ids, 4)
+    service = _service(engine)
+    round_, answers = await _open(service)
     database = str(engine.url.database)
     for n, person in enumerate(MEMBERS[:3], start=1):
         with statements(database) as seen:
@@ -52,16 +45,8 @@ async def test_an_answer_is_three_statements_and_so_is_a_refusal(engine: AsyncEn
 async def test_a_burst_of_answers_costs_the_statements_of_one(
     engine: AsyncEngine,
 ) -> None:
-    service = PulseService(
-        unit_of_work=SqlStorage(engine),
-        clock=ManualClock(T0),
-        chat=MemoryChat(members=MEMBERS),
-        content=default_pack(),
-        secret_key=b"k" * 32,
-    )
-    team = await service.set_up_team(ChannelRef("slack", "T1", "C1"), TeamSettings())
-    round_ = await service.open_round(team.id)
-    answers = dict.fromkeys(round_.statement_ids, 4)
+    service = _service(engine)
+    round_, answers = await _open(service)
     with statements(str(engine.url.database)) as seen:
         # All forty are waiting by the time the writer (a task of its own) starts: one batch.
         statuses = await asyncio.gather(
@@ -69,6 +54,23 @@ async def test_a_burst_of_answers_costs_the_statements_of_one(
         )
     assert sorted(s.respondents for s in statuses) == list(range(1, 41))
     assert len(_sent(seen)) == 3, seen
+
+
+def _service(engine: AsyncEngine) -> PulseService:
+    return PulseService(
+        unit_of_work=SqlStorage(engine),
+        clock=ManualClock(T0),
+        chat=MemoryChat(members=MEMBERS),
+        content=default_pack(),
+        secret_key=b"k" * 32,
+    )
+
+
+async def _open(service: PulseService) -> tuple[Round, dict[str, int]]:
+    """A team's open round, and answers to all its statements."""
+    team = await service.set_up_team(ChannelRef("slack", "T1", "C1"), TeamSettings())
+    round_ = await service.open_round(team.id)
+    return round_, dict.fromkeys(round_.statement_ids, 4)
 
 
 def _sent(seen: list[str]) -> list[str]:
