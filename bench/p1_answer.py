@@ -1,6 +1,6 @@
 """P1: the answer path. Signed Slack `view_submission` answer forms over loopback into a real
 `tryghed serve` (SQLite, then PostgreSQL), against the framework floor: a bare bolt `AsyncApp`
-on the same kind of aiohttp server that only calls `ack()`, sent the same kind of payload.
+served by bolt's own aiohttp adapter, that only calls `ack()`, sent the same payloads.
 
 Every submission is a distinct person answering an open round, so each is really counted (the
 database is checked afterwards). Slack's Web API is a fake in its own process, 20 ms away.
@@ -331,12 +331,12 @@ def _p99(values: list[float]) -> float:
 
 
 def floor_server(port: int, api_url: str) -> None:
-    """A bare bolt AsyncApp that only acknowledges, on an aiohttp server like serve's."""
+    """A bare bolt AsyncApp that only acknowledges, served by bolt's own aiohttp adapter."""
     from aiohttp import web
     from slack_bolt.async_app import AsyncAck, AsyncApp
     from slack_sdk.web.async_client import AsyncWebClient
 
-    from bot.slack.routes import slack_routes
+    from bot.slack.manifest import EVENTS_PATH
     from bot.views.card import FormKind
 
     app = AsyncApp(signing_secret=SECRET, client=AsyncWebClient(token=TOKEN, base_url=api_url))
@@ -348,8 +348,8 @@ def floor_server(port: int, api_url: str) -> None:
     async def healthz(_request: web.Request) -> web.Response:
         return web.json_response({"status": "ok"})
 
-    web_app = web.Application()
-    web_app.add_routes([web.get("/healthz", healthz), *slack_routes(app, signing_secret=SECRET)])
+    web_app = app.web_app(path=EVENTS_PATH)
+    web_app.add_routes([web.get("/healthz", healthz)])
     web.run_app(web_app, host="127.0.0.1", port=port, access_log=None, print=None)
 
 

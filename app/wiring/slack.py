@@ -16,6 +16,7 @@ from app.settings import Settings
 from bot.chart.pictures import ChartCache
 from bot.commands.handler import CommandHandler
 from bot.pulse_updates import PulseUpdates, current_status
+from bot.slack.answer_forms import AnswerForms
 from bot.slack.app import SlackOAuth, slack_app
 from bot.slack.chat import SlackChat
 from bot.slack.clients import SlackClients, Sleep
@@ -23,7 +24,7 @@ from bot.slack.files import ChartFiles
 from bot.slack.installations import installation_stores
 from bot.slack.manifest import COMMAND
 from bot.slack.pacing import Pacer
-from bot.slack.routes import slack_routes
+from bot.slack.routes import FOLLOW_UP, slack_routes
 from bot.slack.socket_mode import socket_mode
 from content.schema import ContentPack
 from surveys.ports import ChatGateway
@@ -88,12 +89,14 @@ def slack_parts(
         default_min_respondents=settings.min_respondents,
         charts=charts,
     )
+    answers = AnswerForms(handler=handler, clients=clients, content=content)
     app = slack_app(
         handler=handler,
         clients=clients,
         content=content,
         signing_secret=signing_secret.get_secret_value(),
         oauth=oauth,
+        answers=answers,
         files=files,
     )
     app_token = settings.slack_app_token
@@ -108,7 +111,7 @@ def slack_parts(
         current=current_status(service),
     )
     return SlackParts(
-        routes=slack_routes(app, signing_secret=signing_secret.get_secret_value()),
+        routes=slack_routes(app, signing_secret=signing_secret.get_secret_value(), answers=answers),
         chat=chat,
         start_socket_mode=start_socket_mode if app_token else None,
         stop=partial(_stop, clients, handler, chat),
@@ -123,13 +126,18 @@ async def _stop(clients: SlackClients, handler: CommandHandler, chat: PulseUpdat
 
 
 async def finish_listeners(seconds: float = LISTENERS_TIMEOUT_SECONDS) -> None:
-    """Wait for bolt's listeners still running after their HTTP answer (a command's work
-    goes on after its ack): at shutdown they finish their writes before the pool closes."""
+    """Wait for bolt's listeners and answers' follow-ups still running after their HTTP
+    answer (a command's work goes on after its ack): at shutdown they finish their writes
+    before the pool closes."""
     pending = [
         task
         for task in asyncio.all_tasks()
-        # bolt keeps no handle on these tasks; this is the coroutine it runs them in.
-        if not task.done() and "run_ack_function" in getattr(task.get_coro(), "__qualname__", "")
+        # bolt keeps no handle on its tasks; this is the coroutine it runs them in.
+        if not task.done()
+        and (
+            task.get_name() == FOLLOW_UP
+            or "run_ack_function" in getattr(task.get_coro(), "__qualname__", "")
+        )
     ]
     if pending:
         await asyncio.wait(pending, timeout=seconds)

@@ -23,12 +23,13 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.commands.access import Actor
 from bot.commands.handler import CommandHandler, Reply
 from bot.failures import failure
-from bot.slack.blocks import form_answers, home, message_blocks, modal, notice_modal
+from bot.slack.answer_forms import AnswerForms, form_reference, notice_view, workspace_of
+from bot.slack.blocks import form_answers, home, message_blocks, modal
 from bot.slack.clients import SlackClients
 from bot.slack.files import ChartFiles
-from bot.slack.manifest import BOT_SCOPES, COMMAND, OAUTH_REDIRECT_PATH
+from bot.slack.manifest import BOT_SCOPES, COMMAND, OAUTH_REDIRECT_PATH, PLATFORM
 from bot.views.card import Action, ChartImage, FormKind, charts_of
-from content.schema import ContentPack, Language
+from content.schema import ContentPack
 from surveys.team import ChannelRef, Origin
 
 # CommandHandler.open_answer_form and .open_prediction_form: (round id, actor, language, *, origin).
@@ -36,24 +37,9 @@ FormOpener = Callable[..., Awaitable[Reply]]
 
 log = logging.getLogger(__name__)
 
-PLATFORM = "slack"
-# bolt's signature check logs each refusal here, with the request's whole body.
-VERIFICATION_LOGGER = "slack_bolt.AsyncRequestVerification"
 INSTALL_PATH = "/slack/install"
 SEEN_EVENTS = 10_000
-# Slack waits 3 s for a form's acknowledgement; the rest is for bolt and the network.
-ANSWER_SECONDS = 2.0
 EVENT_MEMORY_SECONDS = 3600.0
-
-
-class _WithoutBody(logging.Filter):
-    """Keeps the fact of a refused signature and drops what bolt logs with it: the raw body,
-    at INFO (user ids, answers), for anyone who posts to the endpoint or a wrong secret."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        record.msg = "a Slack request with a missing, wrong or stale signature was refused (401)"
-        record.args = None
-        return True
 
 
 class EventLog:
@@ -93,6 +79,7 @@ def slack_app(
     content: ContentPack,
     signing_secret: str,
     oauth: SlackOAuth | None,
+    answers: AnswerForms,
     files: ChartFiles | None = None,
 ) -> AsyncApp:
     """The bolt app; without `oauth`, `clients` carries the single workspace's bot token."""
@@ -105,6 +92,9 @@ def slack_app(
             # bolt's own warning about an unhandled request quotes its fields; on_error
             # logs it without them.
             raise_error_for_unhandled_request=True,
+            # The events route checks every request's signature before bolt sees it (and
+            # hands bolt an interaction's payload already decoded), Socket Mode needs none.
+            request_verification_enabled=False,
         )
     else:
         app = AsyncApp(
@@ -123,12 +113,15 @@ def slack_app(
             ),
             logger=log,
             raise_error_for_unhandled_request=True,
+            request_verification_enabled=False,
         )
-    verification = logging.getLogger(VERIFICATION_LOGGER)
-    if not any(isinstance(f, _WithoutBody) for f in verification.filters):
-        verification.addFilter(_WithoutBody())
     _listen(
-        app, handler=handler, clients=clients, content=content, files=files or ChartFiles(clients)
+        app,
+        handler=handler,
+        clients=clients,
+        content=content,
+        files=files or ChartFiles(clients),
+        answers=answers,
     )
     _listen_for_removal(app, handler=handler, installations=oauth.installations if oauth else None)
     return app
@@ -141,6 +134,7 @@ def _listen(
     clients: SlackClients,
     content: ContentPack,
     files: ChartFiles,
+    answers: AnswerForms,
 ) -> None:
     events = EventLog()
 
@@ -160,7 +154,7 @@ def _listen(
         return await next()
 
     async def actor_of(body: Mapping[str, Any]) -> tuple[str, Actor]:
-        workspace = _workspace(body)
+        workspace = workspace_of(body)
         user = body.get("user_id") or (body.get("user") or {}).get("id", "")
         return workspace, await clients.actor(workspace, str(user))
 
@@ -217,25 +211,10 @@ def _listen(
         await _deliver(reply, body=body, respond=respond, client=client)
 
     @app.view(FormKind.ANSWER.value)
-    async def on_answers(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
-        started = time.monotonic()
-        workspace = _workspace(body)
-        # Anyone may answer, and the reply speaks the team's language: no users.info call to
-        # Slack before the acknowledgement (it was half of an answer's time, bench/p1).
-        actor = clients.known_actor(workspace, str((body.get("user") or {}).get("id", "")))
-        answers = {k: v[0] for k, v in form_answers(view).items() if v}
-        round_id, channel_id = _answer_reference(view.get("private_metadata"))
-        # Counting takes milliseconds, so the confirmation rides on the acknowledgement; a
-        # database that is slow or away gets a "try again" before Slack gives up on us.
-        reply = await handler.submit_answers(
-            round_id,
-            actor,
-            answers,
-            actor.language,
-            origin=Origin(PLATFORM, workspace, channel_id),
-            within=ANSWER_SECONDS - (time.monotonic() - started),
-        )
-        await ack(response_action="update", view=_notice_view(reply, content, actor.language))
+    async def on_answers(ack: AsyncAck, body: dict[str, Any]) -> None:
+        # Over HTTP the events route serves answer forms itself; this is Socket Mode's way.
+        view, reply = await answers.submit(body)
+        await ack(response_action="update", view=view)
         if reply.after is not None:
             await reply.after()
 
@@ -243,7 +222,7 @@ def _listen(
     async def on_prediction(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
         workspace, actor = await actor_of(body)
         answers = {k: v[0] for k, v in form_answers(view).items() if v}
-        round_id, channel_id = _answer_reference(view.get("private_metadata"))
+        round_id, channel_id = form_reference(view.get("private_metadata"))
         reply = await handler.submit_prediction(
             round_id,
             actor,
@@ -251,7 +230,7 @@ def _listen(
             actor.language,
             origin=Origin(PLATFORM, workspace, channel_id),
         )
-        await ack(response_action="update", view=_notice_view(reply, content, actor.language))
+        await ack(response_action="update", view=notice_view(reply, content, actor.language))
 
     @app.view(FormKind.SETUP.value)
     async def on_setup(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
@@ -261,13 +240,13 @@ def _listen(
         if reply.field_errors:
             await ack(response_action="errors", errors=dict(reply.field_errors))
             return
-        await ack(response_action="update", view=_notice_view(reply, content, actor.language))
+        await ack(response_action="update", view=notice_view(reply, content, actor.language))
 
     @app.event("app_home_opened")
     async def on_home(event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient) -> None:
         if event.get("tab") != "home":
             return
-        workspace = _workspace(body)
+        workspace = workspace_of(body)
         actor = await clients.actor(workspace, str(event.get("user", "")))
         card = await handler.home(workspace, actor)
         try:
@@ -299,7 +278,7 @@ def _listen_for_removal(
     async def on_uninstalled(body: dict[str, Any], context: AsyncBoltContext) -> None:
         if revocation is not None:
             await revocation.handle_app_uninstalled_events(context)
-        await handler.app_removed(_workspace(body))
+        await handler.app_removed(workspace_of(body))
 
     @app.event("tokens_revoked")
     async def on_tokens_revoked(
@@ -309,7 +288,7 @@ def _listen_for_removal(
             await revocation.handle_tokens_revoked_events(event, context)
         if (event.get("tokens") or {}).get("bot"):
             # Without its bot token Tryghed can neither post nor be asked in the workspace.
-            await handler.app_removed(_workspace(body))
+            await handler.app_removed(workspace_of(body))
 
 
 async def _deliver(
@@ -353,41 +332,13 @@ async def _send_chart(files: ChartFiles, body: Mapping[str, Any], chart: ChartIm
     """A private reply's chart, to the asker alone; the reply is out, so a failure is logged."""
     user = body.get("user_id") or (body.get("user") or {}).get("id", "")
     try:
-        await files.send_privately(_workspace(body), str(user), chart)
+        await files.send_privately(workspace_of(body), str(user), chart)
     except Exception as error:  # the reply is out: there is nobody left to tell
         log.error("a private trend chart could not be sent: %s", failure(error))
 
 
-def _notice_view(reply: Reply, content: ContentPack, language: Language) -> dict[str, Any]:
-    card = reply.card
-    if card is None:  # pragma: no cover - every form reply carries a card
-        raise ValueError("a form reply without a card")
-    return notice_modal(
-        card, title=content.text("form-title", language), close=content.text("close", language)
-    )
-
-
-def _workspace(body: Mapping[str, Any]) -> str:
-    team = body.get("team_id") or (body.get("team") or {}).get("id") or ""
-    return str(team)
-
-
 def _channel(body: Mapping[str, Any], workspace: str) -> ChannelRef:
     return ChannelRef(PLATFORM, workspace, str((body.get("channel") or {}).get("id", "")))
-
-
-def _answer_reference(metadata: object) -> tuple[str, str | None]:
-    """The round and the channel an answer form was opened in, from its private_metadata (a
-    bare round id, as forms opened before the channel rode along carry, names no channel)."""
-    text = str(metadata or "")
-    try:
-        reference = json.loads(text)
-    except ValueError:
-        return text, None
-    if not isinstance(reference, dict):
-        return text, None
-    channel = reference.get("channel")
-    return str(reference.get("round", "")), channel if isinstance(channel, str) else None
 
 
 def _action_value(body: Mapping[str, Any]) -> str:

@@ -15,6 +15,8 @@ import yaml
 DEFAULT_APP_NAME: Final = "Tryghed"
 BOT_DISPLAY_NAME: Final = "Tryghed"
 COMMAND: Final = "/tryghed"
+# The platform named in the channels and origins Slack requests bring.
+PLATFORM: Final = "slack"
 BACKGROUND_COLOR: Final = "#2f5d50"
 
 EVENTS_PATH: Final = "/slack/events"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from itertools import count
@@ -68,6 +68,8 @@ class Slack:
     pulse: PulseService
     clock: ShiftedClock
     waits: Waits = field(default_factory=Waits)  # the Web API client's retry waits
+    # Connects Socket Mode when SLACK_APP_TOKEN is set (`socket_mode` patched in a test).
+    start_socket_mode: Callable[[], Awaitable[Callable[[], Awaitable[None]]]] | None = None
     _ids: count[int] = field(default_factory=lambda: count(1))
 
     async def post(self, body: str, headers: Mapping[str, str] | None = None) -> ClientResponse:
@@ -136,7 +138,15 @@ class Slack:
     ) -> ClientResponse:
         """Submit a modal the bot opened; `answers` are element states by block id
         (see `radio`, `select`, `text_input`, `users`, `checks`)."""
-        payload = {
+        return await self.post(
+            urlencode({"payload": json.dumps(self.submission(view, answers, user=user))})
+        )
+
+    def submission(
+        self, view: Mapping[str, Any], answers: Mapping[str, Mapping[str, Any]], *, user: str
+    ) -> dict[str, Any]:
+        """The payload of a modal the bot opened, submitted with `answers`."""
+        return {
             "type": "view_submission",
             "team": {"id": WORKSPACE, "domain": "tryghed-test"},
             "user": {"id": user, "team_id": WORKSPACE, "username": user.lower()},
@@ -149,7 +159,6 @@ class Slack:
                 "state": {"values": {k: {"value": dict(v)} for k, v in answers.items()}},
             },
         }
-        return await self.post(urlencode({"payload": json.dumps(payload)}))
 
     async def event(
         self, event: Mapping[str, Any], *, event_id: str, retry: int | None = None
@@ -249,5 +258,12 @@ async def running_slack(
             TestServer(service.app) as server,
             TestClient[Any, Any](server) as http,
         ):
-            yield Slack(http=http, api=api, pulse=service.pulse, clock=clock, waits=waits)
+            yield Slack(
+                http=http,
+                api=api,
+                pulse=service.pulse,
+                clock=clock,
+                waits=waits,
+                start_socket_mode=service.start_socket_mode,
+            )
             await settle()

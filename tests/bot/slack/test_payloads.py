@@ -1,12 +1,16 @@
-"""The payload shapes bolt can read; anything else is refused before it reaches bolt."""
+"""A form body's payload read as urllib reads it; the payload shapes bolt can read, anything
+else refused before it reaches bolt."""
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import parse_qs, urlencode
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from bot.slack.payloads import payload_problem
+from bot.slack.payloads import form_payload, payload_problem
 
 PRESS = {
     "type": "block_actions",
@@ -59,3 +63,22 @@ def test_what_bolt_cannot_read_is_named(body: Any, problem: str) -> None:
     found = payload_problem(body)
     assert found is not None
     assert found.startswith(problem)
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=200))
+def test_a_form_payload_reads_as_urllib_reads_it(text: str) -> None:
+    body = urlencode({"payload": text}).encode()
+    assert form_payload(body) == parse_qs(body.decode(), keep_blank_values=True)["payload"][0]
+
+
+@given(st.lists(st.sampled_from(["%", "%4", "%41", "%e2%80%93", "=", "+", "\n", "\r", "a", " "])))
+def test_a_payload_slack_would_not_encode_so_reads_as_urllib_reads_it(parts: list[str]) -> None:
+    body = f"payload={''.join(parts)}".encode()
+    assert form_payload(body) == parse_qs(body.decode(), keep_blank_values=True)["payload"][0]
+
+
+@pytest.mark.parametrize(
+    "body", [b"", b"command=%2Ftryghed&text=pulse", b'{"type":"event_callback"}', b"payload=1&x=2"]
+)
+def test_other_bodies_carry_no_form_payload(body: bytes) -> None:
+    assert form_payload(body) is None
