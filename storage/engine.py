@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, InvalidatePoolError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from storage.open_store import attach_sqlite, prepare_sqlite_files
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./tryghed.db"
 CONNECT_SECONDS = 10.0
+# A pooled connection idle this long is tried before use (a restarted server left it dead).
+IDLE_PING_SECONDS = 1.0
 STATEMENT_SECONDS = 30.0
 
 _ASYNC_DRIVERS = {
@@ -54,7 +57,6 @@ def create_engine(url: str | URL) -> AsyncEngine:
     # hide_parameters: a failing statement is logged without its values (answers, hashes).
     engine = create_async_engine(
         parsed,
-        pool_pre_ping=parsed.get_backend_name() != "sqlite",
         hide_parameters=True,
         # A server that hangs (not one that refuses) would otherwise hold a request for a
         # minute (asyncpg's connect timeout) or for ever (its statements have none).
@@ -62,6 +64,8 @@ def create_engine(url: str | URL) -> AsyncEngine:
             {"timeout": CONNECT_SECONDS, "command_timeout": STATEMENT_SECONDS} if postgres else {}
         ),
     )
+    if postgres:
+        _ping_after_idle(engine)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database or ""
         if database not in ("", ":memory:"):
@@ -91,3 +95,30 @@ def _configure_sqlite(engine: AsyncEngine, database: str) -> None:
         # "database is locked" halfway through a submission.
         if connection.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
             connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _ping_after_idle(engine: AsyncEngine) -> None:
+    """SQLAlchemy's pre-ping, for connections that were idle a while only.
+
+    The pre-ping is three round trips on asyncpg (a ping in a transaction of its own) before
+    every unit of work: a fifth of a PostgreSQL answer's cost under load (bench/p1), where
+    connections are never idle. A connection that breaks while in use is caught anyway: the
+    error invalidates the pool, and that unit of work fails as any would."""
+
+    @event.listens_for(engine.sync_engine, "checkin")
+    def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine.sync_engine, "checkout")
+    def _on_checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.pop("idle_since", None)
+        if since is None or time.monotonic() - since < IDLE_PING_SECONDS:
+            return
+        dialect = engine.dialect
+        try:
+            dialect.do_ping(dbapi_connection)
+        except dialect.loaded_dbapi.Error as error:
+            if dialect.is_disconnect(error, dbapi_connection, None):
+                # As a failed pre-ping: every pooled connection is replaced, this one retried.
+                raise InvalidatePoolError() from error
+            raise
