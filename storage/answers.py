@@ -7,11 +7,11 @@ from collections import Counter
 from collections.abc import Collection, Sequence
 from functools import cache
 
-from sqlalchemy import Update, bindparam, column, delete, func, insert, select, update
+from sqlalchemy import Update, column, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.open_store import COUNTS
-from storage.row_lists import ROWS_MOST, rows_cte, rows_params
+from storage.row_lists import ROWS_MOST, one_of, rows_cte, rows_params, shape
 from storage.tables import Base
 from surveys.rounds import SCALE
 from surveys.scoring import EMPTY, Histogram
@@ -55,12 +55,14 @@ class SqlAnswers:
             await self._count(rows[start : start + ROWS_MOST])
 
     async def _count(self, rows: list[tuple[str, str, int, int]]) -> None:
+        dialect = self._session.get_bind().dialect.name
         # Padded to a power of two with rows that match nothing, so that the statement has
-        # few sizes to be compiled for.
-        size = 1 << (len(rows) - 1).bit_length()
-        values = rows_params(_TALLY_ROWS, _TALLY, [*rows, *[("", "", 0, 0)] * (size - len(rows))])
+        # few sizes to be compiled for (PostgreSQL's takes any: storage/row_lists.py).
+        size = shape(dialect, 1 << (len(rows) - 1).bit_length())
+        padded = [*rows, *[("", "", 0, 0)] * (size - len(rows))]
+        values = rows_params(_TALLY_ROWS, _TALLY, padded, dialect)
         values["rounds"] = sorted({round_id for round_id, _, _, _ in rows})
-        await self._session.execute(_counting(size), values)
+        await self._session.execute(_counting(dialect, size), values)
 
     async def seal(self, round_id: str) -> None:
         """Move the round's counts into `answer_counts` as one aggregate, and empty them here."""
@@ -109,9 +111,9 @@ _TALLY = (
 
 
 @cache
-def _counting(size: int) -> Update:
+def _counting(dialect: str, size: int) -> Update:
     """+n where a tally row of `size` says so, +0 on every other row of the rounds named."""
-    tally = rows_cte(_TALLY_ROWS, _TALLY, size)
+    tally = rows_cte(_TALLY_ROWS, _TALLY, size, dialect)
     added = (
         select(tally.c.n)
         .where(
@@ -124,7 +126,7 @@ def _counting(size: int) -> Update:
     return (
         update(COUNTS)
         .add_cte(tally)
-        .where(COUNTS.c.round_id.in_(bindparam("rounds", expanding=True)))
+        .where(one_of(COUNTS.c.round_id, "rounds", dialect))
         .values(count=COUNTS.c.count + func.coalesce(added, 0))
     )
 

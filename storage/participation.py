@@ -13,7 +13,7 @@ from sqlalchemy.sql.dml import ReturningInsert
 
 from storage.conflicts import insert_selected_if_absent
 from storage.open_store import MEMBERS, PARTICIPATION
-from storage.row_lists import ROWS_MOST, rows_cte, rows_params
+from storage.row_lists import ROWS_MOST, rows_cte, rows_params, shape
 from surveys.ballot import Entry, Participant
 
 # Up to this many keys are looked up with IN (a list of parameters); more are matched in here.
@@ -45,8 +45,10 @@ class SqlParticipation:
         counted: set[tuple[str, str]] = set()
         for start in range(0, len(rows), ROWS_MOST):
             some = rows[start : start + ROWS_MOST]
-            entering = _entering(dialect, len(some))
-            found = await self._session.execute(entering, rows_params(_ROWS, _INCOMING, some))
+            entering = _entering(dialect, shape(dialect, len(some)))
+            found = await self._session.execute(
+                entering, rows_params(_ROWS, _INCOMING, some, dialect)
+            )
             counted.update((row[0], row[1]) for row in found)
         refused = [key for key in first if key not in counted]
         answered: set[tuple[str, str]] = set()
@@ -98,7 +100,7 @@ class SqlParticipation:
             await self._session.execute(delete(table).where(table.c.round_id == round_id))
 
 
-# The rows a call enters, as a VALUES list; its membership check is one statement.
+# The rows a call enters (storage/row_lists.py); its membership check is one statement.
 _ROWS = "incoming"
 _INCOMING = (
     column("round_id", PARTICIPATION.c.round_id.type),
@@ -110,7 +112,7 @@ _INCOMING = (
 @cache
 def _entering(dialect: str, count: int) -> ReturningInsert[Any]:
     """For `dialect`, the insert of `count` rows (built once per size: compiled once)."""
-    incoming = rows_cte(_ROWS, _INCOMING, count)
+    incoming = rows_cte(_ROWS, _INCOMING, count, dialect)
     may_answer = select(incoming.c.round_id, incoming.c.participant, incoming.c.viewer).where(
         or_(
             exists().where(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import datetime
+from functools import cache
 from typing import Any, cast
 
 from sqlalchemy import (
@@ -24,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.open_store import PARTICIPATION, SALTS, TABLES
+from storage.row_lists import one_of
 from storage.tables import RoundRow
 from storage.team_rows import TEAMS, team_of
 from surveys.ballot import Ballot
@@ -79,7 +81,7 @@ class SqlRounds:
         for this unit of work) with its team, salt and count, in one statement."""
         if not round_ids:
             return {}
-        query = _BALLOT_LOCKED if lock else _BALLOT
+        query = _ballots(self._session.get_bind().dialect.name, lock=lock)
         rows = await self._session.execute(query, {"round_ids": list(round_ids)})
         return {row.id: _ballot_of(row._mapping) for row in rows}
 
@@ -175,21 +177,26 @@ class SqlRounds:
 
 # Built once: an answer's statement is only bound and sent, not put together again.
 _TEAM = "team__"
-_BALLOT = (
-    select(
-        ROUNDS,
-        *(column.label(_TEAM + column.name) for column in TEAMS.c),
-        SALTS.c.salt.label("round_salt"),
-        select(func.count())
-        .where(PARTICIPATION.c.round_id == ROUNDS.c.id)
-        .scalar_subquery()
-        .label("answered"),
+
+
+@cache
+def _ballots(dialect: str, *, lock: bool) -> Select[Any]:
+    """Rounds by id, with their team, salt and count (locked shared given `lock`)."""
+    query = (
+        select(
+            ROUNDS,
+            *(column.label(_TEAM + column.name) for column in TEAMS.c),
+            SALTS.c.salt.label("round_salt"),
+            select(func.count())
+            .where(PARTICIPATION.c.round_id == ROUNDS.c.id)
+            .scalar_subquery()
+            .label("answered"),
+        )
+        .join_from(ROUNDS, TEAMS, TEAMS.c.id == ROUNDS.c.team_id)
+        .outerjoin(SALTS, SALTS.c.round_id == ROUNDS.c.id)
+        .where(one_of(ROUNDS.c.id, "round_ids", dialect))
     )
-    .join_from(ROUNDS, TEAMS, TEAMS.c.id == ROUNDS.c.team_id)
-    .outerjoin(SALTS, SALTS.c.round_id == ROUNDS.c.id)
-    .where(ROUNDS.c.id.in_(bindparam("round_ids", expanding=True)))
-)
-_BALLOT_LOCKED = _BALLOT.with_for_update(read=True, of=ROUNDS)
+    return query.with_for_update(read=True, of=ROUNDS) if lock else query
 
 
 def _ballot_of(values: RowMapping) -> Ballot:

@@ -76,3 +76,27 @@ async def _open(service: PulseService) -> tuple[Round, dict[str, int]]:
 def _sent(seen: list[str]) -> list[str]:
     """The statements of the work itself, without SQLite's BEGIN IMMEDIATE."""
     return [s for s in seen if not s.startswith("BEGIN")]
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("engine", ["postgres"], indirect=True)
+async def test_on_postgresql_batches_of_any_size_send_the_same_statements(
+    engine: AsyncEngine,
+) -> None:
+    # asyncpg prepares each distinct statement once per connection and keeps 100: a statement
+    # per batch size would be prepared again and again.
+    service = _service(engine)
+    round_, answers = await _open(service)
+    people = iter(MEMBERS)
+    texts: list[set[str]] = []
+    for size in (1, 3, 7):
+        with statements(str(engine.url.database)) as seen:
+            await asyncio.gather(
+                *(
+                    service.submit(round_.id, user_id=next(people), answers=answers)
+                    for _ in range(size)
+                )
+            )
+        texts.append(set(_sent(seen)))
+    assert texts[0] == texts[1] == texts[2]
+    assert len(texts[0]) == 3

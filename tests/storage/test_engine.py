@@ -50,7 +50,12 @@ async def test_a_connection_in_steady_use_is_not_tried_first(
     engine = create_engine(postgres_url)
     pings: list[Any] = []
     ping = engine.dialect.do_ping
-    monkeypatch.setattr(engine.dialect, "do_ping", lambda c: pings.append(c) or ping(c))
+
+    def counted_ping(connection: Any) -> bool:
+        pings.append(connection)
+        return ping(connection)
+
+    monkeypatch.setattr(engine.dialect, "do_ping", counted_ping)
     try:
         for _ in range(5):
             await _backend(engine)
