@@ -245,7 +245,12 @@ def _acts(
         quiet=QuietHours(enabled=settings.quiet_hours),
     )
     return Acts(
-        service=service, unit_of_work=storage, clock=clock, rules=rules, observe=metrics.act
+        service=service,
+        unit_of_work=storage,
+        clock=clock,
+        rules=rules,
+        observe=metrics.act,
+        writers=storage.writers,
     )
 
 

@@ -13,9 +13,11 @@ its last post can go no sooner than 20 ms + (ceil(teams / rate) - 1) s after the
 
 Prints `P2 <db> teams=… workspaces=… total_s=… floor_s=… ratio=… target_ratio<=1.2 …`, with
 `total_s` from the slot to the last post the fake accepted and `serve_peak_rss_mb` the serve
-process's peak resident memory (VmHWM), after checking that every team was posted exactly
-once (the fake's record, and the database: one open round with its message per team, one
-`open` claim marked sent per team). SQL statements per opened team: bench/p2_service.py.
+process's peak resident memory (VmHWM), `serve_cpu_ms_per_team` serve's CPU time from a second
+before the slot until every post was seen, per team (a figure a busy host changes little),
+after checking that every team was posted exactly once (the fake's record, and the database:
+one open round with its message per team, one `open` claim marked sent per team). SQL
+statements per opened team: bench/p2_service.py.
 
     python bench/p2_fanout.py [--teams 1000] [--workspaces 10] [--postgres postgresql://…/db]
 """
@@ -36,7 +38,7 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from processes import WallClock, free_port, http_get, running
+from processes import WallClock, cpu_seconds, free_port, http_get, running
 from slack_sdk.oauth.installation_store.models.installation import Installation
 from sqlalchemy import func, select
 
@@ -148,6 +150,9 @@ async def _run(name: str, url: str, folder: Path, args: argparse.Namespace) -> N
     env = {
         "PATH": os.environ.get("PATH", ""),
         "HOME": os.environ.get("HOME", "/tmp"),
+        # serve runs this checkout's code, also from a git worktree (the venv's editable
+        # install points at the checkout it was made in).
+        "PYTHONPATH": str(BENCH.parent),
         "TRYGHED_DATABASE_URL": url,
         "TRYGHED_SECRET_KEY": KEY,
         "TRYGHED_QUIET_HOURS": "false",
@@ -193,8 +198,9 @@ async def _run(name: str, url: str, folder: Path, args: argparse.Namespace) -> N
             raise SystemExit(f"P2 {name}: serve was not ready before the slot; set up took long")
         floor = _floor(args.teams, args.workspaces, args.workspace_rate)
         spy = None
+        await asyncio.sleep(max(0.0, slot.timestamp() - time.time() - 1))
+        cpu_before = cpu_seconds(serve.pid)
         if args.profile:
-            await asyncio.sleep(max(0.0, slot.timestamp() - time.time() - 1))
             spy = _spy(serve.pid, Path(args.profile) / f"p2-{name}.txt")
         deadline = slot + timedelta(seconds=max(120.0, 20 * floor, 0.05 * args.teams))
         while True:
@@ -202,6 +208,7 @@ async def _run(name: str, url: str, folder: Path, args: argparse.Namespace) -> N
             record = json.loads(http_get(f"{api}/_record"))
             if len(record["posts"]) >= args.teams or datetime.now(UTC) > deadline:
                 break
+        cpu_ms = 1000 * (cpu_seconds(serve.pid) - cpu_before) / args.teams
         if spy is not None:
             spy.send_signal(signal.SIGINT)
             spy.wait(30)
@@ -223,6 +230,7 @@ async def _run(name: str, url: str, folder: Path, args: argparse.Namespace) -> N
         f"first_post_s={first:.2f} posted_once={once} posted_twice={twice} "
         f"rounds={rounds} rounds_with_message={with_message} claims_sent={claims_sent} "
         f"throttled={sum(record['limited'].values())} workspace_rate={args.workspace_rate} "
+        f"serve_cpu_ms_per_team={cpu_ms:.2f} "
         f"serve_peak_rss_mb={peak_mb:.0f}",
         flush=True,
     )

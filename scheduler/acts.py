@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -22,6 +22,7 @@ from functools import partial
 from scheduler.lanes import Lanes, workspace_of
 from surveys.claims import Act, ClaimStatus
 from surveys.errors import RoundClosed, TryghedError
+from surveys.group_commit import GroupCommit, Pending
 from surveys.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from surveys.rounds import Round, RoundKind
 from surveys.schedule import QuietHours, kind_of_slot, open_slot_at_or_before, reminder_slot
@@ -82,6 +83,19 @@ class Outcome(StrEnum):
     RETRIED = "retried"
 
 
+@dataclass(frozen=True, slots=True)
+class _Ask:
+    """A claim asked for: (team, act, slot), to be left in `next_status` if won."""
+
+    team_id: str
+    act: Act
+    slot: datetime
+    now: datetime
+    next_status: ClaimStatus
+    retake_after: timedelta | None
+    retry: bool
+
+
 @dataclass(frozen=True)
 class Rules:
     """How the scheduler treats time."""
@@ -102,12 +116,19 @@ class Acts:
         clock: Clock,
         rules: Rules,
         observe: Callable[[Act, Outcome], None] | None = None,
+        writers: int = 1,
     ) -> None:
+        """`writers`: batches of claims the storage may usefully write at once."""
         self._service = service
         self._uow = unit_of_work
         self._clock = clock
         self.rules = rules
         self._observe = observe
+        # A thousand teams due at once are a thousand claims: those asked for together share
+        # one transaction (each still won or lost on its own).
+        self._claims: GroupCommit[_Ask, tuple[bool, ClaimStatus | None]] = GroupCommit(
+            self._win_all, flights=writers
+        )
 
     async def catch_up(self, lanes: Lanes | None = None) -> dict[str, Outcome]:
         """Everything due now: each team's open, each open round's reminder and close.
@@ -263,18 +284,9 @@ class Acts:
         # Claimed right in the status it moves on to, in one statement: a thousand teams due
         # at once are a thousand claims, and each statement and transaction less is felt.
         next_status = ClaimStatus.SKIPPED if too_late else ClaimStatus.SENDING
-        async with self._uow() as uow:
-            won, found = await self._win(
-                uow,
-                team_id,
-                act,
-                slot,
-                now=now,
-                next_status=next_status,
-                retake_after=retake_after,
-                retry=retry,
-            )
-            await uow.commit()
+        won, found = await self._claims.submit(
+            _Ask(team_id, act, slot, now, next_status, retake_after=retake_after, retry=retry)
+        )
         if not won:
             return Outcome.TAKEN
         if found is ClaimStatus.FAILED:
@@ -301,6 +313,29 @@ class Acts:
             return Outcome.LATE
         log.info("team %s: %s of %s done", team_id, act, slot)
         return Outcome.DONE
+
+    async def _win_all(
+        self, batch: Sequence[Pending[_Ask]]
+    ) -> list[tuple[bool, ClaimStatus | None] | Exception]:
+        """`_win` for each claim asked for, in one transaction."""
+        results: list[tuple[bool, ClaimStatus | None] | Exception] = []
+        async with self._uow() as uow:
+            for pending in batch:
+                ask = pending.item
+                results.append(
+                    await self._win(
+                        uow,
+                        ask.team_id,
+                        ask.act,
+                        ask.slot,
+                        now=ask.now,
+                        next_status=ask.next_status,
+                        retake_after=ask.retake_after,
+                        retry=ask.retry,
+                    )
+                )
+            await uow.commit()
+        return results
 
     async def _win(
         self,

@@ -4,7 +4,7 @@ a closed round's counts in `answer_counts`, written once at close as one aggrega
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from functools import cache
 
 from sqlalchemy import Update, column, delete, func, insert, select, update
@@ -27,14 +27,18 @@ class SqlAnswers:
 
     async def prepare(self, round_id: str, statement_ids: Sequence[str]) -> None:
         """Create zero counts for every statement and value of a new round."""
-        await self._session.execute(
-            insert(COUNTS),
-            [
-                {"round_id": round_id, "statement_id": s, "value": v, "count": 0}
-                for s in statement_ids
-                for v in SCALE
-            ],
-        )
+        await self.prepare_all({round_id: statement_ids})
+
+    async def prepare_all(self, rounds: Mapping[str, Sequence[str]]) -> None:
+        """`prepare` for each of several new rounds (by id), in one statement."""
+        rows = [
+            {"round_id": round_id, "statement_id": s, "value": v, "count": 0}
+            for round_id, statement_ids in rounds.items()
+            for s in statement_ids
+            for v in SCALE
+        ]
+        if rows:
+            await self._session.execute(_PREPARE, rows)
 
     async def add(self, answers: Sequence[tuple[str, Sequence[tuple[str, int]]]]) -> None:
         """Count answers, each a round id and one person's (statement, value) pairs.
@@ -100,6 +104,7 @@ class SqlAnswers:
         }
 
 
+_PREPARE = insert(COUNTS)
 # One row per (round, statement, value) chosen by a call's answers, with how many chose it.
 _TALLY_ROWS = "tally"
 _TALLY = (

@@ -3,7 +3,7 @@ in the open-round store only (storage/open_store.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from functools import cache
 from typing import Any
 
@@ -28,10 +28,17 @@ class SqlParticipation:
 
     async def admit(self, round_id: str, members: Collection[str]) -> None:
         """Record who may answer the round: the channel's members when it opened."""
-        if members:
-            await self._session.execute(
-                insert(MEMBERS), [{"round_id": round_id, "member": m} for m in set(members)]
-            )
+        await self.admit_all({round_id: members})
+
+    async def admit_all(self, rounds: Mapping[str, Collection[str]]) -> None:
+        """`admit` for each of several rounds (by id), in one statement."""
+        rows = [
+            {"round_id": round_id, "member": m}
+            for round_id, members in rounds.items()
+            for m in set(members)
+        ]
+        if rows:
+            await self._session.execute(_ADMIT, rows)
 
     async def enter(self, participants: Sequence[Participant]) -> list[Entry]:
         """Record participants unless they answered already or were not members when their
@@ -100,6 +107,7 @@ class SqlParticipation:
             await self._session.execute(delete(table).where(table.c.round_id == round_id))
 
 
+_ADMIT = insert(MEMBERS)
 # The rows a call enters (storage/row_lists.py); its membership check is one statement.
 _ROWS = "incoming"
 _INCOMING = (

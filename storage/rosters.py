@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from datetime import datetime
 from typing import cast
 
@@ -28,10 +28,17 @@ class SqlRosters:
                 delete(RoundRosterRow).where(RoundRosterRow.round_id == round_id),
                 execution_options={"synchronize_session": False},
             )
-        if members:
-            await self._session.execute(
-                _ADD, [{"round_id": round_id, "member": m} for m in sorted(set(members))]
-            )
+        await self.add_all({round_id: members})
+
+    async def add_all(self, rounds: Mapping[str, Collection[str]]) -> None:
+        """Store the rosters of several new rounds (by id), in one statement."""
+        rows = [
+            {"round_id": round_id, "member": m}
+            for round_id, members in rounds.items()
+            for m in sorted(set(members))
+        ]
+        if rows:
+            await self._session.execute(_ADD, rows)
 
     async def in_period(
         self, platform: str, workspace_id: str, *, start: datetime, end: datetime

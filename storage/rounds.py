@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from functools import cache
 from typing import Any, cast
@@ -21,9 +21,9 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.conflicts import DIALECTS, insert_if_absent
 from storage.open_store import PARTICIPATION, SALTS, TABLES
 from storage.row_lists import one_of
 from storage.tables import RoundRow
@@ -49,27 +49,23 @@ class SqlRounds:
 
     async def add(self, round_: Round, *, salt: bytes) -> None:
         """Store a new open round; RoundAlreadyOpen if the team has one (a unique index)."""
-        row = {
-            "id": round_.id,
-            "team_id": round_.team_id,
-            "kind": round_.kind.value,
-            "statement_ids": list(round_.statement_ids),
-            "opened_at": round_.opened_at,
-            "closes_at": round_.closes_at,
-            "closed_at": round_.closed_at,
-            "channel_size": round_.channel_size,
-            "min_respondents": round_.min_respondents,
-            "respondents": round_.respondents,
-            "eligible_respondents": round_.eligible_respondents,
-            "restarted_at": round_.restarted_at,
-            "message_ref": round_.message_ref,
-            "reminded": round_.reminded,
-        }
-        try:
-            await self._session.execute(_ADD, row)
-        except IntegrityError:
-            raise RoundAlreadyOpen() from None
-        await self._session.execute(_ADD_SALT, {"round_id": round_.id, "salt": salt})
+        if not await self.add_all([(round_, salt)]):
+            raise RoundAlreadyOpen()
+
+    async def add_all(self, rounds: Sequence[tuple[Round, bytes]]) -> set[str]:
+        """Store new open rounds, each with its salt, in two statements; the ids of those
+        stored (a round of a team that has one open is left out, as is the second of two
+        for one team)."""
+        if not rounds:
+            return set()
+        adding = _ADD[self._session.get_bind().dialect.name]
+        added = set(
+            (await self._session.execute(adding, [_row(r) for r, _salt in rounds])).scalars()
+        )
+        salts = [{"round_id": r.id, "salt": salt} for r, salt in rounds if r.id in added]
+        if salts:
+            await self._session.execute(_ADD_SALT, salts)
+        return added
 
     async def get(self, round_id: str, *, lock: RowLock | None = None) -> Round | None:
         """The round, optionally locked (shared or exclusive) until the unit of work ends."""
@@ -157,10 +153,10 @@ class SqlRounds:
         rows = await self._session.execute(query.order_by(ROUNDS.c.opened_at.desc()).limit(limit))
         return [round_of(row) for row in rows.mappings()]
 
-    async def count(self, team_id: str, *, kind: RoundKind) -> int:
-        """How many rounds of `kind` the team has had."""
-        total = await self._session.scalar(_COUNT, {"team": team_id, "kind": kind.value})
-        return total or 0
+    async def counts(self, team_ids: Collection[str], *, kind: RoundKind) -> dict[str, int]:
+        """How many rounds of `kind` each team has had, in one statement."""
+        rows = await self._session.execute(_COUNTS, {"teams": list(team_ids), "kind": kind.value})
+        return dict.fromkeys(team_ids, 0) | {row[0]: row[1] for row in rows}
 
     async def remove_closed_before(self, team_id: str, before: datetime) -> int:
         """Delete the team's rounds closed before `before`; their counts go with them."""
@@ -208,6 +204,25 @@ def _ballot_of(values: RowMapping) -> Ballot:
     )
 
 
+def _row(round_: Round) -> dict[str, Any]:
+    return {
+        "id": round_.id,
+        "team_id": round_.team_id,
+        "kind": round_.kind.value,
+        "statement_ids": list(round_.statement_ids),
+        "opened_at": round_.opened_at,
+        "closes_at": round_.closes_at,
+        "closed_at": round_.closed_at,
+        "channel_size": round_.channel_size,
+        "min_respondents": round_.min_respondents,
+        "respondents": round_.respondents,
+        "eligible_respondents": round_.eligible_respondents,
+        "restarted_at": round_.restarted_at,
+        "message_ref": round_.message_ref,
+        "reminded": round_.reminded,
+    }
+
+
 def round_of(row: RowMapping) -> Round:
     """A round from a row of `rounds` read with Core."""
     return Round(
@@ -244,8 +259,10 @@ async def scrub_after_commit(session: AsyncSession) -> None:
 
 _BY_ID = select(ROUNDS).where(ROUNDS.c.id == bindparam("round_id"))
 # A thousand teams due at once are a thousand of these: Core statements built once (the ORM's
-# bulk insert and its evaluating update cost more than the statement itself).
-_ADD = insert(ROUNDS)
+# bulk insert and its evaluating update cost more than the statement itself). A round the
+# team's open round (a unique index) keeps out is not inserted, rather than failing the
+# statement: opens share a transaction (surveys/opening.py), which must go on on PostgreSQL.
+_ADD = {dialect: insert_if_absent(dialect, ROUNDS) for dialect in DIALECTS}
 _ADD_SALT = insert(SALTS)
 _SET_MESSAGE_REF = (
     update(ROUNDS).where(ROUNDS.c.id == bindparam("round")).values(message_ref=bindparam("ref"))
@@ -255,8 +272,11 @@ _GET: dict[RowLock | None, Select[Any]] = {
     "share": _BY_ID.with_for_update(read=True),
     "update": _BY_ID.with_for_update(),
 }
-_COUNT = (
-    select(func.count())
-    .select_from(ROUNDS)
-    .where(ROUNDS.c.team_id == bindparam("team"), ROUNDS.c.kind == bindparam("kind"))
+_COUNTS = (
+    select(ROUNDS.c.team_id, func.count())
+    .where(
+        ROUNDS.c.team_id.in_(bindparam("teams", expanding=True)),
+        ROUNDS.c.kind == bindparam("kind"),
+    )
+    .group_by(ROUNDS.c.team_id)
 )

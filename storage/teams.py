@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Collection, Hashable
 
 from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -36,6 +36,11 @@ class SqlTeams:
         """The team with `team_id`."""
         row = (await self._session.execute(_BY_ID, {"team": team_id})).first()
         return team_of(row._mapping) if row else None
+
+    async def some(self, team_ids: Collection[str]) -> dict[str, Team]:
+        """The teams with these ids, by id (one statement); missing ones are left out."""
+        rows = await self._session.execute(_BY_IDS, {"teams": list(team_ids)})
+        return {row.id: team_of(row._mapping) for row in rows}
 
     async def by_channel(self, channel: ChannelRef) -> Team | None:
         """The team living in `channel`."""
@@ -94,3 +99,4 @@ _TREND_STAMP = select(
 ).where(TEAMS.c.id == bindparam("team"))
 
 _BY_ID = select(TEAMS).where(TEAMS.c.id == bindparam("team"))
+_BY_IDS = select(TEAMS).where(TEAMS.c.id.in_(bindparam("teams", expanding=True)))

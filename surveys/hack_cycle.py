@@ -15,6 +15,8 @@ from surveys.hack_log import HackEvent, HackLogEntry
 # "About three weeks" after a hack is done, the next summary asks whether it became a habit;
 # a day's slack, so that a weekly round closing a little earlier in the day still counts.
 FOLLOW_UP_AFTER = timedelta(days=20)
+# How far back the hack log is read for the team's hacks (retention may keep less).
+HACK_MEMORY = timedelta(days=3 * 365)
 # Events at the same moment are read in the order they can only have happened in.
 EVENT_ORDER = (HackEvent.SUGGESTED, HackEvent.STARTED, HackEvent.DONE, HackEvent.FOLLOWED_UP)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Hashable, Sequence
+from collections.abc import Callable, Collection, Hashable, Mapping, Sequence
 from datetime import datetime
 from types import TracebackType
 from typing import Literal, Protocol, Self
@@ -34,6 +34,9 @@ class TeamRepository(Protocol):
     async def get(self, team_id: str) -> Team | None:
         """The team with `team_id`."""
 
+    async def some(self, team_ids: Collection[str]) -> dict[str, Team]:
+        """The teams with these ids, by id, in one read; missing ones are left out."""
+
     async def by_channel(self, channel: ChannelRef) -> Team | None:
         """The team living in `channel`."""
 
@@ -53,6 +56,10 @@ class RoundRepository(Protocol):
 
     async def add(self, round_: Round, *, salt: bytes) -> None:
         """Store a new open round; raises RoundAlreadyOpen if the team has one."""
+
+    async def add_all(self, rounds: Sequence[tuple[Round, bytes]]) -> set[str]:
+        """Store new open rounds, each with its salt, at once; the ids of those stored (a
+        round of a team that has one open, also one of these, is left out)."""
 
     async def get(self, round_id: str, *, lock: RowLock | None = None) -> Round | None:
         """The round, optionally locked for the rest of the unit of work."""
@@ -96,8 +103,8 @@ class RoundRepository(Protocol):
     ) -> list[Round]:
         """The team's closed rounds, newest first."""
 
-    async def count(self, team_id: str, *, kind: RoundKind) -> int:
-        """How many rounds of `kind` the team has had."""
+    async def counts(self, team_ids: Collection[str], *, kind: RoundKind) -> dict[str, int]:
+        """How many rounds of `kind` each of the teams has had, in one read."""
 
     async def remove_closed_before(self, team_id: str, before: datetime) -> int:
         """Delete the team's rounds closed before `before`, with their counts; how many."""
@@ -109,6 +116,9 @@ class AnswerRepository(Protocol):
 
     async def prepare(self, round_id: str, statement_ids: Sequence[str]) -> None:
         """Create zero counts for every statement and value of a new round."""
+
+    async def prepare_all(self, rounds: Mapping[str, Sequence[str]]) -> None:
+        """`prepare` for several new rounds (statement ids by round id) at once."""
 
     async def add(self, answers: Sequence[tuple[str, Sequence[tuple[str, int]]]]) -> None:
         """Count answers in open rounds: each is a round id and one person's (statement id,
@@ -126,6 +136,9 @@ class AnswerRepository(Protocol):
 
 class ParticipationRepository(Protocol):
     """Who may answer an open round and who has, as keyed hashes only."""
+
+    async def admit_all(self, rounds: Mapping[str, Collection[str]]) -> None:
+        """`admit` for several new rounds (members by round id) at once."""
 
     async def admit(self, round_id: str, members: Collection[str]) -> None:
         """Record who may answer the round: the channel's members when it opened."""
@@ -159,6 +172,11 @@ class HackLogRepository(Protocol):
 
     async def between(self, team_id: str, start: datetime, end: datetime) -> list[HackLogEntry]:
         """The team's events in [start, end], oldest first."""
+
+    async def of_teams(
+        self, team_ids: Collection[str], start: datetime, end: datetime
+    ) -> dict[str, list[HackLogEntry]]:
+        """Each of the teams' events in [start, end], oldest first, in one read."""
 
     async def remove_before(self, team_id: str, before: datetime) -> int:
         """Delete the team's events dated before `before`; how many."""
@@ -231,6 +249,9 @@ class RosterRepository(Protocol):
         self, round_id: str, members: Collection[str], *, replacing: bool = False
     ) -> None:
         """Store the round's roster; `replacing` the one it had (a restarted round's)."""
+
+    async def add_all(self, rounds: Mapping[str, Collection[str]]) -> None:
+        """Store the rosters of several new rounds (members by round id) at once."""
 
     async def in_period(
         self, platform: str, workspace_id: str, *, start: datetime, end: datetime

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -16,7 +16,6 @@ from surveys.anonymity import (
     gate,
     new_salt,
     participant_key,
-    roster_key,
 )
 from surveys.answering import Answering, Submission
 from surveys.ballot import Ballot
@@ -27,10 +26,7 @@ from surveys.errors import (
     NoOpenRound,
     RoundClosed,
     RoundNotFound,
-    ScheduleChanged,
-    TeamInactive,
     TeamNotSetUp,
-    TeamPaused,
 )
 from surveys.events import Happened
 from surveys.group_commit import GroupCommit, Pending
@@ -41,18 +37,17 @@ from surveys.hack_choice import (
     keep_hack,
     new_hack,
 )
-from surveys.hack_cycle import HackCycle, HackStep, next_step, read_cycle
-from surveys.hack_effect import helped_item, helped_result, statement_counts
+from surveys.hack_cycle import HACK_MEMORY, HackCycle, HackStep, next_step, read_cycle
+from surveys.hack_effect import helped_result, statement_counts
 from surveys.hack_log import HackEvent, HackLogEntry
 from surveys.lifecycle import TeamLifecycle
+from surveys.opening import Opening, Openings, Settle, check_openable, ready_ballot
 from surveys.overlap import overlap_window, overlapping
 from surveys.ports import ChatGateway, Clock, RowLock, UnitOfWork, UnitOfWorkFactory
 from surveys.predicting import LeaderSide
 from surveys.rounds import (
     Round,
     RoundKind,
-    rotation_offset,
-    statements_for_round,
 )
 from surveys.team import ChannelRef, Origin, Team, TeamSettings, check_origin
 from surveys.traps import avoidance
@@ -65,8 +60,6 @@ MAX_TREND_ROUNDS = 104
 SUMMARY_ROUNDS = 8  # the sparkline in a round's summary
 # A person may close a round before its deadline only this long after it opened.
 EARLIEST_CLOSE = timedelta(hours=1)
-# How far back the hack log is read for the team's hacks (retention may keep less).
-HACK_MEMORY = timedelta(days=3 * 365)
 
 
 class PulseService:
@@ -106,6 +99,12 @@ class PulseService:
         )
         self._ballot_reads: GroupCommit[str, Ballot] = GroupCommit(
             self._read_ballots, flights=answer_writers
+        )
+        self._openings = Openings(
+            unit_of_work=unit_of_work,
+            content=content,
+            secret_key=secret_key,
+            writers=answer_writers,
         )
 
     def subscribe(self, listener: Callable[[Happened], None]) -> None:
@@ -188,52 +187,33 @@ class PulseService:
         *,
         kind: RoundKind = RoundKind.PULSE,
         team: Team | None = None,
-        settle: Callable[[UnitOfWork], Awaitable[None]] | None = None,
+        settle: Settle | None = None,
     ) -> Round:
         """Start a round and post the pulse message in the team's channel.
 
         `team`: the team as the caller has it, which spares a transaction: only its channel
         is used before the round's own transaction reads the team afresh, and the round is
         refused (ScheduleChanged) if the team's schedule is no longer the one `team` has (the
-        caller found the round due by it). `settle`: more work
-        for the transaction that records where the message went (the scheduler marks its
-        claim done in it), so an open costs one transaction less."""
-        scheduled = team is not None
+        caller found the round due by it). `settle`: more work for the transaction that
+        records where the message went (the scheduler marks its claim done in it), so an open
+        costs one transaction less. Opens under way together share their transactions
+        (surveys/opening.py)."""
         known = team or await self.team(team_id)
-        _check_openable(known)
+        check_openable(known)
         members = await self._chat.channel_members(known)
-        now = self._clock.now()
-        salt = new_salt()
-        async with self._uow() as uow:
-            # Afresh: paused, switched off or set up anew meanwhile. A round already open is
-            # refused by the store (one open round per team) when this one is added.
-            team = await _team(uow, team_id)
-            _check_openable(team)
-            if scheduled and _schedule(team) != _schedule(known):
-                raise ScheduleChanged()
-            pulses = await uow.rounds.count(team_id, kind=RoundKind.PULSE)
-            statement_ids = statements_for_round(
-                self._content, kind=kind, pulses_so_far=pulses, offset=rotation_offset(team_id)
-            )
-            asked = await self._hack_to_ask_about(uow, team_id)
-            if asked is not None:
-                statement_ids += (helped_item(asked),)
-            round_ = Round(
-                id=uuid.uuid4().hex,
+        fresh, round_ = await self._openings.open(
+            Opening(
                 team_id=team_id,
                 kind=kind,
-                statement_ids=statement_ids,
-                opened_at=now,
-                closes_at=now + timedelta(hours=team.settings.round_hours),
-                channel_size=len(members),
-                min_respondents=team.settings.min_respondents,
+                members=members,
+                salt=new_salt(),
+                at=self._clock.now(),
+                due_by=team,
             )
-            await uow.rounds.add(round_, salt=salt)
-            await self._ready_ballot(uow, team, round_, salt, members, restarted=False)
-            await uow.commit()
+        )
         try:
             message_ref = await self._chat.post_pulse(
-                PulseStatus(team=team, round=round_, respondents=0)
+                PulseStatus(team=fresh, round=round_, respondents=0)
             )
         except BaseException:
             # Nobody can see a round whose message never arrived: take it back.
@@ -243,49 +223,8 @@ class PulseService:
             raise
         log.info("round %s opened for team %s (%s)", round_.id, team_id, kind)
         self._tell(Happened.ROUND_OPENED)
-        async with self._uow() as uow:
-            await uow.rounds.set_message_ref(round_.id, message_ref)
-            if settle is not None:
-                await settle(uow)
-            await uow.commit()
+        await self._openings.posted(round_.id, message_ref, settle)
         return replace(round_, message_ref=message_ref)
-
-    async def _hack_to_ask_about(self, uow: UnitOfWork, team_id: str) -> str | None:
-        """The hack the team marked done since its latest round: the round now opening asks
-        whether it helped (hack_effect.py)."""
-        done = (await _hack_cycle(uow, team_id, self._clock.now())).last_done
-        if done is None or done.done_at is None:
-            return None
-        if not any(h.id == done.hack_id for h in self._content.hacks):
-            return None
-        latest = await uow.rounds.closed(team_id, limit=1)
-        if latest and latest[0].opened_at >= done.done_at:
-            return None
-        return done.hack_id
-
-    async def _ready_ballot(
-        self,
-        uow: UnitOfWork,
-        team: Team,
-        round_: Round,
-        salt: bytes,
-        members: Sequence[str],
-        *,
-        restarted: bool,
-    ) -> None:
-        """Empty counts and the members who may answer, in the open-round store; the roster
-        the overlap rule compares with other teams' (surveys/overlap.py), replacing the one a
-        `restarted` round had."""
-        await uow.answers.prepare(round_.id, round_.statement_ids)
-        await uow.participation.admit(
-            round_.id, [participant_key(self._secret_key, salt, m) for m in members]
-        )
-        workspace = team.channel.workspace_id
-        await uow.rosters.add(
-            round_.id,
-            [roster_key(self._secret_key, workspace, m) for m in members],
-            replacing=restarted,
-        )
 
     async def recover_lost_rounds(self) -> int:
         """Restart the open rounds whose answers were lost with the open-round store (the
@@ -305,7 +244,15 @@ class PulseService:
                     continue
                 now = self._clock.now()
                 await uow.rounds.restart(round_.id, salt=salt, at=now)
-                await self._ready_ballot(uow, team, round_, salt, members, restarted=True)
+                await ready_ballot(
+                    uow,
+                    team,
+                    round_,
+                    secret_key=self._secret_key,
+                    salt=salt,
+                    members=members,
+                    restarted=True,
+                )
                 await uow.commit()
             restarted += 1
             log.error(
@@ -642,25 +589,6 @@ async def _team(uow: UnitOfWork, team_id: str) -> Team:
     if team is None:
         raise TeamNotSetUp()
     return team
-
-
-def _schedule(team: Team) -> tuple[object, ...]:
-    """What decides when a team's rounds are due (surveys/schedule.py)."""
-    settings = team.settings
-    return (
-        team.created_at,
-        settings.cadence,
-        settings.weekday,
-        settings.local_time,
-        settings.timezone,
-    )
-
-
-def _check_openable(team: Team) -> None:
-    if not team.active:
-        raise TeamInactive()
-    if team.paused:
-        raise TeamPaused()
 
 
 async def _round(uow: UnitOfWork, round_id: str, *, lock: RowLock | None = None) -> Round:

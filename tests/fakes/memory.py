@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Collection, Hashable, Sequence
+from collections.abc import Collection, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from types import TracebackType
@@ -60,6 +60,9 @@ class MemoryTeams:
     async def get(self, team_id: str) -> Team | None:
         return self._s.teams.get(team_id)
 
+    async def some(self, team_ids: Collection[str]) -> dict[str, Team]:
+        return {t: self._s.teams[t] for t in team_ids if t in self._s.teams}
+
     async def trend_stamp(self, team_id: str) -> Hashable | None:
         team = self._s.teams.get(team_id)
         if team is None:
@@ -103,6 +106,16 @@ class MemoryRounds:
             raise RoundAlreadyOpen()
         self._s.rounds[round_.id] = round_
         self._s.salts[round_.id] = salt
+
+    async def add_all(self, rounds: Sequence[tuple[Round, bytes]]) -> set[str]:
+        added = set()
+        for round_, salt in rounds:
+            try:
+                await self.add(round_, salt=salt)
+            except RoundAlreadyOpen:
+                continue
+            added.add(round_.id)
+        return added
 
     async def get(self, round_id: str, *, lock: RowLock | None = None) -> Round | None:
         return self._s.rounds.get(round_id)
@@ -184,8 +197,11 @@ class MemoryRounds:
         ]
         return sorted(rounds, key=lambda r: r.opened_at, reverse=True)[:limit]
 
-    async def count(self, team_id: str, *, kind: RoundKind) -> int:
-        return sum(1 for r in self._s.rounds.values() if r.team_id == team_id and r.kind is kind)
+    async def counts(self, team_ids: Collection[str], *, kind: RoundKind) -> dict[str, int]:
+        return {
+            t: sum(1 for r in self._s.rounds.values() if r.team_id == t and r.kind is kind)
+            for t in team_ids
+        }
 
     async def remove_closed_before(self, team_id: str, before: datetime) -> int:
         doomed = [
@@ -208,6 +224,10 @@ class MemoryAnswers:
         for statement_id in statement_ids:
             for value in SCALE:
                 self._s.open_counts[(round_id, statement_id, value)] = 0
+
+    async def prepare_all(self, rounds: Mapping[str, Sequence[str]]) -> None:
+        for round_id, statement_ids in rounds.items():
+            await self.prepare(round_id, statement_ids)
 
     async def add(self, answers: Sequence[tuple[str, Sequence[tuple[str, int]]]]) -> None:
         for round_id, chosen in answers:
@@ -243,6 +263,10 @@ class MemoryParticipation:
 
     async def admit(self, round_id: str, members: Collection[str]) -> None:
         self._s.members.setdefault(round_id, set()).update(members)
+
+    async def admit_all(self, rounds: Mapping[str, Collection[str]]) -> None:
+        for round_id, members in rounds.items():
+            await self.admit(round_id, members)
 
     async def enter(self, participants: Sequence[Participant]) -> list[Entry]:
         return [self._enter(p) for p in participants]
@@ -290,6 +314,11 @@ class MemoryHackLog:
     async def between(self, team_id: str, start: datetime, end: datetime) -> list[HackLogEntry]:
         entries = [e for e in self._s.hack_log if e.team_id == team_id and start <= e.at <= end]
         return sorted(entries, key=lambda e: e.at)
+
+    async def of_teams(
+        self, team_ids: Collection[str], start: datetime, end: datetime
+    ) -> dict[str, list[HackLogEntry]]:
+        return {t: await self.between(t, start, end) for t in team_ids}
 
     async def remove_before(self, team_id: str, before: datetime) -> int:
         kept = [
@@ -409,6 +438,10 @@ class MemoryRosters:
             self._s.rosters[round_id] = frozenset(members)
         else:  # as in SQL: no rows, no roster
             self._s.rosters.pop(round_id, None)
+
+    async def add_all(self, rounds: Mapping[str, Collection[str]]) -> None:
+        for round_id, members in rounds.items():
+            await self.add(round_id, members)
 
     async def in_period(
         self, platform: str, workspace_id: str, *, start: datetime, end: datetime

@@ -1,8 +1,10 @@
 """A scheduled open on SQL is three transactions (claim; round; where the message went, with
-the claim marked sent) and a bounded number of statements, whatever the channel's size."""
+the claim marked sent) and a bounded number of statements, whatever the channel's size; opens
+under way together share those three transactions, and their rounds' statements."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
@@ -24,6 +26,11 @@ MONDAY_NINE = datetime(2026, 3, 16, 8, 0, tzinfo=UTC)  # 09:00 in Copenhagen
 # The claim; the team, the pulses so far, the hack log, the round, its salt, its counts, its
 # members and its roster; the message's place and the claim sent.
 STATEMENTS = 11
+# Per team opened together: its claim, its message's place and its claim sent; the rest (the
+# teams, their pulses so far and hack logs, the rounds, salts, counts, members, rosters) is
+# one statement each for all of them.
+STATEMENTS_EACH = 3
+STATEMENTS_TOGETHER = 8
 
 
 async def test_an_open_is_three_transactions_and_eleven_statements(engine: AsyncEngine) -> None:
@@ -59,3 +66,46 @@ async def test_an_open_is_three_transactions_and_eleven_statements(engine: Async
     async with storage() as uow:
         assert await uow.claims.status(team.id, Act.OPEN, MONDAY_NINE) is ClaimStatus.SENT
         assert (await uow.rounds.open_for_team(team.id)) is not None
+
+
+async def test_opens_under_way_together_share_transactions_and_statements(
+    engine: AsyncEngine,
+) -> None:
+    clock = ManualClock(SET_UP)
+    storage = SqlStorage(engine)
+    service = PulseService(
+        unit_of_work=storage,
+        clock=clock,
+        chat=MemoryChat(members=[f"U{n}" for n in range(30)]),
+        content=default_pack(),
+        secret_key=b"k" * 32,
+    )
+    settings = TeamSettings(weekday=0, local_time=time(9, 0), timezone="Europe/Copenhagen")
+    teams = [
+        await service.set_up_team(ChannelRef("slack", "T1", f"C{n}"), settings) for n in range(6)
+    ]
+    acts = Acts(service=service, unit_of_work=storage, clock=clock, rules=Rules())
+    clock.set(MONDAY_NINE + timedelta(seconds=3))
+    begun = 0
+
+    def begin(*_args: Any) -> None:
+        nonlocal begun
+        begun += 1
+
+    event.listen(engine.sync_engine, "begin", begin)
+    try:
+        with statements(str(engine.url.database)) as seen:
+            outcomes = await asyncio.gather(*(acts.open_due(team) for team in teams))
+    finally:
+        event.remove(engine.sync_engine, "begin", begin)
+    assert outcomes == [Outcome.DONE] * len(teams)
+    assert begun == 3
+    sent = [s for s in seen if not s.startswith("BEGIN")]
+    assert len(sent) == STATEMENTS_TOGETHER + STATEMENTS_EACH * len(teams), sent
+    async with storage() as uow:
+        for team in teams:
+            assert await uow.claims.status(team.id, Act.OPEN, MONDAY_NINE) is ClaimStatus.SENT
+            round_ = await uow.rounds.open_for_team(team.id)
+            assert round_ is not None
+            assert round_.message_ref is not None
+            assert await uow.rounds.salt(round_.id) is not None

@@ -32,6 +32,7 @@ async def test_a_team_comes_back_exactly_as_stored(storage: UnitOfWorkFactory) -
         assert await uow.teams.by_channel(team.channel) == team
         assert await uow.teams.by_channel(ChannelRef("slack", "T1", "other")) is None
         assert await uow.teams.get("missing") is None
+        assert await uow.teams.some([team.id, "missing"]) == {team.id: team}
 
 
 async def test_team_updates_and_listing(storage: UnitOfWorkFactory) -> None:
@@ -99,6 +100,49 @@ async def test_one_open_round_per_team(storage: UnitOfWorkFactory) -> None:
         await uow.commit()
 
 
+async def test_rounds_opened_together_in_one_unit_of_work(storage: UnitOfWorkFactory) -> None:
+    busy, fresh, other = a_team(channel="C1"), a_team(channel="C2"), a_team(channel="C3")
+    already = a_round(busy)
+    async with storage() as uow:
+        for team in (busy, fresh, other):
+            await uow.teams.add(team)
+        await uow.rounds.add(already, salt=b"a" * 32)
+        await uow.commit()
+    refused, first, second, third = a_round(busy), a_round(fresh), a_round(fresh), a_round(other)
+    async with storage() as uow:
+        added = await uow.rounds.add_all(
+            [(refused, b"r" * 32), (first, b"f" * 32), (second, b"s" * 32), (third, b"t" * 32)]
+        )
+        # A round refused leaves the unit of work usable (on PostgreSQL too).
+        assert added == {first.id, third.id}
+        await uow.answers.prepare_all({first.id: ("include-1",), third.id: PULSE_STATEMENTS})
+        await uow.participation.admit_all({first.id: ["m1", "m2"], third.id: ["m3"]})
+        await uow.rosters.add_all({first.id: ["r1", "r2"], third.id: ["r3"]})
+        await uow.commit()
+    async with storage() as uow:
+        assert await uow.rounds.open_for_team(fresh.id) == first
+        assert await uow.rounds.open_for_team(busy.id) == already
+        assert await uow.rounds.salt(third.id) == b"t" * 32
+        entered = await uow.participation.enter(
+            [Participant(first.id, "m2"), Participant(first.id, "m3"), Participant(third.id, "m3")]
+        )
+        assert entered == [Entry.COUNTED, Entry.NOT_A_MEMBER, Entry.COUNTED]
+        await uow.answers.add([(first.id, [("include-1", 3)])])
+        await uow.answers.seal(first.id)
+        await uow.answers.seal(third.id)
+        rosters = await uow.rosters.in_period(
+            "slack", "T1", start=T0 - timedelta(days=1), end=T0 + timedelta(days=1)
+        )
+        await uow.commit()
+    async with storage() as uow:
+        counted = await uow.answers.histograms([first.id, third.id])
+    assert counted == {first.id: {"include-1": (0, 0, 1, 0, 0)}}
+    assert {round_id: set(r.members) for round_id, r in rosters.items()} == {
+        first.id: {"r1", "r2"},
+        third.id: {"r3"},
+    }
+
+
 async def test_closing_destroys_the_salt(storage: UnitOfWorkFactory) -> None:
     team = a_team()
     round_ = a_round(team)
@@ -133,11 +177,11 @@ async def test_closed_rounds_newest_first(storage: UnitOfWorkFactory) -> None:
     async with storage() as uow:
         newest = await uow.rounds.closed(team.id, limit=3)
         before = await uow.rounds.closed(team.id, limit=10, before=rounds[2].opened_at)
-        pulses = await uow.rounds.count(team.id, kind=RoundKind.PULSE)
-        barometers = await uow.rounds.count(team.id, kind=RoundKind.BAROMETER)
+        pulses = await uow.rounds.counts([team.id, "no rounds"], kind=RoundKind.PULSE)
+        barometers = await uow.rounds.counts([team.id], kind=RoundKind.BAROMETER)
     assert [r.id for r in newest] == [rounds[4].id, rounds[3].id, rounds[2].id]
     assert [r.id for r in before] == [rounds[1].id, rounds[0].id]
-    assert (pulses, barometers) == (5, 1)
+    assert (pulses, barometers) == ({team.id: 5, "no rounds": 0}, {team.id: 1})
 
 
 async def test_answers_are_counts_per_statement_and_value(storage: UnitOfWorkFactory) -> None:
@@ -431,6 +475,35 @@ async def test_hack_log(storage: UnitOfWorkFactory) -> None:
     assert [e.hack_id for e in recent] == ["hack-7", "hack-5", "hack-4"]
     assert [e.hack_id for e in window] == ["hack-2", "hack-3", "hack-4"]
     assert window[1] == entries[3]
+
+
+async def test_the_hack_logs_of_several_teams_in_one_read(storage: UnitOfWorkFactory) -> None:
+    team, other, quiet = a_team(channel="C1"), a_team(channel="C2"), a_team(channel="C3")
+    entries = [
+        HackLogEntry(
+            id=f"e{i}",
+            team_id=(team, other)[i % 2].id,
+            hack_id=f"hack-{i}",
+            event=HackEvent.SUGGESTED,
+            at=T0 + timedelta(days=10 - i),
+        )
+        for i in range(6)
+    ]
+    async with storage() as uow:
+        for t in (team, other, quiet):
+            await uow.teams.add(t)
+        for entry in entries:
+            await uow.hacks.add(entry)
+        await uow.commit()
+    async with storage() as uow:
+        logs = await uow.hacks.of_teams(
+            [team.id, other.id, quiet.id], T0 + timedelta(days=5), T0 + timedelta(days=9)
+        )
+    assert logs == {
+        team.id: [entries[4], entries[2]],
+        other.id: [entries[5], entries[3], entries[1]],
+        quiet.id: [],
+    }
 
 
 async def test_every_hack_event_and_a_did_it_help_item_are_stored(
