@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import random
 import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -30,6 +31,8 @@ from bot.slack.timeouts import RepeatableTimeouts
 # People rarely become admins or change language mid-conversation; asking Slack once per
 # few minutes keeps each click fast and well inside the rate limits.
 ACTOR_TTL_SECONDS = 300.0
+# People remembered at most: the most recent askers (the others are asked Slack again).
+ACTORS_KEPT = 10_000
 # Each post looked its workspace's token up in the installation store (a query); a fan-out of
 # a thousand teams asked two thousand times for ten tokens. An uninstall switches the teams
 # off, so a token kept this long after its revocation is not used to post.
@@ -187,8 +190,9 @@ class SlackClients:
         self._installations = installation_store
         self._clients: dict[str, AsyncWebClient] = {}
         self._bot_users: dict[str, str] = {}
-        self._actors: dict[tuple[str, str], _Cached] = {}
+        self._actors: OrderedDict[tuple[str, str], _Cached] = OrderedDict()
         self._tokens: dict[str, tuple[str, float]] = {}
+        self._token_lookups: dict[str, asyncio.Future[str]] = {}
 
     @property
     def single_token(self) -> str | None:
@@ -259,6 +263,9 @@ class SlackClients:
             language="da" if str(user.get("locale", "")).startswith("da") else "en",
         )
         self._actors[key] = _Cached(actor, time.monotonic() + ACTOR_TTL_SECONDS)
+        self._actors.move_to_end(key)
+        while len(self._actors) > ACTORS_KEPT:
+            self._actors.popitem(last=False)
         return actor
 
     async def _token(self, workspace_id: str) -> str:
@@ -269,6 +276,18 @@ class SlackClients:
         cached = self._tokens.get(workspace_id)
         if cached is not None and cached[1] > time.monotonic():
             return cached[0]
+        # Asked once for all who ask meanwhile: a fan-out opens hundreds of a workspace's
+        # teams at the same moment, each wanting the token.
+        lookup = self._token_lookups.get(workspace_id)
+        if lookup is None:
+            lookup = asyncio.ensure_future(self._stored_token(workspace_id))
+            self._token_lookups[workspace_id] = lookup
+            lookup.add_done_callback(lambda _: self._token_lookups.pop(workspace_id, None))
+        # Shielded: one asker giving up must not cancel the lookup the others wait for.
+        return await asyncio.shield(lookup)
+
+    async def _stored_token(self, workspace_id: str) -> str:
+        assert self._installations is not None
         bot = await self._installations.async_find_bot(enterprise_id=None, team_id=workspace_id)
         if bot is None or not bot.bot_token:
             raise NotInstalled(workspace_id)

@@ -3,16 +3,19 @@ while, and an answer is counted without asking Slack who answered."""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 from slack_sdk.oauth.installation_store.models.bot import Bot
 
+import bot.slack.clients as clients_module
 from bot.slack.clients import RETRY_JITTER_SECONDS, RetryAfter, SlackClients
 from tests.bot.slack.conftest import PEOPLE
 from tests.bot.slack.harness import Slack
-from tests.bot.slack.steps import answer, button, set_up, start_pulse
+from tests.bot.slack.steps import answer, button, open_form, set_up, start_pulse
 from tests.fakes.waits import Waits
 
 
@@ -39,6 +42,7 @@ class CountingStore:
 
     async def async_find_bot(self, *, enterprise_id: str | None, team_id: str | None) -> Bot:
         self.lookups += 1
+        await asyncio.sleep(0)  # a query: others ask meanwhile
         return Bot(
             bot_token=f"xoxb-{team_id}",
             bot_id="B1",
@@ -63,6 +67,21 @@ async def test_a_workspace_token_is_looked_up_once_a_while() -> None:
         await clients.close()
 
 
+async def test_many_asking_for_a_workspace_token_at_once_look_it_up_once() -> None:
+    store = CountingStore()
+    clients = SlackClients(
+        base_url="https://slack.invalid/api/",
+        bot_token=None,
+        installation_store=store,  # type: ignore[arg-type]
+    )
+    try:
+        asked = await asyncio.gather(*(clients.for_workspace("T1") for _ in range(50)))
+        assert {client.token for client in asked} == {"xoxb-T1"}
+        assert store.lookups == 1
+    finally:
+        await clients.close()
+
+
 async def test_an_answer_is_counted_without_asking_slack_who_answered(slack: Slack) -> None:
     await set_up(slack)
     round_id = button((await start_pulse(slack)).args, "tryghed_answer")["value"]
@@ -72,3 +91,18 @@ async def test_an_answer_is_counted_without_asking_slack_who_answered(slack: Sla
     assert len(slack.api.calls_to("users.info")) <= asked + 1
     assert "Your answer counts" in str(view)
     assert (await slack.pulse.status(round_id)).respondents == 1
+
+
+async def test_only_the_latest_askers_are_remembered(
+    slack: Slack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(clients_module, "ACTORS_KEPT", 2)
+    await set_up(slack)
+    round_id = button((await start_pulse(slack)).args, "tryghed_answer")["value"]
+    for person in PEOPLE[1:4]:
+        await open_form(slack, round_id, person)
+    asked = len(slack.api.calls_to("users.info"))
+    await open_form(slack, round_id, PEOPLE[3])  # remembered
+    assert len(slack.api.calls_to("users.info")) == asked
+    await open_form(slack, round_id, PEOPLE[1])  # forgotten: two came after
+    assert len(slack.api.calls_to("users.info")) == asked + 1
