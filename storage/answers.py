@@ -22,7 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.open_store import COUNTS
-from storage.row_lists import ROWS_MOST, one_of, rows_cte, rows_params, shape
+from storage.row_lists import list_param, one_of, rows_cte, rows_params
 from storage.tables import Base
 from surveys.rounds import SCALE
 from surveys.scoring import EMPTY, Histogram
@@ -65,18 +65,10 @@ class SqlAnswers:
         if not chosen:
             return
         rows = [(*key, n) for key, n in sorted(chosen.items())]
-        for start in range(0, len(rows), ROWS_MOST):
-            await self._count(rows[start : start + ROWS_MOST])
-
-    async def _count(self, rows: list[tuple[str, str, int, int]]) -> None:
         dialect = self._session.get_bind().dialect.name
-        # Padded to a power of two with rows that match nothing, so that the statement has
-        # few sizes to be compiled for (PostgreSQL's takes any: storage/row_lists.py).
-        size = shape(dialect, 1 << (len(rows) - 1).bit_length())
-        padded = [*rows, *[("", "", 0, 0)] * (size - len(rows))]
-        values = rows_params(_TALLY_ROWS, _TALLY, padded, dialect)
-        values["rounds"] = sorted({round_id for round_id, _, _, _ in rows})
-        await self._session.execute(_counting(dialect, size), values)
+        values = rows_params(_TALLY_ROWS, _TALLY, rows, dialect)
+        values["rounds"] = list_param(sorted({round_id for round_id, _, _, _ in rows}), dialect)
+        await self._session.execute(_counting(dialect), values)
 
     async def seal(self, round_id: str) -> None:
         """Move the round's counts into `answer_counts` as one aggregate, and empty them here."""
@@ -139,9 +131,9 @@ _TALLY = (
 
 
 @cache
-def _counting(dialect: str, size: int) -> Update:
-    """+n where a tally row of `size` says so, +0 on every other row of the rounds named."""
-    tally = rows_cte(_TALLY_ROWS, _TALLY, size, dialect)
+def _counting(dialect: str) -> Update:
+    """+n where a tally row says so, +0 on every other row of the rounds named."""
+    tally = rows_cte(_TALLY_ROWS, _TALLY, dialect)
     added = (
         select(tally.c.n)
         .where(

@@ -13,7 +13,7 @@ from sqlalchemy.sql.dml import ReturningInsert
 
 from storage.conflicts import insert_selected_if_absent
 from storage.open_store import MEMBERS, PARTICIPATION
-from storage.row_lists import ROWS_MOST, rows_cte, rows_params, shape
+from storage.row_lists import rows_cte, rows_params
 from surveys.ballot import Entry, Participant
 
 # Up to this many keys are looked up with IN (a list of parameters); more are matched in here.
@@ -49,14 +49,10 @@ class SqlParticipation:
         first = {(p.round_id, p.key): p for p in reversed(participants)}
         rows = [(p.round_id, p.key, p.viewer) for p in first.values()]
         dialect = self._session.get_bind().dialect.name
-        counted: set[tuple[str, str]] = set()
-        for start in range(0, len(rows), ROWS_MOST):
-            some = rows[start : start + ROWS_MOST]
-            entering = _entering(dialect, shape(dialect, len(some)))
-            found = await self._session.execute(
-                entering, rows_params(_ROWS, _INCOMING, some, dialect)
-            )
-            counted.update((row[0], row[1]) for row in found)
+        found = await self._session.execute(
+            _entering(dialect), rows_params(_ROWS, _INCOMING, rows, dialect)
+        )
+        counted = {(row[0], row[1]) for row in found}
         refused = [key for key in first if key not in counted]
         answered: set[tuple[str, str]] = set()
         if refused:
@@ -118,9 +114,9 @@ _INCOMING = (
 
 
 @cache
-def _entering(dialect: str, count: int) -> ReturningInsert[Any]:
-    """For `dialect`, the insert of `count` rows (built once per size: compiled once)."""
-    incoming = rows_cte(_ROWS, _INCOMING, count, dialect)
+def _entering(dialect: str) -> ReturningInsert[Any]:
+    """For `dialect`, the insert of a call's rows (built once: compiled once)."""
+    incoming = rows_cte(_ROWS, _INCOMING, dialect)
     may_answer = select(incoming.c.round_id, incoming.c.participant, incoming.c.viewer).where(
         or_(
             exists().where(

@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.conflicts import DIALECTS, insert_if_absent
 from storage.open_store import PARTICIPATION, SALTS, TABLES
-from storage.row_lists import one_of
+from storage.row_lists import list_param, one_of
 from storage.tables import RoundRow
 from storage.team_rows import TEAMS, team_of
 from surveys.ballot import Ballot
@@ -77,8 +77,10 @@ class SqlRounds:
         for this unit of work) with its team, salt and count, in one statement."""
         if not round_ids:
             return {}
-        query = _ballots(self._session.get_bind().dialect.name, lock=lock)
-        rows = await self._session.execute(query, {"round_ids": list(round_ids)})
+        dialect = self._session.get_bind().dialect.name
+        rows = await self._session.execute(
+            _ballots(dialect, lock=lock), {"round_ids": list_param(list(round_ids), dialect)}
+        )
         return {row.id: _ballot_of(row._mapping) for row in rows}
 
     async def open_for_team(self, team_id: str) -> Round | None:
