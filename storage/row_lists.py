@@ -29,12 +29,18 @@ def rows_cte(name: str, columns: Sequence[ColumnClause[Any]], dialect: str) -> C
         unnested = func.unnest(*arrays).table_valued(*(c.name for c in columns))
         return select(*unnested.render_derived(with_types=False).c).cte(name)
     rows = func.json_each(bindparam(name)).table_valued("value")
-    return select(
-        *(
-            func.json_extract(rows.c.value, f"$[{n}]", type_=column.type).label(column.name)
-            for n, column in enumerate(columns)
+    # Materialised: a correlated subquery over it (a count update) would take the JSON
+    # apart again for every row it looks at.
+    return (
+        select(
+            *(
+                func.json_extract(rows.c.value, f"$[{n}]", type_=column.type).label(column.name)
+                for n, column in enumerate(columns)
+            )
         )
-    ).cte(name)
+        .cte(name)
+        .prefix_with("MATERIALIZED")
+    )
 
 
 def rows_params(
