@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from functools import cache
 from typing import Any, cast
@@ -102,9 +102,12 @@ class SqlRounds:
         rows = await self._session.execute(select(ROUNDS).where(ROUNDS.c.closed_at.is_(None)))
         return [round_of(row) for row in rows.mappings()]
 
-    async def set_message_ref(self, round_id: str, message_ref: str) -> None:
-        """Remember where the pulse message was posted."""
-        await self._session.execute(_SET_MESSAGE_REF, {"round": round_id, "ref": message_ref})
+    async def set_message_refs(self, refs: Mapping[str, str]) -> None:
+        """Remember where each round's pulse message was posted, in one statement."""
+        if refs:
+            await self._session.execute(
+                _SET_MESSAGE_REF, [{"round": r, "ref": ref} for r, ref in refs.items()]
+            )
 
     async def mark_reminded(self, round_id: str) -> None:
         """Record that the round's one reminder went out."""

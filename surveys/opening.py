@@ -177,8 +177,8 @@ class Openings:
 
     async def _store_posted(self, batch: Sequence[Pending[_Posted]]) -> list[Exception | None]:
         async with self._uow() as uow:
+            await uow.rounds.set_message_refs({p.item.round_id: p.item.message_ref for p in batch})
             for pending in batch:
-                await uow.rounds.set_message_ref(pending.item.round_id, pending.item.message_ref)
                 if pending.item.settle is not None:
                     await pending.item.settle(uow)
             await uow.commit()

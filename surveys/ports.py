@@ -78,8 +78,8 @@ class RoundRepository(Protocol):
     async def discard(self, round_id: str) -> None:
         """Delete a round that never reached anyone, with its salt and counts."""
 
-    async def set_message_ref(self, round_id: str, message_ref: str) -> None:
-        """Remember where the pulse message was posted."""
+    async def set_message_refs(self, refs: Mapping[str, str]) -> None:
+        """Remember where each round's pulse message was posted (message refs by round id)."""
 
     async def mark_reminded(self, round_id: str) -> None:
         """Record that the round's one reminder went out."""

@@ -167,8 +167,9 @@ class MemoryRounds:
     async def all_open(self) -> list[Round]:
         return [r for r in self._s.rounds.values() if r.is_open]
 
-    async def set_message_ref(self, round_id: str, message_ref: str) -> None:
-        self._s.rounds[round_id] = replace(self._s.rounds[round_id], message_ref=message_ref)
+    async def set_message_refs(self, refs: Mapping[str, str]) -> None:
+        for round_id, message_ref in refs.items():
+            self._s.rounds[round_id] = replace(self._s.rounds[round_id], message_ref=message_ref)
 
     async def mark_reminded(self, round_id: str) -> None:
         self._s.rounds[round_id] = replace(self._s.rounds[round_id], reminded=True)

@@ -72,7 +72,7 @@ async def test_a_round_and_its_salt(storage: UnitOfWorkFactory) -> None:
         assert await uow.rounds.open_for_team(team.id) == round_
         assert await uow.rounds.all_open() == [round_]
         assert await uow.rounds.salt(round_.id) == b"s" * 32
-        await uow.rounds.set_message_ref(round_.id, "ts-1")
+        await uow.rounds.set_message_refs({round_.id: "ts-1"})
         await uow.rounds.mark_reminded(round_.id)
         await uow.commit()
     async with storage() as uow:
