@@ -20,7 +20,7 @@ from enum import StrEnum
 from functools import partial
 
 from scheduler.lanes import Lanes, workspace_of
-from surveys.claims import Act, ClaimStatus
+from surveys.claims import Act, Claim, ClaimStatus
 from surveys.errors import RoundClosed, TryghedError
 from surveys.group_commit import GroupCommit, Pending
 from surveys.ports import Clock, UnitOfWork, UnitOfWorkFactory
@@ -317,49 +317,36 @@ class Acts:
     async def _win_all(
         self, batch: Sequence[Pending[_Ask]]
     ) -> list[tuple[bool, ClaimStatus | None] | Exception]:
-        """`_win` for each claim asked for, in one transaction."""
+        """Each claim asked for, in one transaction: the new ones in one statement, those
+        found taken looked at one by one."""
         results: list[tuple[bool, ClaimStatus | None] | Exception] = []
         async with self._uow() as uow:
-            for pending in batch:
-                ask = pending.item
-                results.append(
-                    await self._win(
-                        uow,
-                        ask.team_id,
-                        ask.act,
-                        ask.slot,
-                        now=ask.now,
-                        next_status=ask.next_status,
-                        retake_after=ask.retake_after,
-                        retry=ask.retry,
-                    )
-                )
+            asks = [pending.item for pending in batch]
+            won = await uow.claims.claim_all(
+                [Claim(a.team_id, a.act, a.slot, at=a.now, status=a.next_status) for a in asks]
+            )
+            for ask, new in zip(asks, won, strict=True):
+                results.append((True, None) if new else await self._win_taken(uow, ask))
             await uow.commit()
         return results
 
-    async def _win(
-        self,
-        uow: UnitOfWork,
-        team_id: str,
-        act: Act,
-        slot: datetime,
-        *,
-        now: datetime,
-        next_status: ClaimStatus,
-        retake_after: timedelta | None,
-        retry: bool,
-    ) -> tuple[bool, ClaimStatus | None]:
-        """Whether this caller gets (team, act, slot) — a new claim, an unfinished one taken
+    async def _win_taken(self, uow: UnitOfWork, ask: _Ask) -> tuple[bool, ClaimStatus | None]:
+        """Whether this caller gets a claim someone made before — an unfinished one taken
         over, or (given `retry`) a failed one whose back-off is over — and what it found; the
         claim it gets is left in `next_status`."""
-        if await uow.claims.claim(team_id, act, slot, at=now, status=next_status):
-            return True, None
-        status = await uow.claims.status(team_id, act, slot)
+        status = await uow.claims.status(ask.team_id, ask.act, ask.slot)
         won, found = await self._win_again(
-            uow, team_id, act, slot, now=now, status=status, retake_after=retake_after, retry=retry
+            uow,
+            ask.team_id,
+            ask.act,
+            ask.slot,
+            now=ask.now,
+            status=status,
+            retake_after=ask.retake_after,
+            retry=ask.retry,
         )
         if won:
-            await uow.claims.set_status(team_id, act, slot, next_status, at=now)
+            await uow.claims.set_status(ask.team_id, ask.act, ask.slot, ask.next_status, at=ask.now)
         return won, found
 
     async def _win_again(

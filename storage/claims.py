@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
@@ -10,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.conflicts import DIALECTS, insert_if_absent
 from storage.tables import Base, ClaimRow
-from surveys.claims import Act, ClaimStatus
+from surveys.claims import Act, Claim, ClaimStatus
 
 
 class SqlClaims:
@@ -38,6 +39,26 @@ class SqlClaims:
         }
         claiming = _CLAIM[self._session.get_bind().dialect.name]
         return (await self._session.execute(claiming, values)).first() is not None
+
+    async def claim_all(self, claims: Sequence[Claim]) -> list[bool]:
+        """`claim` for each of several claims, in one statement; whether each was won."""
+        if not claims:
+            return []
+        rows = [
+            {
+                "team_id": c.team_id,
+                "act": c.act.value,
+                "slot": c.slot,
+                "status": c.status.value,
+                "updated_at": c.at,
+            }
+            for c in claims
+        ]
+        inserted = await self._session.execute(
+            _CLAIM_ALL[self._session.get_bind().dialect.name], rows
+        )
+        won = {(team_id, act, slot) for team_id, act, slot in inserted}
+        return [(c.team_id, c.act.value, c.slot) in won for c in claims]
 
     async def set_status(
         self, team_id: str, act: Act, slot: datetime, status: ClaimStatus, *, at: datetime
@@ -105,6 +126,11 @@ class SqlClaims:
 # Built once: a thousand teams due at once are a thousand claims.
 _CLAIMS = Base.metadata.tables["claims"]
 _CLAIM = {dialect: insert_if_absent(dialect, _CLAIMS) for dialect in DIALECTS}
+# The whole key of each claim won, to tell them apart.
+_CLAIM_ALL = {
+    dialect: insert_if_absent(dialect, _CLAIMS).returning(_CLAIMS.c.act, _CLAIMS.c.slot)
+    for dialect in DIALECTS
+}
 _SET_STATUS = (
     update(_CLAIMS)
     .where(

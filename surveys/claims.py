@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 
@@ -23,3 +25,14 @@ class ClaimStatus(StrEnum):
     SENT = "sent"
     SKIPPED = "skipped"  # found too late (beyond the grace period), or pointless (team paused)
     FAILED = "failed"  # failed; never retried so never sent twice (a close: after a back-off)
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A claim asked for: (team, act, slot), dated `at`, to be left in `status` if won."""
+
+    team_id: str
+    act: Act
+    slot: datetime
+    at: datetime
+    status: ClaimStatus = ClaimStatus.CLAIMED

@@ -11,7 +11,7 @@ from content.schema import Hack
 from surveys.addresses import ChannelAddress
 from surveys.announcements import PrivateNote, PulseStatus, RoundOutcome
 from surveys.ballot import Ballot, Entry, Participant
-from surveys.claims import Act, ClaimStatus
+from surveys.claims import Act, Claim, ClaimStatus
 from surveys.hack_log import HackEvent, HackLogEntry
 from surveys.overlap import Roster
 from surveys.prediction import Prediction
@@ -195,6 +195,9 @@ class ClaimRepository(Protocol):
         status: ClaimStatus = ClaimStatus.CLAIMED,
     ) -> bool:
         """Claim (team, act, slot), in `status`; True only for the one caller that gets it."""
+
+    async def claim_all(self, claims: Sequence[Claim]) -> list[bool]:
+        """`claim` for each of several claims, in one statement; whether each was won."""
 
     async def set_status(
         self, team_id: str, act: Act, slot: datetime, status: ClaimStatus, *, at: datetime

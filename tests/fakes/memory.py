@@ -11,7 +11,7 @@ from typing import Self
 
 from surveys.addresses import ChannelAddress
 from surveys.ballot import Ballot, Entry, Participant
-from surveys.claims import Act, ClaimStatus
+from surveys.claims import Act, Claim, ClaimStatus
 from surveys.errors import RoundAlreadyOpen
 from surveys.hack_log import HackEvent, HackLogEntry
 from surveys.overlap import SAME_PERIOD, Roster
@@ -351,6 +351,11 @@ class MemoryClaims:
             return False
         self._s.claims[(team_id, act, slot)] = (status, at)
         return True
+
+    async def claim_all(self, claims: Sequence[Claim]) -> list[bool]:
+        return [
+            await self.claim(c.team_id, c.act, c.slot, at=c.at, status=c.status) for c in claims
+        ]
 
     async def set_status(
         self, team_id: str, act: Act, slot: datetime, status: ClaimStatus, *, at: datetime

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from storage.unit_of_work import SqlStorage
 from surveys.addresses import ChannelAddress
 from surveys.ballot import Ballot, Entry, Participant
-from surveys.claims import Act, ClaimStatus
+from surveys.claims import Act, Claim, ClaimStatus
 from surveys.errors import RoundAlreadyOpen
 from surveys.hack_effect import helped_item
 from surveys.hack_log import HackEvent, HackLogEntry
@@ -548,6 +548,29 @@ async def test_a_claim_is_won_once(storage: UnitOfWorkFactory) -> None:
     async with storage() as uow:
         assert await uow.claims.status(team.id, Act.OPEN, slot) is ClaimStatus.SENT
         assert await uow.claims.status(team.id, Act.REMIND, slot) is None
+
+
+async def test_claims_asked_together_are_each_won_once(storage: UnitOfWorkFactory) -> None:
+    team, other = a_team(), a_team(channel="C2")
+    slot = T0 + timedelta(days=7)
+    async with storage() as uow:
+        await uow.teams.add(team)
+        await uow.teams.add(other)
+        assert await uow.claims.claim(team.id, Act.OPEN, slot, at=T0)
+        await uow.commit()
+    asked = [
+        Claim(team.id, Act.OPEN, slot, at=T0),  # taken before
+        Claim(other.id, Act.OPEN, slot, at=T0, status=ClaimStatus.SENDING),
+        Claim(team.id, Act.CLOSE, slot, at=T0),  # the same team, another act
+        Claim(other.id, Act.OPEN, slot + timedelta(days=7), at=T0),  # another slot
+    ]
+    async with storage() as uow:
+        assert await uow.claims.claim_all(asked) == [False, True, True, True]
+        assert await uow.claims.claim_all([]) == []
+        await uow.commit()
+    async with storage() as uow:
+        assert await uow.claims.claim_all(asked[1:2]) == [False]
+        assert await uow.claims.status(other.id, Act.OPEN, slot) is ClaimStatus.SENDING
 
 
 async def test_racing_claims_and_participation_have_one_winner(engine: AsyncEngine) -> None:
