@@ -13,6 +13,7 @@ from surveys.announcements import Notice, PulseStatus, RoundOutcome
 from surveys.anonymity import (
     RoundResult,
     RoundSummary,
+    comparable,
     gate,
     new_salt,
     participant_key,
@@ -625,10 +626,7 @@ class PulseService:
                 overlap=round_.id in overlaps,
             )
             if isinstance(result, RoundSummary):
-                asked = Asked(
-                    opened_at=round_.opened_at, respondents=result.respondents, histograms=counts
-                )
-                reportable.insert(0, (index, asked))
+                reportable.insert(0, (index, comparable(self._content, round_, result, counts)))
             results.append(result)
         return results[len(earlier) :]
 
