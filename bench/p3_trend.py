@@ -10,6 +10,10 @@ server's): a busy host changes them less than the wall-clock ones. The 100-team 
 rounds, not the size of the database. Target: p99 <= 20 ms.
 
     python bench/p3_trend.py [--teams 100 1000] [--postgres postgresql://…/db]
+
+From another checkout than the one the venv installed (editable), run it with PYTHONPATH set
+to that checkout, or it measures the installed one. Two checkouts side by side on a busy
+host: bench/p3_lockstep.py.
 """
 
 from __future__ import annotations
