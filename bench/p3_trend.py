@@ -1,13 +1,19 @@
 """P3: `trend 52` for one team in a database of many teams x 104 rounds (SQLite, PostgreSQL).
 
 Prints one line per figure: `P3 <dialect> teams=<n> cold_p50_ms=… cold_p99_ms=… warm_p50_ms=…
-warm_p99_ms=…`, and `P3 chart p50_ms=… p99_ms=…` (drawing a 52-round chart): cold is a
-team's first read (worked out), warm the same team's next read with
-nothing closed meanwhile (the kept trend, after one stamp read). The 100-team and
+warm_p99_ms=… cold_cpu_p50_ms=… …`, and `P3 chart p50_ms=… p99_ms=…` (drawing a 52-round
+chart): cold is a team's first read (worked out), warm the same team's next read with
+nothing closed meanwhile (the kept trend, after one stamp read). The cpu figures are this
+process's CPU time per read (ours and the driver's, SQLite's too; not the PostgreSQL
+server's): a busy host changes them less than the wall-clock ones. The 100-team and
 1,000-team databases are measured side by side: the cost should follow the team's own
 rounds, not the size of the database. Target: p99 <= 20 ms.
 
     python bench/p3_trend.py [--teams 100 1000] [--postgres postgresql://…/db]
+
+From another checkout than the one the venv installed (editable), run it with PYTHONPATH set
+to that checkout, or it measures the installed one. Two checkouts side by side on a busy
+host: bench/p3_lockstep.py.
 """
 
 from __future__ import annotations
@@ -138,9 +144,10 @@ def _charts(trends: list[Trend]) -> list[float]:
     return timings
 
 
-async def _measure(url: str, team_ids: list[str]) -> tuple[list[float], list[float], list[Trend]]:
+async def _measure(url: str, team_ids: list[str]) -> tuple[dict[str, list[float]], list[Trend]]:
     """Each of CALLS teams' trend read first (worked out: the cache is cold) and then again
-    (nothing closed meanwhile: the kept trend after one stamp read), in milliseconds."""
+    (nothing closed meanwhile: the kept trend after one stamp read), in milliseconds of wall
+    clock and of this process's CPU."""
     engine = create_engine(url)
     service = PulseService(
         unit_of_work=SqlStorage(engine),
@@ -152,16 +159,21 @@ async def _measure(url: str, team_ids: list[str]) -> tuple[list[float], list[flo
     rng = random.Random(7)
     await service.trend(team_ids[0], rounds=52)  # warm the pool
     settle_heap()  # as serve does once started: the fill's objects are not the server's
-    cold, warm, trends = [], [], []
-    for team_id in rng.sample(team_ids, min(CALLS, len(team_ids))):
-        for timings in (cold, warm):
-            started = time.perf_counter()
+    timings: dict[str, list[float]] = {"cold": [], "warm": [], "cold_cpu": [], "warm_cpu": []}
+    sample = rng.sample(team_ids, min(CALLS, len(team_ids)))
+    for team_id in sample:
+        for read in ("cold", "warm"):
+            started, cpu = time.perf_counter(), time.process_time()
             trend = await service.trend(team_id, rounds=52)
-            timings.append((time.perf_counter() - started) * 1000)
+            timings[read].append((time.perf_counter() - started) * 1000)
+            timings[f"{read}_cpu"].append((time.process_time() - cpu) * 1000)
             assert len(trend.points) == 52
-        trends.append(trend)
+        # None kept meanwhile: trends held here would be objects each full collection walks
+        # (tens of ms for a few hundred), which no server holds.
+        del trend
+    trends = [await service.trend(team_id, rounds=52) for team_id in sample[:CHARTS]]
     await engine.dispose()
-    return cold, warm, trends
+    return timings, trends
 
 
 class _Clock:
@@ -188,15 +200,18 @@ async def main(argv: list[str]) -> None:
                 url = url_for(teams)
                 filled = time.perf_counter()
                 team_ids = await _fill(url, teams)
-                cold, warm, trends = await _measure(url, team_ids)
+                timings, trends = await _measure(url, team_ids)
+                figures = " ".join(
+                    f"{name}_p50_ms={statistics.median(values):.2f} "
+                    f"{name}_p99_ms={_p99(values):.2f}"
+                    for name, values in timings.items()
+                )
                 print(
-                    f"P3 {dialect} teams={teams} rounds={ROUNDS} trend=52 "
-                    f"cold_p50_ms={statistics.median(cold):.2f} cold_p99_ms={_p99(cold):.2f} "
-                    f"warm_p50_ms={statistics.median(warm):.2f} warm_p99_ms={_p99(warm):.2f} "
+                    f"P3 {dialect} teams={teams} rounds={ROUNDS} trend=52 {figures} "
                     f"target_p99_ms=20 fill_s={time.perf_counter() - filled:.0f}",
                     flush=True,
                 )
-        charts = _charts(trends[:CHARTS])
+        charts = _charts(trends)
         print(
             f"P3 chart rounds=52 p50_ms={statistics.median(charts):.1f} "
             f"p99_ms={_p99(charts):.1f} charts={len(charts)} (drawn once per closed round)",

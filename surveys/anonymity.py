@@ -22,6 +22,7 @@ from surveys.scoring import Change, Histogram, PillarScore, score_pillars
 from surveys.team import MIN_RESPONDENTS_FLOOR
 
 SALT_BYTES = 32
+_PILLAR_ORDER = tuple(PillarKey)
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,12 +112,7 @@ def gate(
             reason=WithheldReason.TOO_FEW if independent < k else WithheldReason.OVERLAP,
         )
     scores = score_pillars(content, histograms, respondents=round_.respondents)
-    # The statements scored (the histograms hold no item outside the pillars, such as a
-    # hack's "did it help", which the round asks too).
-    asked = {
-        key: frozenset(s for s in histograms if content.statement(s).pillar == key)
-        for key in scores
-    }
+    asked = _asked(content, histograms)
     return RoundSummary(
         round_id=round_.id,
         kind=round_.kind,
@@ -124,12 +120,39 @@ def gate(
         respondents=round_.respondents,
         channel_size=round_.channel_size,
         pillars={
-            key: PillarResult(score=score, change=compare(content, score, asked[key], earlier))
-            for key, score in sorted(
-                scores.items(), key=lambda item: list(PillarKey).index(item[0])
+            key: PillarResult(
+                score=scores[key],
+                change=compare(content, scores[key], asked[key], earlier),
             )
+            for key in _PILLAR_ORDER
+            if key in scores
         },
     )
+
+
+def comparable(
+    content: ContentPack, round_: Round, summary: RoundSummary, histograms: Mapping[str, Histogram]
+) -> Asked:
+    """What later rounds compare with: a reportable round's counts (`histograms`, as gated)
+    and its pillars' scores by the statements each was scored on."""
+    asked = _asked(content, histograms)
+    return Asked(
+        opened_at=round_.opened_at,
+        respondents=summary.respondents,
+        histograms=histograms,
+        scores={asked[key]: result.score for key, result in summary.pillars.items()},
+    )
+
+
+def _asked(
+    content: ContentPack, histograms: Mapping[str, Histogram]
+) -> dict[PillarKey, frozenset[str]]:
+    """The statements scored per pillar (the histograms hold no item outside the pillars,
+    such as a hack's "did it help", which the round asks too)."""
+    asked: dict[PillarKey, set[str]] = {}
+    for statement_id in histograms:
+        asked.setdefault(content.statement(statement_id).pillar, set()).add(statement_id)
+    return {key: frozenset(statements) for key, statements in asked.items()}
 
 
 def new_salt() -> bytes:

@@ -9,7 +9,7 @@ as changes of the team (docs/measurement.md).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from content.schema import ContentPack, PillarKey
@@ -23,15 +23,23 @@ OCCURRENCES_LOOKED_BACK = 3
 @dataclass(frozen=True, slots=True)
 class Asked:
     """A round that passed the gate: when it opened, how many answered, and its answer
-    counts per statement, which later rounds compare with. Never built for a withheld round."""
+    counts per statement, which later rounds compare with. Never built for a withheld round.
+    `scores` are its pillars' scores by the statements each was scored on: a later round that
+    asked exactly those takes the score as it is instead of working it out again."""
 
     opened_at: datetime
     respondents: int
     histograms: Mapping[str, Histogram]
+    scores: Mapping[frozenset[str], PillarScore] = field(default_factory=dict)
 
     def asked_all(self, statement_ids: frozenset[str]) -> bool:
         """Whether this round asked (and was answered on) every one of `statement_ids`."""
-        return all(sum(self.histograms.get(s, (0,))) > 0 for s in statement_ids)
+        histograms = self.histograms
+        for statement_id in statement_ids:
+            counts = histograms.get(statement_id)
+            if counts is None or not any(counts):
+                return False
+        return True
 
 
 def lookback_rounds(content: ContentPack) -> int:
@@ -52,7 +60,9 @@ def compare(
     for past in earlier:
         if not past.asked_all(statement_ids):
             continue
-        same = {s: past.histograms[s] for s in statement_ids}
-        before = score_pillars(content, same, respondents=past.respondents)[current.pillar]
+        before = past.scores.get(statement_ids)
+        if before is None:
+            same = {s: past.histograms[s] for s in statement_ids}
+            before = score_pillars(content, same, respondents=past.respondents)[current.pillar]
         return change(current, before, since=past.opened_at)
     return None

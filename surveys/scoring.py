@@ -13,7 +13,6 @@ from content.schema import ContentPack, PillarKey
 Histogram = tuple[int, int, int, int, int]
 """How many answers a statement got for each value 1..5 in one round."""
 
-EMPTY: Histogram = (0, 0, 0, 0, 0)
 SCALE_VALUES = (1, 2, 3, 4, 5)
 NOTABLE_POINTS = 10.0
 Z_95 = 1.96
@@ -76,22 +75,35 @@ def score_pillars(
     merged: dict[PillarKey, list[int]] = {}
     for statement_id, histogram in histograms.items():
         statement = content.statement(statement_id)
-        counts = merged.setdefault(statement.pillar, [0] * 5)
-        for index, count in enumerate(corrected(histogram, reverse=statement.reverse)):
-            counts[index] += count
+        counts = merged.get(statement.pillar)
+        if counts is None:
+            counts = merged[statement.pillar] = [0, 0, 0, 0, 0]
+        # Unrolled: a trend scores every pillar of some sixty rounds, and their comparisons.
+        a, b, c, d, e = corrected(histogram, reverse=statement.reverse)
+        counts[0] += a
+        counts[1] += b
+        counts[2] += c
+        counts[3] += d
+        counts[4] += e
     return {
         pillar: _score(pillar, counts, respondents=respondents)
         for pillar, counts in merged.items()
-        if sum(counts) > 0
+        if any(counts)
     }
 
 
 def _score(pillar: PillarKey, counts: Sequence[int], *, respondents: int) -> PillarScore:
-    n = sum(counts)
-    total = sum(value * count for value, count in zip(SCALE_VALUES, counts, strict=True))
-    mean = total / n
-    squares = sum(
-        count * (value - mean) ** 2 for value, count in zip(SCALE_VALUES, counts, strict=True)
+    # Written out for the values 1..5 (SCALE_VALUES), summed in that order as before: the
+    # same floats, without a generator per sum.
+    c1, c2, c3, c4, c5 = counts
+    n = c1 + c2 + c3 + c4 + c5
+    mean = (c1 + 2 * c2 + 3 * c3 + 4 * c4 + 5 * c5) / n
+    squares = (
+        c1 * (1 - mean) ** 2
+        + c2 * (2 - mean) ** 2
+        + c3 * (3 - mean) ** 2
+        + c4 * (4 - mean) ** 2
+        + c5 * (5 - mean) ** 2
     )
     variance = squares / (n - 1) if n > 1 else 0.0
     # One person's answers on a pillar are correlated, so the noise is judged per respondent,
@@ -100,7 +112,7 @@ def _score(pillar: PillarKey, counts: Sequence[int], *, respondents: int) -> Pil
     return PillarScore(
         pillar=pillar,
         score=(mean - 1) / 4 * 100,
-        favourable=(counts[3] + counts[4]) / n * 100,
+        favourable=(c4 + c5) / n * 100,
         answers=n,
         standard_error=25 * math.sqrt(variance / people),
     )

@@ -13,6 +13,7 @@ from surveys.announcements import Notice, PulseStatus, RoundOutcome
 from surveys.anonymity import (
     RoundResult,
     RoundSummary,
+    comparable,
     gate,
     new_salt,
     participant_key,
@@ -456,13 +457,14 @@ class PulseService:
             TrendPoint(opened_at=round_.opened_at, result=result)
             for round_, result in zip(shown, results, strict=True)
         ]
-        done = (
-            await uow.hacks.between(team_id, points[0].opened_at, self._clock.now())
-            if points
-            else []
-        )
         now = self._clock.now()
-        cycle = await _hack_cycle(uow, team_id, now)
+        remembered = now - HACK_MEMORY
+        # One read of the hack log for both the hacks done since the first round shown and the
+        # cycle's memory (the one reaches back further than the other only rarely).
+        since = points[0].opened_at if points else remembered
+        entries = await uow.hacks.between(team_id, min(since, remembered), now)
+        done = [e for e in entries if e.at >= since] if points else []
+        cycle = read_cycle([e for e in entries if e.at >= remembered])
         return Trend(
             team_id=team_id,
             points=points,
@@ -572,10 +574,7 @@ class PulseService:
                 overlap=round_.id in overlaps,
             )
             if isinstance(result, RoundSummary):
-                asked = Asked(
-                    opened_at=round_.opened_at, respondents=result.respondents, histograms=counts
-                )
-                reportable.insert(0, (index, asked))
+                reportable.insert(0, (index, comparable(self._content, round_, result, counts)))
             results.append(result)
         return results[len(earlier) :]
 
