@@ -22,6 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.conflicts import DIALECTS
 from storage.open_store import COUNTS
 from storage.row_lists import list_param, one_of, rows_cte, rows_params
 from storage.tables import Base
@@ -92,8 +93,9 @@ class SqlAnswers:
         if not round_ids:
             return {}
         result: dict[str, dict[str, Histogram]] = {}
+        dialect = self._session.get_bind().dialect.name
         for round_id, statement_id, *counts in await self._session.execute(
-            _HISTOGRAMS, {"round_ids": list(round_ids)}
+            _HISTOGRAMS[dialect], {"round_ids": list_param(list(round_ids), dialect)}
         ):
             result.setdefault(round_id, {})[statement_id] = _histogram(counts)
         return result
@@ -103,8 +105,8 @@ class SqlAnswers:
 # summed up by the database (a fifth of the rows a row per value would be). Zero counts are
 # most of the rows in a small team's round and say nothing: a statement nobody answered is
 # left out.
-_HISTOGRAMS = (
-    select(
+_HISTOGRAMS = {
+    dialect: select(
         _DURABLE.c.round_id,
         _DURABLE.c.statement_id,
         *(
@@ -112,9 +114,10 @@ _HISTOGRAMS = (
             for value in SCALE
         ),
     )
-    .where(_DURABLE.c.round_id.in_(bindparam("round_ids", expanding=True)), _DURABLE.c.count > 0)
+    .where(one_of(_DURABLE.c.round_id, "round_ids", dialect), _DURABLE.c.count > 0)
     .group_by(_DURABLE.c.round_id, _DURABLE.c.statement_id)
-)
+    for dialect in DIALECTS
+}
 
 
 # A statement's zero counts, one per value of the scale: the values come from the database,

@@ -9,6 +9,8 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, Row, bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.conflicts import DIALECTS
+from storage.row_lists import list_param, one_of
 from storage.tables import HackLogRow
 from surveys.hack_log import HackEvent, HackLogEntry
 
@@ -51,8 +53,10 @@ class SqlHackLog:
         self, team_ids: Collection[str], start: datetime, end: datetime
     ) -> dict[str, list[HackLogEntry]]:
         """Each team's events in [start, end], oldest first, in one statement."""
+        dialect = self._session.get_bind().dialect.name
         rows = await self._session.execute(
-            _OF_TEAMS, {"teams": list(team_ids), "start": start, "end": end}
+            _OF_TEAMS[dialect],
+            {"teams": list_param(list(team_ids), dialect), "start": start, "end": end},
         )
         entries: dict[str, list[HackLogEntry]] = {team_id: [] for team_id in team_ids}
         for row in rows:
@@ -85,11 +89,12 @@ _BETWEEN = (
     )
     .order_by(_LOG.c.at)
 )
-_OF_TEAMS = (
-    select(_LOG)
+_OF_TEAMS = {
+    dialect: select(_LOG)
     .where(
-        _LOG.c.team_id.in_(bindparam("teams", expanding=True)),
+        one_of(_LOG.c.team_id, "teams", dialect),
         _LOG.c.at.between(bindparam("start"), bindparam("end")),
     )
     .order_by(_LOG.c.at)
-)
+    for dialect in DIALECTS
+}

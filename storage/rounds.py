@@ -160,7 +160,10 @@ class SqlRounds:
 
     async def counts(self, team_ids: Collection[str], *, kind: RoundKind) -> dict[str, int]:
         """How many rounds of `kind` each team has had, in one statement."""
-        rows = await self._session.execute(_COUNTS, {"teams": list(team_ids), "kind": kind.value})
+        dialect = self._session.get_bind().dialect.name
+        rows = await self._session.execute(
+            _COUNTS[dialect], {"teams": list_param(list(team_ids), dialect), "kind": kind.value}
+        )
         return dict.fromkeys(team_ids, 0) | {row[0]: row[1] for row in rows}
 
     async def remove_closed_before(self, team_id: str, before: datetime) -> int:
@@ -277,11 +280,9 @@ _GET: dict[RowLock | None, Select[Any]] = {
     "share": _BY_ID.with_for_update(read=True),
     "update": _BY_ID.with_for_update(),
 }
-_COUNTS = (
-    select(ROUNDS.c.team_id, func.count())
-    .where(
-        ROUNDS.c.team_id.in_(bindparam("teams", expanding=True)),
-        ROUNDS.c.kind == bindparam("kind"),
-    )
+_COUNTS = {
+    dialect: select(ROUNDS.c.team_id, func.count())
+    .where(one_of(ROUNDS.c.team_id, "teams", dialect), ROUNDS.c.kind == bindparam("kind"))
     .group_by(ROUNDS.c.team_id)
-)
+    for dialect in DIALECTS
+}

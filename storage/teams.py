@@ -7,7 +7,9 @@ from collections.abc import Collection, Hashable
 from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.conflicts import DIALECTS
 from storage.rounds import forget_open, scrub_after_commit
+from storage.row_lists import list_param, one_of
 from storage.tables import HackLogRow, RoundRow, TeamRow
 from storage.team_rows import TEAMS, fill, team_of
 from surveys.team import ChannelRef, Team
@@ -39,7 +41,10 @@ class SqlTeams:
 
     async def some(self, team_ids: Collection[str]) -> dict[str, Team]:
         """The teams with these ids, by id (one statement); missing ones are left out."""
-        rows = await self._session.execute(_BY_IDS, {"teams": list(team_ids)})
+        dialect = self._session.get_bind().dialect.name
+        rows = await self._session.execute(
+            _BY_IDS[dialect], {"teams": list_param(list(team_ids), dialect)}
+        )
         return {row.id: team_of(row._mapping) for row in rows}
 
     async def by_channel(self, channel: ChannelRef) -> Team | None:
@@ -99,4 +104,6 @@ _TREND_STAMP = select(
 ).where(TEAMS.c.id == bindparam("team"))
 
 _BY_ID = select(TEAMS).where(TEAMS.c.id == bindparam("team"))
-_BY_IDS = select(TEAMS).where(TEAMS.c.id.in_(bindparam("teams", expanding=True)))
+_BY_IDS = {
+    dialect: select(TEAMS).where(one_of(TEAMS.c.id, "teams", dialect)) for dialect in DIALECTS
+}
