@@ -4,6 +4,7 @@ while, and an answer is counted without asking Slack who answered."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 
 import pytest
 from slack_sdk.http_retry.request import HttpRequest
@@ -51,35 +52,39 @@ class CountingStore:
         )
 
 
-async def test_a_workspace_token_is_looked_up_once_a_while() -> None:
-    store = CountingStore()
+@pytest.fixture
+def store() -> CountingStore:
+    """An installation store that counts its lookups."""
+    return CountingStore()
+
+
+@pytest.fixture
+async def oauth_clients(store: CountingStore) -> AsyncIterator[SlackClients]:
+    """Clients of a multi-workspace install, their tokens in `store`."""
     clients = SlackClients(
         base_url="https://slack.invalid/api/",
         bot_token=None,
         installation_store=store,  # type: ignore[arg-type]
     )
-    try:
-        for _ in range(5):
-            assert (await clients.for_workspace("T1")).token == "xoxb-T1"
-        await clients.for_workspace("T2")
-        assert store.lookups == 2
-    finally:
-        await clients.close()
+    yield clients
+    await clients.close()
 
 
-async def test_many_asking_for_a_workspace_token_at_once_look_it_up_once() -> None:
-    store = CountingStore()
-    clients = SlackClients(
-        base_url="https://slack.invalid/api/",
-        bot_token=None,
-        installation_store=store,  # type: ignore[arg-type]
-    )
-    try:
-        asked = await asyncio.gather(*(clients.for_workspace("T1") for _ in range(50)))
-        assert {client.token for client in asked} == {"xoxb-T1"}
-        assert store.lookups == 1
-    finally:
-        await clients.close()
+async def test_a_workspace_token_is_looked_up_once_a_while(
+    oauth_clients: SlackClients, store: CountingStore
+) -> None:
+    for _ in range(5):
+        assert (await oauth_clients.for_workspace("T1")).token == "xoxb-T1"
+    await oauth_clients.for_workspace("T2")
+    assert store.lookups == 2
+
+
+async def test_many_asking_for_a_workspace_token_at_once_look_it_up_once(
+    oauth_clients: SlackClients, store: CountingStore
+) -> None:
+    asked = await asyncio.gather(*(oauth_clients.for_workspace("T1") for _ in range(50)))
+    assert {client.token for client in asked} == {"xoxb-T1"}
+    assert store.lookups == 1
 
 
 async def test_an_answer_is_counted_without_asking_slack_who_answered(slack: Slack) -> None:
