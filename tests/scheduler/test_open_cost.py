@@ -5,8 +5,9 @@ under way together share those three transactions, and their rounds' statements.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, time, timedelta
-from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -34,35 +35,13 @@ STATEMENTS_TOGETHER = 10
 
 
 async def test_an_open_is_three_transactions_and_eleven_statements(engine: AsyncEngine) -> None:
-    clock = ManualClock(SET_UP)
-    storage = SqlStorage(engine)
-    service = PulseService(
-        unit_of_work=storage,
-        clock=clock,
-        chat=MemoryChat(members=[f"U{n}" for n in range(300)]),
-        content=default_pack(),
-        secret_key=b"k" * 32,
-    )
-    team = await service.set_up_team(
-        ChannelRef("slack", "T1", "C1"),
-        TeamSettings(weekday=0, local_time=time(9, 0), timezone="Europe/Copenhagen"),
-    )
-    acts = Acts(service=service, unit_of_work=storage, clock=clock, rules=Rules())
+    storage, service, acts, clock = _scheduler(engine, members=300)
+    team = await service.set_up_team(ChannelRef("slack", "T1", "C1"), SETTINGS)
     clock.set(MONDAY_NINE + timedelta(seconds=3))
-    begun = 0
-
-    def begin(*_args: Any) -> None:
-        nonlocal begun
-        begun += 1
-
-    event.listen(engine.sync_engine, "begin", begin)
-    try:
-        with statements(str(engine.url.database)) as seen:
-            assert await acts.open_due(team) is Outcome.DONE
-    finally:
-        event.remove(engine.sync_engine, "begin", begin)
-    assert begun == 3
-    assert len([s for s in seen if not s.startswith("BEGIN")]) == STATEMENTS, seen
+    with _counted(engine) as (begun, seen):
+        assert await acts.open_due(team) is Outcome.DONE
+    assert len(begun) == 3
+    assert len(seen) == STATEMENTS, seen
     async with storage() as uow:
         assert await uow.claims.status(team.id, Act.OPEN, MONDAY_NINE) is ClaimStatus.SENT
         assert (await uow.rounds.open_for_team(team.id)) is not None
@@ -71,41 +50,57 @@ async def test_an_open_is_three_transactions_and_eleven_statements(engine: Async
 async def test_opens_under_way_together_share_transactions_and_statements(
     engine: AsyncEngine,
 ) -> None:
-    clock = ManualClock(SET_UP)
-    storage = SqlStorage(engine)
-    service = PulseService(
-        unit_of_work=storage,
-        clock=clock,
-        chat=MemoryChat(members=[f"U{n}" for n in range(30)]),
-        content=default_pack(),
-        secret_key=b"k" * 32,
-    )
-    settings = TeamSettings(weekday=0, local_time=time(9, 0), timezone="Europe/Copenhagen")
+    storage, service, acts, clock = _scheduler(engine, members=30)
     teams = [
-        await service.set_up_team(ChannelRef("slack", "T1", f"C{n}"), settings) for n in range(6)
+        await service.set_up_team(ChannelRef("slack", "T1", f"C{n}"), SETTINGS) for n in range(6)
     ]
-    acts = Acts(service=service, unit_of_work=storage, clock=clock, rules=Rules())
     clock.set(MONDAY_NINE + timedelta(seconds=3))
-    begun = 0
-
-    def begin(*_args: Any) -> None:
-        nonlocal begun
-        begun += 1
-
-    event.listen(engine.sync_engine, "begin", begin)
-    try:
-        with statements(str(engine.url.database)) as seen:
-            outcomes = await asyncio.gather(*(acts.open_due(team) for team in teams))
-    finally:
-        event.remove(engine.sync_engine, "begin", begin)
+    with _counted(engine) as (begun, seen):
+        outcomes = await asyncio.gather(*(acts.open_due(team) for team in teams))
     assert outcomes == [Outcome.DONE] * len(teams)
-    assert begun == 3
-    sent = [s for s in seen if not s.startswith("BEGIN")]
-    assert len(sent) == STATEMENTS_TOGETHER + STATEMENTS_EACH * len(teams), sent
+    assert len(begun) == 3
+    assert len(seen) == STATEMENTS_TOGETHER + STATEMENTS_EACH * len(teams), seen
     async with storage() as uow:
         for team in teams:
             assert await uow.claims.status(team.id, Act.OPEN, MONDAY_NINE) is ClaimStatus.SENT
             round_ = await uow.rounds.open_for_team(team.id)
             assert round_ is not None
             assert round_.message_ref is not None
-            assert await uow.rounds.salt(round_.id) is not None
+
+
+SETTINGS = TeamSettings(weekday=0, local_time=time(9, 0), timezone="Europe/Copenhagen")
+
+
+def _scheduler(
+    engine: AsyncEngine, *, members: int
+) -> tuple[SqlStorage, PulseService, Acts, ManualClock]:
+    """The service and the scheduler's acts on `engine`, the clock where teams are set up."""
+    clock = ManualClock(SET_UP)
+    storage = SqlStorage(engine)
+    service = PulseService(
+        unit_of_work=storage,
+        clock=clock,
+        chat=MemoryChat(members=[f"U{n}" for n in range(members)]),
+        content=default_pack(),
+        secret_key=b"k" * 32,
+    )
+    acts = Acts(service=service, unit_of_work=storage, clock=clock, rules=Rules())
+    return storage, service, acts, clock
+
+
+@contextmanager
+def _counted(engine: AsyncEngine) -> Iterator[tuple[list[object], list[str]]]:
+    """The transactions begun and the statements sent (SQLite's BEGIN left out) inside."""
+    begun: list[object] = []
+
+    def begin(connection: object) -> None:
+        begun.append(connection)
+
+    event.listen(engine.sync_engine, "begin", begin)
+    try:
+        with statements(str(engine.url.database)) as seen:
+            sent: list[str] = []
+            yield begun, sent
+    finally:
+        event.remove(engine.sync_engine, "begin", begin)
+    sent.extend(s for s in seen if not s.startswith("BEGIN"))
